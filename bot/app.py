@@ -1,0 +1,130 @@
+"""The Hearth bot: owns the services every cog uses and loads the cogs."""
+
+from __future__ import annotations
+
+import logging
+import pkgutil
+from typing import Any
+
+import discord
+import yarl
+from discord.ext import commands
+
+import cogs
+from bot.background import BackgroundTasks
+from bot.clock import Clock
+from bot.domain.countries import CountryDirectory
+from bot.guild_configs import GuildConfigs
+from bot.scheduling import Scheduler
+from bot.settings import Settings
+from bot.storage.storage import Storage
+from bot.ui.tree import HearthTree
+
+log = logging.getLogger("hearth.app")
+
+
+def apply_discord_endpoints(settings: Settings) -> None:
+    """Point discord.py at a REST proxy or a local Discord-compatible server, before login.
+
+    These two class attributes are the only discord.py globals Hearth ever changes.
+    """
+    if settings.discord_api_base:
+        discord.http.Route.BASE = settings.discord_api_base
+    if settings.discord_gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+def hearth_intents() -> discord.Intents:
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.dm_messages = True
+    # Privileged: needed to notice crisis language in messages. Enable it in the developer portal.
+    intents.message_content = True
+    return intents
+
+
+def cog_modules() -> list[str]:
+    return sorted(
+        f"{cogs.__name__}.{module.name}"
+        for module in pkgutil.iter_modules(cogs.__path__)
+        if not module.name.startswith("_")
+    )
+
+
+class Hearth(commands.Bot):
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        storage: Storage,
+        clock: Clock,
+        countries: CountryDirectory,
+        force_sync: bool = False,
+        **client_options: Any,
+    ) -> None:
+        options: dict[str, Any] = {
+            "command_prefix": commands.when_mentioned,
+            "help_command": None,
+            "intents": hearth_intents(),
+            "tree_cls": HearthTree,
+            "member_cache_flags": discord.MemberCacheFlags.none(),
+            "chunk_guilds_at_startup": False,
+            "max_messages": None,
+            "allowed_mentions": discord.AllowedMentions(
+                everyone=False, roles=False, users=True, replied_user=False
+            ),
+        }
+        options.update(client_options)
+        super().__init__(**options)
+        self.settings = settings
+        self.storage = storage
+        self.clock = clock
+        self.countries = countries
+        self.guild_configs = GuildConfigs(storage.guild_configs, clock)
+        self.scheduler = Scheduler()
+        self.background = BackgroundTasks()
+        self.force_sync = force_sync
+        self.failed_cogs: dict[str, str] = {}
+
+    @property
+    def hearth_tree(self) -> HearthTree:
+        assert isinstance(self.tree, HearthTree)
+        return self.tree
+
+    async def setup_hook(self) -> None:
+        self.scheduler.start()
+        await self._load_cogs()
+        await self._sync_commands()
+
+    async def _load_cogs(self) -> None:
+        for module in cog_modules():
+            try:
+                await self.load_extension(module)
+            except Exception as exc:
+                # One broken feature must not take the others down with it.
+                cause = exc.__cause__ or exc
+                self.failed_cogs[module] = type(cause).__name__
+                log.exception("cog failed to load", extra={"cog": module})
+            else:
+                log.info("cog loaded", extra={"cog": module})
+
+    async def _sync_commands(self) -> None:
+        guild = discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        try:
+            await self.hearth_tree.sync_if_changed(
+                self.storage.app_state, self.clock.now(), guild=guild, force=self.force_sync
+            )
+        except discord.HTTPException as exc:
+            # Members keep the commands from the last good sync; the next start tries again.
+            log.error("command sync failed", extra={"status": exc.status, "code": exc.code})
+
+    async def on_ready(self) -> None:
+        log.info("ready", extra={"guilds": len(self.guilds)})
+
+    async def close(self) -> None:
+        self.scheduler.shutdown()
+        await self.background.cancel_all()
+        await super().close()

@@ -1,0 +1,1 @@
+"""Pure decisions: no Discord, no database, no network."""

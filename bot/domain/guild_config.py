@@ -1,0 +1,31 @@
+"""Per-guild settings, declared once with their defaults."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+CHANNEL_SETTINGS = (
+    "checkin_channel_id",
+    "celebrations_channel_id",
+    "announcements_channel_id",
+    "mod_queue_channel_id",
+)
+ROLE_SETTINGS = ("moderator_role_id", "organizer_role_id")
+
+
+class GuildConfig(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    guild_id: int
+    checkin_channel_id: int | None = None
+    celebrations_channel_id: int | None = None
+    announcements_channel_id: int | None = None
+    mod_queue_channel_id: int | None = None
+    moderator_role_id: int | None = None
+    organizer_role_id: int | None = None
+    timezone: str = "UTC"
+    helpline_country: str | None = None
+
+    @classmethod
+    def settable_fields(cls) -> frozenset[str]:
+        return frozenset(cls.model_fields) - {"guild_id"}

@@ -1,0 +1,75 @@
+"""Structured (logfmt) logging that never carries message content or secrets.
+
+Fields go in through `extra=`: `log.info("cog loaded", extra={"cog": name})` becomes
+`... level=INFO logger=hearth.app msg="cog loaded" cog=cogs.setup`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+_STANDARD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+
+# discord.py logs full gateway payloads and request bodies at DEBUG: those carry message
+# content and interaction tokens, so its loggers never go below INFO whatever the setting says.
+_CHATTY_LIBRARIES = ("discord", "aiosqlite", "apscheduler")
+
+
+def _quote(value: object) -> str:
+    text = str(value)
+    if text == "" or any(ch in text for ch in ' ="\n'):
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    return text
+
+
+class LogfmtFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        stamp = datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        parts = [
+            f"ts={stamp[:-4]}Z",
+            f"level={record.levelname}",
+            f"logger={record.name}",
+            f"msg={_quote(record.getMessage())}",
+        ]
+        parts += [
+            f"{key}={_quote(value)}"
+            for key, value in vars(record).items()
+            if key not in _STANDARD_ATTRS and not key.startswith("_")
+        ]
+        line = " ".join(parts)
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+class RedactingFilter(logging.Filter):
+    """Last line of defence: replace known secrets if any library ever logs them."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self._secrets = [s for s in secrets if len(s) >= 8]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self._secrets:
+            return True
+        message = record.getMessage()
+        if any(secret in message for secret in self._secrets):
+            for secret in self._secrets:
+                message = message.replace(secret, "[redacted]")
+            record.msg, record.args = message, None
+        return True
+
+
+def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(LogfmtFormatter())
+    handler.addFilter(RedactingFilter(secrets))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    floor = max(logging.getLevelName(level), logging.INFO)
+    for name in _CHATTY_LIBRARIES:
+        logging.getLogger(name).setLevel(floor)

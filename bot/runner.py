@@ -1,0 +1,144 @@
+"""Building and running Hearth from Settings: the same path for `python -m bot` and the tests."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import signal
+import sys
+from typing import Any
+
+import discord
+
+from bot.app import Hearth, apply_discord_endpoints, cog_modules
+from bot.clock import Clock, SystemClock
+from bot.reference_data import ReferenceDataError, load_countries
+from bot.settings import Settings
+from bot.storage.database import Database, DatabaseError, bundled_migrations
+from bot.storage.storage import open_storage
+
+log = logging.getLogger("hearth")
+
+EXIT_OK, EXIT_FAILURE, EXIT_CONFIG = 0, 1, 2
+
+
+class StartupError(Exception):
+    """Start-up cannot go on; `exit_code` says whether it is configuration (2) or runtime (1)."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+async def build_hearth(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    force_sync: bool = False,
+    **client_options: Any,
+) -> Hearth:
+    """Open storage (migrating it), load shipped data and construct the bot, failing early."""
+    try:
+        countries = load_countries()
+    except ReferenceDataError as exc:
+        raise StartupError(str(exc), EXIT_CONFIG) from None
+    try:
+        storage = await open_storage(settings.database_path)
+    except DatabaseError as exc:
+        raise StartupError(str(exc), EXIT_FAILURE) from None
+    apply_discord_endpoints(settings)
+    return Hearth(
+        settings=settings,
+        storage=storage,
+        clock=clock or SystemClock(),
+        countries=countries,
+        force_sync=force_sync,
+        **client_options,
+    )
+
+
+async def run(settings: Settings) -> int:
+    bot = await build_hearth(settings)
+    loop = asyncio.get_running_loop()
+
+    def request_stop(sig: signal.Signals) -> None:
+        log.info("shutting down", extra={"signal": sig.name})
+        bot.background.spawn(bot.close(), name="shutdown")
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, request_stop, sig)
+    try:
+        async with bot:
+            await bot.start(settings.discord_token.get_secret_value())
+    except discord.LoginFailure:
+        raise StartupError(
+            "DISCORD_TOKEN was refused by Discord (401): copy the bot token again from the "
+            "developer portal",
+            EXIT_FAILURE,
+        ) from None
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+        await bot.storage.close()
+    log.info("stopped")
+    return EXIT_OK
+
+
+async def sync(settings: Settings) -> int:
+    """Log in over REST only, force a command sync, and leave."""
+    bot = await build_hearth(settings, force_sync=True)
+    try:
+        async with bot:
+            await bot.login(settings.discord_token.get_secret_value())
+    except discord.LoginFailure:
+        raise StartupError("DISCORD_TOKEN was refused by Discord (401)", EXIT_FAILURE) from None
+    finally:
+        await bot.storage.close()
+    print("hearth: application commands synced")
+    return EXIT_OK
+
+
+async def migrate(settings: Settings) -> int:
+    try:
+        storage = await open_storage(settings.database_path, migrate=False)
+        applied = await storage.database.migrate()
+        version = await storage.database.schema_version()
+        await storage.close()
+    except DatabaseError as exc:
+        raise StartupError(str(exc), EXIT_FAILURE) from None
+    done = f"applied {', '.join(map(str, applied))}" if applied else "nothing to apply"
+    print(f"hearth: database {settings.database_path} is at schema version {version} ({done})")
+    return EXIT_OK
+
+
+async def check(settings: Settings) -> int:
+    """Validate settings, shipped data, cogs and the database without changing anything."""
+    try:
+        load_countries()
+    except ReferenceDataError as exc:
+        raise StartupError(str(exc), EXIT_CONFIG) from None
+    for module in cog_modules():
+        try:
+            importlib.import_module(module)
+        except Exception as exc:
+            raise StartupError(f"{module} does not import: {exc!r}", EXIT_FAILURE) from None
+    try:
+        database = await Database.open(settings.database_path)
+        version = await database.schema_version()
+        await database.close()
+        latest = bundled_migrations()[-1].version
+    except DatabaseError as exc:
+        raise StartupError(str(exc), EXIT_FAILURE) from None
+    if version > latest:
+        raise StartupError(
+            f"the database is at schema version {version}, newer than this Hearth ({latest})",
+            EXIT_FAILURE,
+        )
+    state = "up to date" if version == latest else f"{latest - version} migration(s) to apply"
+    print(f"hearth: settings OK; database {settings.database_path}: schema {version} ({state})")
+    return EXIT_OK
+
+
+def print_error(message: str) -> None:
+    print(f"hearth: {message}", file=sys.stderr)

@@ -1,0 +1,145 @@
+"""Process settings: environment variables, optionally layered over a TOML file.
+
+Environment variables win over the file so a deployment can override one value without editing it.
+Validation happens once at start; `load_settings` turns any problem into a single readable line.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlparse
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+# The names people type: used in every error message so the fix is obvious.
+ENV_NAMES: dict[str, str] = {
+    "discord_token": "DISCORD_TOKEN",
+    "database_url": "HEARTH_DATABASE_URL",
+    "log_level": "HEARTH_LOG_LEVEL",
+    "discord_api_base": "HEARTH_DISCORD_API_BASE",
+    "discord_gateway_url": "HEARTH_DISCORD_GATEWAY_URL",
+    "dev_guild_id": "HEARTH_DEV_GUILD_ID",
+}
+CONFIG_FILE_ENV = "HEARTH_CONFIG"
+
+
+class SettingsError(Exception):
+    """Settings could not be loaded; the message is one line naming the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="HEARTH_",
+        extra="ignore",
+        populate_by_name=True,
+        hide_input_in_errors=True,
+    )
+
+    discord_token: SecretStr = Field(
+        validation_alias=AliasChoices("DISCORD_TOKEN", "discord_token"),
+        min_length=1,
+    )
+    database_url: str = "sqlite:///data/hearth.db"
+    log_level: LogLevel = "INFO"
+    discord_api_base: str | None = None
+    discord_gateway_url: str | None = None
+    dev_guild_id: int | None = Field(default=None, gt=0)
+
+    @field_validator("discord_token")
+    @classmethod
+    def _token_not_blank(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().strip():
+            raise ValueError("must not be empty")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith("sqlite:///"):
+            raise ValueError("must look like sqlite:///path/to/hearth.db (only SQLite is built in)")
+        if not value.removeprefix("sqlite:///"):
+            raise ValueError("needs a file path after sqlite:///")
+        return value
+
+    @field_validator("discord_api_base")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        return _checked_url(value, ("http", "https"))
+
+    @field_validator("discord_gateway_url")
+    @classmethod
+    def _ws_url(cls, value: str | None) -> str | None:
+        return _checked_url(value, ("ws", "wss"))
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # init kwargs carry the TOML file's values, so the environment must come first to win.
+        return (env_settings, init_settings)
+
+    @property
+    def database_path(self) -> Path:
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+
+def _checked_url(value: str | None, schemes: tuple[str, ...]) -> str | None:
+    if value is None or not value.strip():
+        return None
+    parsed = urlparse(value.strip())
+    if parsed.scheme not in schemes or not parsed.netloc:
+        raise ValueError(f"must be a {' or '.join(s + '://' for s in schemes)} URL")
+    return value.strip().rstrip("/")
+
+
+def _read_config_file(path_text: str) -> dict[str, Any]:
+    path = Path(path_text)
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise SettingsError(f"{CONFIG_FILE_ENV}: no file at {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{CONFIG_FILE_ENV}: {path} is not valid TOML ({exc})") from None
+    # Accept both a flat file and one with a [hearth] table.
+    section = data.get("hearth", data)
+    if not isinstance(section, dict):
+        raise SettingsError(f"{CONFIG_FILE_ENV}: [hearth] in {path} must be a table")
+    return section
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else ""
+    name = ENV_NAMES.get(field, field.upper() or "settings")
+    if first["type"] == "missing":
+        return f"{name} is not set"
+    message = first["msg"].removeprefix("Value error, ")
+    return f"{name}: {message}"
+
+
+def load_settings() -> Settings:
+    """Build Settings from the environment (and HEARTH_CONFIG's TOML file when set)."""
+    file_values: dict[str, Any] = {}
+    if config_path := os.environ.get(CONFIG_FILE_ENV):
+        file_values = _read_config_file(config_path)
+    try:
+        return Settings(**file_values)
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc)) from None

@@ -1,0 +1,1 @@
+"""Persistence: the database handle, migrations, and one repository per aggregate."""

@@ -1,0 +1,37 @@
+"""The set of repositories the bot works with, opened from a database URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.storage.app_state import AppStateRepository, SqliteAppStateRepository
+from bot.storage.database import Database
+from bot.storage.guild_config import GuildConfigRepository, SqliteGuildConfigRepository
+
+
+@dataclass
+class Storage:
+    """Cogs see only these repository interfaces, so another backend can stand in later."""
+
+    database: Database
+    guild_configs: GuildConfigRepository
+    app_state: AppStateRepository
+
+    async def close(self) -> None:
+        await self.database.close()
+
+
+async def open_storage(path: Path, *, migrate: bool = True) -> Storage:
+    database = await Database.open(path)
+    try:
+        if migrate:
+            await database.migrate()
+    except BaseException:
+        await database.close()
+        raise
+    return Storage(
+        database=database,
+        guild_configs=SqliteGuildConfigRepository(database),
+        app_state=SqliteAppStateRepository(database),
+    )

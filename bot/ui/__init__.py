@@ -1,0 +1,1 @@
+"""Discord-facing helpers shared by every cog: replies, the error path, the command tree."""

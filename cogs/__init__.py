@@ -1,0 +1,1 @@
+"""Features: every module or package here is loaded at start as a discord.py extension."""

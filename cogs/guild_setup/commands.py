@@ -1,0 +1,164 @@
+"""The /hearth command group."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.domain.timezones import canonical_timezone, search_timezones
+from bot.ui.errors import UserFacingError
+from bot.ui.replies import reply_ephemeral
+from cogs.guild_setup import render
+from cogs.guild_setup.permissions import channel_findings, guild_findings, role_findings
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+
+
+class GuildSetup(commands.Cog):
+    hearth = app_commands.Group(
+        name="hearth",
+        description="Set up Hearth for this server",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    def __init__(self, bot: Hearth) -> None:
+        self.bot = bot
+
+    @hearth.command(
+        name="setup",
+        description="Choose Hearth's channels, roles, time zone and "
+        "helpline country (only what you give changes)",
+    )
+    @app_commands.describe(
+        checkin_channel="Where the daily check-in prompt and shared check-ins go",
+        celebrations_channel="Where public milestone celebrations go",
+        announcements_channel="Where meeting announcements go by default",
+        mod_queue_channel="Private channel where moderators receive reports and flags",
+        moderator_role="Members with this role handle reports and flags",
+        organizer_role="Members with this role schedule meetings and announcements",
+        timezone="The server's time zone, e.g. America/New_York (start typing to search)",
+        helpline_country="Default country for /helpline, e.g. US or GB (start typing to search)",
+    )
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def setup_command(
+        self,
+        interaction: discord.Interaction,
+        checkin_channel: discord.TextChannel | None = None,
+        celebrations_channel: discord.TextChannel | None = None,
+        announcements_channel: discord.TextChannel | None = None,
+        mod_queue_channel: discord.TextChannel | None = None,
+        moderator_role: discord.Role | None = None,
+        organizer_role: discord.Role | None = None,
+        timezone: str | None = None,
+        helpline_country: str | None = None,
+    ) -> None:
+        guild = _guild_of(interaction)
+        changes: dict[str, Any] = {}
+        problems = []
+        if timezone is not None:
+            zone = canonical_timezone(timezone)
+            if zone is None:
+                problems.append(
+                    f"“{timezone}” isn't a time zone I know. Use a name like `Europe/London` or "
+                    "`America/Chicago`; start typing and pick from the list."
+                )
+            changes["timezone"] = zone
+        if helpline_country is not None:
+            code = self.bot.countries.canonical_code(helpline_country)
+            if code is None:
+                problems.append(
+                    f"“{helpline_country}” isn't a country code I know. Use a two-letter code "
+                    "like `US` or `GB`; start typing and pick from the list."
+                )
+            changes["helpline_country"] = code
+        if problems:
+            raise UserFacingError("\n".join(problems) + "\nNothing was saved.")
+        for name, value in (
+            ("checkin_channel_id", checkin_channel),
+            ("celebrations_channel_id", celebrations_channel),
+            ("announcements_channel_id", announcements_channel),
+            ("mod_queue_channel_id", mod_queue_channel),
+            ("moderator_role_id", moderator_role),
+            ("organizer_role_id", organizer_role),
+        ):
+            if value is not None:
+                changes[name] = value.id
+        now = self.bot.clock.now()
+        before = await self.bot.guild_configs.get(guild.id)
+        if not changes:
+            embed = render.config_embed(guild, before, self.bot.countries, now)
+            await reply_ephemeral(
+                interaction,
+                "Nothing to change: pick at least one option. This is the current setup.",
+                embed=embed,
+            )
+            return
+        after = await self.bot.guild_configs.update(guild.id, **changes)
+        summary = render.changes_summary(guild, before, after, self.bot.countries, now)
+        problems_now = [f for f in channel_findings(guild, after) if not f.ok]
+        if problems_now:
+            summary += "\n\n⚠️ Hearth can't work fully in every channel yet: see `/hearth status`."
+        await reply_ephemeral(
+            interaction, summary, embed=render.config_embed(guild, after, self.bot.countries, now)
+        )
+
+    @setup_command.autocomplete("timezone")
+    async def _timezone_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=zone, value=zone) for zone in search_timezones(current)]
+
+    @setup_command.autocomplete("helpline_country")
+    async def _country_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=f"{name} ({code})", value=code)
+            for code, name in self.bot.countries.search(current)
+        ]
+
+    @hearth.command(name="config", description="Show Hearth's setup for this server")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def config_command(self, interaction: discord.Interaction) -> None:
+        guild = _guild_of(interaction)
+        config = await self.bot.guild_configs.get(guild.id)
+        embed = render.config_embed(guild, config, self.bot.countries, self.bot.clock.now())
+        await reply_ephemeral(interaction, embed=embed)
+
+    @hearth.command(name="status", description="Check that Hearth can do its work in this server")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def status_command(self, interaction: discord.Interaction) -> None:
+        guild = _guild_of(interaction)
+        config = await self.bot.guild_configs.get(guild.id)
+        sections = [
+            ("Channels", channel_findings(guild, config)),
+            ("Roles", role_findings(guild, config)),
+            ("Server permissions", guild_findings(guild)),
+        ]
+        if not config.mod_queue_channel_id:
+            sections.append(
+                (
+                    "Setup",
+                    [
+                        render.Finding(
+                            False,
+                            "Moderator queue",
+                            "not set: reports and flags can't reach moderators",
+                        )
+                    ],
+                )
+            )
+        embed = render.status_embed(sections, self.bot.failed_cogs)
+        await reply_ephemeral(interaction, embed=embed)
+
+
+def _guild_of(interaction: discord.Interaction) -> discord.Guild:
+    if interaction.guild is None:
+        # guild_only commands never get here without a guild, but the cache can lag a join.
+        raise UserFacingError("I can't see this server yet. Please try again in a minute.")
+    return interaction.guild
