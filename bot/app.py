@@ -19,6 +19,7 @@ from bot.scheduling import Scheduler
 from bot.settings import Settings
 from bot.storage.storage import Storage
 from bot.ui.tree import HearthTree
+from bot.zones import ZoneResolver
 
 log = logging.getLogger("hearth.app")
 
@@ -82,6 +83,7 @@ class Hearth(commands.Bot):
         self.clock = clock
         self.countries = countries
         self.guild_configs = GuildConfigs(storage.guild_configs, clock)
+        self.zones = ZoneResolver(storage.profiles, self.guild_configs)
         self.scheduler = Scheduler()
         self.background = BackgroundTasks()
         self.force_sync = force_sync

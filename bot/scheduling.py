@@ -78,6 +78,13 @@ class Scheduler:
             self._scheduler.remove_job(job_id)
         return len(doomed)
 
+    async def run_now(self, job_id: str) -> None:
+        """Run a registered job at once, outside its schedule (catch-up at start, and tests)."""
+        job = self._scheduler.get_job(job_id)
+        if job is None:
+            raise KeyError(f"no scheduled job {job_id!r}")
+        await job.func(*job.args, **job.kwargs)
+
     def job_ids(self) -> list[str]:
         return sorted(job.id for job in self._scheduler.get_jobs())
 

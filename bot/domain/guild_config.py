@@ -25,6 +25,8 @@ class GuildConfig(BaseModel):
     organizer_role_id: int | None = None
     timezone: str = "UTC"
     helpline_country: str | None = None
+    checkin_prompt_time: str = "09:00"
+    checkin_prompt_thread: bool = False
 
     @classmethod
     def settable_fields(cls) -> frozenset[str]:

@@ -17,6 +17,8 @@ class GuildConfigRepository(Protocol):
         """Create the row if needed and set only the given fields; returns the stored config."""
         ...
 
+    async def with_checkin_channel(self) -> list[GuildConfig]: ...
+
 
 class SqliteGuildConfigRepository:
     def __init__(self, db: Database) -> None:
@@ -25,6 +27,12 @@ class SqliteGuildConfigRepository:
     async def get(self, guild_id: int) -> GuildConfig | None:
         row = await self._db.fetch_one("SELECT * FROM guild_config WHERE guild_id = ?", (guild_id,))
         return _to_config(row) if row else None
+
+    async def with_checkin_channel(self) -> list[GuildConfig]:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM guild_config WHERE checkin_channel_id IS NOT NULL"
+        )
+        return [_to_config(row) for row in rows]
 
     async def update(self, guild_id: int, changes: dict[str, Any], now: datetime) -> GuildConfig:
         unknown = set(changes) - GuildConfig.settable_fields()

@@ -6,8 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.storage.app_state import AppStateRepository, SqliteAppStateRepository
+from bot.storage.checkin_schedule import (
+    CheckinScheduleRepository,
+    SqliteCheckinScheduleRepository,
+)
+from bot.storage.checkins import CheckinRepository, SqliteCheckinRepository
 from bot.storage.database import Database
 from bot.storage.guild_config import GuildConfigRepository, SqliteGuildConfigRepository
+from bot.storage.profiles import ProfileRepository, SqliteProfileRepository
 
 
 @dataclass
@@ -17,6 +23,9 @@ class Storage:
     database: Database
     guild_configs: GuildConfigRepository
     app_state: AppStateRepository
+    profiles: ProfileRepository
+    checkins: CheckinRepository
+    checkin_schedule: CheckinScheduleRepository
 
     async def close(self) -> None:
         await self.database.close()
@@ -34,4 +43,7 @@ async def open_storage(path: Path, *, migrate: bool = True) -> Storage:
         database=database,
         guild_configs=SqliteGuildConfigRepository(database),
         app_state=SqliteAppStateRepository(database),
+        profiles=SqliteProfileRepository(database),
+        checkins=SqliteCheckinRepository(database),
+        checkin_schedule=SqliteCheckinScheduleRepository(database),
     )

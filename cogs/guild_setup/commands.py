@@ -8,7 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.domain.local_time import parse_hhmm
 from bot.domain.timezones import canonical_timezone, search_timezones
+from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError
 from bot.ui.replies import reply_ephemeral
 from cogs.guild_setup import render
@@ -43,6 +45,8 @@ class GuildSetup(commands.Cog):
         organizer_role="Members with this role schedule meetings and announcements",
         timezone="The server's time zone, e.g. America/New_York (start typing to search)",
         helpline_country="Default country for /helpline, e.g. US or GB (start typing to search)",
+        checkin_time="Local time for the daily check-in prompt, HH:MM (default 09:00)",
+        checkin_thread="Open a thread under each day's check-in prompt",
     )
     @app_commands.checks.has_permissions(manage_guild=True)
     async def setup_command(
@@ -56,8 +60,10 @@ class GuildSetup(commands.Cog):
         organizer_role: discord.Role | None = None,
         timezone: str | None = None,
         helpline_country: str | None = None,
+        checkin_time: str | None = None,
+        checkin_thread: bool | None = None,
     ) -> None:
-        guild = _guild_of(interaction)
+        guild = require_guild(interaction)
         changes: dict[str, Any] = {}
         problems = []
         if timezone is not None:
@@ -76,6 +82,15 @@ class GuildSetup(commands.Cog):
                     "like `US` or `GB`; start typing and pick from the list."
                 )
             changes["helpline_country"] = code
+        if checkin_time is not None:
+            parsed = parse_hhmm(checkin_time)
+            if parsed is None:
+                problems.append(
+                    f"“{checkin_time}” isn't a time I understand. Use 24-hour HH:MM, like `09:00`."
+                )
+            changes["checkin_prompt_time"] = f"{parsed:%H:%M}" if parsed else None
+        if checkin_thread is not None:
+            changes["checkin_prompt_thread"] = checkin_thread
         if problems:
             raise UserFacingError("\n".join(problems) + "\nNothing was saved.")
         for name, value in (
@@ -125,7 +140,7 @@ class GuildSetup(commands.Cog):
     @hearth.command(name="config", description="Show Hearth's setup for this server")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def config_command(self, interaction: discord.Interaction) -> None:
-        guild = _guild_of(interaction)
+        guild = require_guild(interaction)
         config = await self.bot.guild_configs.get(guild.id)
         embed = render.config_embed(guild, config, self.bot.countries, self.bot.clock.now())
         await reply_ephemeral(interaction, embed=embed)
@@ -133,7 +148,7 @@ class GuildSetup(commands.Cog):
     @hearth.command(name="status", description="Check that Hearth can do its work in this server")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def status_command(self, interaction: discord.Interaction) -> None:
-        guild = _guild_of(interaction)
+        guild = require_guild(interaction)
         config = await self.bot.guild_configs.get(guild.id)
         sections = [
             ("Channels", channel_findings(guild, config)),
@@ -155,10 +170,3 @@ class GuildSetup(commands.Cog):
             )
         embed = render.status_embed(sections, self.bot.failed_cogs)
         await reply_ephemeral(interaction, embed=embed)
-
-
-def _guild_of(interaction: discord.Interaction) -> discord.Guild:
-    if interaction.guild is None:
-        # guild_only commands never get here without a guild, but the cache can lag a join.
-        raise UserFacingError("I can't see this server yet. Please try again in a minute.")
-    return interaction.guild

@@ -48,6 +48,8 @@ def _describe_value(
     if field == "timezone":
         local = now.astimezone(ZoneInfo(value))
         return f"{value} (it's {local:%H:%M} there now)"
+    if field == "checkin_prompt_thread":
+        return "yes" if value else "no"
     if field == "helpline_country":
         return f"{countries.name_of(value) or value} ({value})"
     return str(value)
@@ -58,6 +60,8 @@ LABELS: dict[str, str] = {
     **ROLE_PURPOSES,
     "timezone": "Time zone",
     "helpline_country": "Helpline country",
+    "checkin_prompt_time": "Daily check-in prompt",
+    "checkin_prompt_thread": "Thread per day",
 }
 
 

@@ -32,7 +32,9 @@ async def test_partial_updates_keep_other_fields(tmp_path: Path) -> None:
         stored = await storage.guild_configs.get(5)
         assert stored is not None
         assert (stored.timezone, stored.checkin_channel_id, stored.moderator_role_id) == (
-            "America/New_York", 77, 88,
+            "America/New_York",
+            77,
+            88,
         )
         assert await storage.guild_configs.get(6) is None
     finally:

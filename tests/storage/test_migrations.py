@@ -88,9 +88,7 @@ async def test_database_from_a_newer_hearth_is_refused(tmp_path: Path) -> None:
     try:
         await db.migrate()
         async with db.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO schema_migrations VALUES (999, '0999_future.sql', 'x')"
-            )
+            await tx.execute("INSERT INTO schema_migrations VALUES (999, '0999_future.sql', 'x')")
         with pytest.raises(DatabaseError, match="newer version"):
             await db.migrate()
     finally:

@@ -91,7 +91,7 @@ def test_broken_toml_file_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path:
     config.write_text("database_url = \n")
     monkeypatch.setenv("HEARTH_CONFIG", str(config))
     monkeypatch.setenv("DISCORD_TOKEN", "token")
-    with pytest.raises(SettingsError, match="^HEARTH_CONFIG: .* is not valid TOML"):
+    with pytest.raises(SettingsError, match=r"^HEARTH_CONFIG: .* is not valid TOML"):
         load_settings()
 
 

@@ -1,0 +1,211 @@
+"""Reminder settings, and the delivery records that make reminders and prompts happen once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from bot.storage.database import Database, Row
+from bot.storage.timestamps import from_db, to_db
+
+PROMPT_MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Reminder:
+    guild_id: int
+    user_id: int
+    local_time: str  # HH:MM in the member's zone
+    enabled: bool
+    disabled_reason: str | None
+    active_since: datetime  # when it was last set: a day whose time passed before isn't due
+
+
+class CheckinScheduleRepository(Protocol):
+    async def set_reminder(
+        self, guild_id: int, user_id: int, local_time: str, now: datetime
+    ) -> None: ...
+
+    async def disable_reminder(
+        self, guild_id: int, user_id: int, now: datetime, *, reason: str | None = None
+    ) -> bool: ...
+
+    async def reminder(self, guild_id: int, user_id: int) -> Reminder | None: ...
+
+    async def enabled_reminders(self) -> list[Reminder]: ...
+
+    async def take_notice(self, guild_id: int, user_id: int) -> str | None: ...
+
+    async def claim_reminder(
+        self, guild_id: int, user_id: int, day: date, now: datetime
+    ) -> bool: ...
+
+    async def finish_reminder(
+        self, guild_id: int, user_id: int, day: date, outcome: str, now: datetime
+    ) -> None: ...
+
+    async def release_reminder(self, guild_id: int, user_id: int, day: date) -> None: ...
+
+    async def claim_prompt(
+        self, guild_id: int, day: date, channel_id: int, now: datetime
+    ) -> bool: ...
+
+    async def prompt_posted(
+        self, guild_id: int, day: date, message_id: int, thread_id: int | None, now: datetime
+    ) -> None: ...
+
+    async def prompt_failed(self, guild_id: int, day: date, error: str, now: datetime) -> int: ...
+
+    async def abandon_prompt(self, guild_id: int, day: date, now: datetime) -> None: ...
+
+
+class SqliteCheckinScheduleRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def set_reminder(
+        self, guild_id: int, user_id: int, local_time: str, now: datetime
+    ) -> None:
+        stamp = to_db(now)
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO checkin_reminders (guild_id, user_id, local_time, enabled,"
+                " created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)"
+                " ON CONFLICT (guild_id, user_id) DO UPDATE SET local_time = excluded.local_time,"
+                " enabled = 1, disabled_reason = NULL, notice_pending = 0,"
+                " updated_at = excluded.updated_at",
+                (guild_id, user_id, local_time, stamp, stamp),
+            )
+
+    async def disable_reminder(
+        self, guild_id: int, user_id: int, now: datetime, *, reason: str | None = None
+    ) -> bool:
+        """Switch off; with a reason, the member is told at their next check-in."""
+        async with self._db.transaction() as tx:
+            changed = await tx.execute(
+                "UPDATE checkin_reminders SET enabled = 0, disabled_reason = ?,"
+                " notice_pending = ?, updated_at = ? WHERE guild_id = ? AND user_id = ?"
+                " AND enabled = 1",
+                (reason, int(reason is not None), to_db(now), guild_id, user_id),
+            )
+        return changed > 0
+
+    async def reminder(self, guild_id: int, user_id: int) -> Reminder | None:
+        row = await self._db.fetch_one(
+            "SELECT * FROM checkin_reminders WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        return _reminder(row) if row else None
+
+    async def enabled_reminders(self) -> list[Reminder]:
+        rows = await self._db.fetch_all("SELECT * FROM checkin_reminders WHERE enabled = 1")
+        return [_reminder(row) for row in rows]
+
+    async def take_notice(self, guild_id: int, user_id: int) -> str | None:
+        """The reason reminders were switched off, once; None when there is nothing to tell."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                "SELECT disabled_reason FROM checkin_reminders WHERE guild_id = ? AND user_id = ?"
+                " AND notice_pending = 1",
+                (guild_id, user_id),
+            )
+            if row is None:
+                return None
+            await tx.execute(
+                "UPDATE checkin_reminders SET notice_pending = 0"
+                " WHERE guild_id = ? AND user_id = ?",
+                (guild_id, user_id),
+            )
+        return str(row["disabled_reason"])
+
+    async def claim_reminder(self, guild_id: int, user_id: int, day: date, now: datetime) -> bool:
+        """True when this day's reminder is now ours to send: never twice, even after a crash."""
+        async with self._db.transaction() as tx:
+            inserted = await tx.execute(
+                "INSERT OR IGNORE INTO checkin_reminder_deliveries"
+                " (guild_id, user_id, local_date, outcome, updated_at) VALUES (?, ?, ?, ?, ?)",
+                (guild_id, user_id, day.isoformat(), "sending", to_db(now)),
+            )
+        return inserted > 0
+
+    async def finish_reminder(
+        self, guild_id: int, user_id: int, day: date, outcome: str, now: datetime
+    ) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE checkin_reminder_deliveries SET outcome = ?, updated_at = ?"
+                " WHERE guild_id = ? AND user_id = ? AND local_date = ?",
+                (outcome, to_db(now), guild_id, user_id, day.isoformat()),
+            )
+
+    async def release_reminder(self, guild_id: int, user_id: int, day: date) -> None:
+        """Give a claimed reminder back after a passing failure, so the next run retries it."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "DELETE FROM checkin_reminder_deliveries"
+                " WHERE guild_id = ? AND user_id = ? AND local_date = ? AND outcome = 'sending'",
+                (guild_id, user_id, day.isoformat()),
+            )
+
+    async def claim_prompt(self, guild_id: int, day: date, channel_id: int, now: datetime) -> bool:
+        """True when the day's prompt should be posted now: first try, or a retry after failing."""
+        stamp = to_db(now)
+        async with self._db.transaction() as tx:
+            inserted = await tx.execute(
+                "INSERT OR IGNORE INTO checkin_prompts (guild_id, local_date, channel_id, status,"
+                " attempts, updated_at) VALUES (?, ?, ?, 'posting', 1, ?)",
+                (guild_id, day.isoformat(), channel_id, stamp),
+            )
+            if inserted:
+                return True
+            retried = await tx.execute(
+                "UPDATE checkin_prompts SET status = 'posting', attempts = attempts + 1,"
+                " channel_id = ?, updated_at = ? WHERE guild_id = ? AND local_date = ?"
+                " AND status = 'failed' AND attempts < ?",
+                (channel_id, stamp, guild_id, day.isoformat(), PROMPT_MAX_ATTEMPTS),
+            )
+        return retried > 0
+
+    async def prompt_posted(
+        self, guild_id: int, day: date, message_id: int, thread_id: int | None, now: datetime
+    ) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE checkin_prompts SET status = 'posted', message_id = ?, thread_id = ?,"
+                " last_error = NULL, updated_at = ? WHERE guild_id = ? AND local_date = ?",
+                (message_id, thread_id, to_db(now), guild_id, day.isoformat()),
+            )
+
+    async def prompt_failed(self, guild_id: int, day: date, error: str, now: datetime) -> int:
+        """Record a failed post; returns how many attempts have now failed."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE checkin_prompts SET status = 'failed', last_error = ?, updated_at = ?"
+                " WHERE guild_id = ? AND local_date = ?",
+                (error, to_db(now), guild_id, day.isoformat()),
+            )
+            row = await tx.fetch_one(
+                "SELECT attempts FROM checkin_prompts WHERE guild_id = ? AND local_date = ?",
+                (guild_id, day.isoformat()),
+            )
+        return int(row["attempts"]) if row else 0
+
+    async def abandon_prompt(self, guild_id: int, day: date, now: datetime) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE checkin_prompts SET status = 'abandoned', updated_at = ?"
+                " WHERE guild_id = ? AND local_date = ?",
+                (to_db(now), guild_id, day.isoformat()),
+            )
+
+
+def _reminder(row: Row) -> Reminder:
+    return Reminder(
+        guild_id=row["guild_id"],
+        user_id=row["user_id"],
+        local_time=row["local_time"],
+        enabled=bool(row["enabled"]),
+        disabled_reason=row["disabled_reason"],
+        active_since=from_db(row["updated_at"]),
+    )

@@ -1,0 +1,123 @@
+"""Check-in rows: one per member per local day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from bot.domain.checkins import CheckinEntry, CheckinInput, CheckinSummary, Mood
+from bot.storage.database import Database, Row
+from bot.storage.timestamps import to_db
+
+
+@dataclass(frozen=True)
+class RecordedCheckin:
+    updated: bool  # True when today's check-in already existed and was replaced
+    days: list[date]  # every day this member has checked in here, for streaks
+
+
+class CheckinRepository(Protocol):
+    async def record(
+        self,
+        guild_id: int,
+        user_id: int,
+        day: date,
+        checkin: CheckinInput,
+        shared: bool,
+        now: datetime,
+    ) -> RecordedCheckin: ...
+
+    async def days(self, guild_id: int, user_id: int) -> list[date]: ...
+
+    async def between(
+        self, guild_id: int, user_id: int, first: date, last: date
+    ) -> list[CheckinEntry]: ...
+
+    async def exists(self, guild_id: int, user_id: int, day: date) -> bool: ...
+
+    async def summary(self, guild_id: int, first: date, last: date) -> CheckinSummary: ...
+
+
+class SqliteCheckinRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def record(
+        self,
+        guild_id: int,
+        user_id: int,
+        day: date,
+        checkin: CheckinInput,
+        shared: bool,
+        now: datetime,
+    ) -> RecordedCheckin:
+        stamp = to_db(now)
+        key = (guild_id, user_id, day.isoformat())
+        async with self._db.transaction() as tx:
+            existing = await tx.fetch_one(
+                "SELECT shared FROM checkins WHERE guild_id = ? AND user_id = ? AND local_date = ?",
+                key,
+            )
+            await tx.execute(
+                "INSERT INTO checkins (guild_id, user_id, local_date, mood, craving, note, shared,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (guild_id, user_id, local_date) DO UPDATE SET mood = excluded.mood,"
+                " craving = excluded.craving, note = excluded.note,"
+                " shared = max(shared, excluded.shared), updated_at = excluded.updated_at",
+                (*key, int(checkin.mood), checkin.craving, checkin.note, int(shared), stamp, stamp),
+            )
+            rows = await tx.fetch_all(
+                "SELECT local_date FROM checkins WHERE guild_id = ? AND user_id = ?"
+                " ORDER BY local_date",
+                (guild_id, user_id),
+            )
+        return RecordedCheckin(
+            updated=existing is not None,
+            days=[date.fromisoformat(row["local_date"]) for row in rows],
+        )
+
+    async def days(self, guild_id: int, user_id: int) -> list[date]:
+        rows = await self._db.fetch_all(
+            "SELECT local_date FROM checkins WHERE guild_id = ? AND user_id = ?"
+            " ORDER BY local_date",
+            (guild_id, user_id),
+        )
+        return [date.fromisoformat(row["local_date"]) for row in rows]
+
+    async def between(
+        self, guild_id: int, user_id: int, first: date, last: date
+    ) -> list[CheckinEntry]:
+        rows = await self._db.fetch_all(
+            "SELECT local_date, mood, craving, note, shared FROM checkins"
+            " WHERE guild_id = ? AND user_id = ? AND local_date BETWEEN ? AND ?"
+            " ORDER BY local_date",
+            (guild_id, user_id, first.isoformat(), last.isoformat()),
+        )
+        return [_entry(row) for row in rows]
+
+    async def exists(self, guild_id: int, user_id: int, day: date) -> bool:
+        row = await self._db.fetch_one(
+            "SELECT 1 FROM checkins WHERE guild_id = ? AND user_id = ? AND local_date = ?",
+            (guild_id, user_id, day.isoformat()),
+        )
+        return row is not None
+
+    async def summary(self, guild_id: int, first: date, last: date) -> CheckinSummary:
+        row = await self._db.fetch_one(
+            "SELECT count(*) AS n, avg(mood) AS mood FROM checkins"
+            " WHERE guild_id = ? AND local_date BETWEEN ? AND ?",
+            (guild_id, first.isoformat(), last.isoformat()),
+        )
+        assert row is not None
+        return CheckinSummary(count=int(row["n"]), average_mood=row["mood"])
+
+
+def _entry(row: Row) -> CheckinEntry:
+    return CheckinEntry(
+        local_date=date.fromisoformat(row["local_date"]),
+        mood=Mood(row["mood"]),
+        craving=row["craving"],
+        note=row["note"],
+        shared=bool(row["shared"]),
+    )

@@ -1,0 +1,36 @@
+"""Members' own settings (time zone), shared across servers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from bot.storage.database import Database
+from bot.storage.timestamps import to_db
+
+
+class ProfileRepository(Protocol):
+    async def timezone(self, user_id: int) -> str | None: ...
+
+    async def set_timezone(self, user_id: int, zone: str | None, now: datetime) -> None: ...
+
+
+class SqliteProfileRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def timezone(self, user_id: int) -> str | None:
+        row = await self._db.fetch_one(
+            "SELECT timezone FROM member_profile WHERE user_id = ?", (user_id,)
+        )
+        return row["timezone"] if row else None
+
+    async def set_timezone(self, user_id: int, zone: str | None, now: datetime) -> None:
+        stamp = to_db(now)
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO member_profile (user_id, timezone, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
+                "timezone = excluded.timezone, updated_at = excluded.updated_at",
+                (user_id, zone, stamp, stamp),
+            )

@@ -1,0 +1,57 @@
+"""Daily check-ins: /checkin, /checkins, the daily prompt and reminders."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from discord.ext import commands
+
+from cogs.checkins.member_commands import Checkins
+from cogs.checkins.prompt import DailyPromptPoster, PromptView
+from cogs.checkins.recording import CheckinRecorder
+from cogs.checkins.reminders import ReminderSender
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+
+log = logging.getLogger("hearth.checkins")
+
+DUE_JOB = "checkins:due"
+# Prompts and reminders are set to the minute, so a run every 30 s is never more than 30 s late.
+DUE_INTERVAL = timedelta(seconds=30)
+
+
+class CheckinSchedule(commands.Cog):
+    """Owns the timed work: the daily prompt and reminders, rebuilt from the database."""
+
+    def __init__(self, bot: Hearth, poster: DailyPromptPoster, sender: ReminderSender) -> None:
+        self.bot = bot
+        self.poster = poster
+        self.sender = sender
+
+    async def cog_load(self) -> None:
+        self.bot.scheduler.run_every(DUE_JOB, DUE_INTERVAL, self.run_due)
+
+    async def cog_unload(self) -> None:
+        self.bot.scheduler.cancel(DUE_JOB)
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        # Catch up at once on whatever fell due while Hearth was down.
+        self.bot.background.spawn(self.run_due(), name="checkins catch-up")
+
+    async def run_due(self) -> None:
+        await self.bot.wait_until_ready()
+        now = self.bot.clock.now()
+        await self.poster.post_due(now)
+        await self.sender.send_due(now)
+
+
+async def setup(bot: Hearth) -> None:
+    recorder = CheckinRecorder(bot)
+    view = PromptView(recorder)
+    bot.add_view(view)
+    await bot.add_cog(Checkins(bot, recorder))
+    await bot.add_cog(CheckinSchedule(bot, DailyPromptPoster(bot, view), ReminderSender(bot)))

@@ -1,0 +1,83 @@
+"""/profile: a member's own settings, used by every feature that needs their local day."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.domain.timezones import canonical_timezone, search_timezones
+from bot.ui.errors import UserFacingError
+from bot.ui.replies import reply_ephemeral
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+
+
+class Profile(commands.Cog):
+    profile = app_commands.Group(name="profile", description="Your own Hearth settings")
+
+    def __init__(self, bot: Hearth) -> None:
+        self.bot = bot
+
+    @profile.command(name="timezone", description="Set the time zone your days are counted in")
+    @app_commands.describe(
+        timezone="Your time zone, e.g. Europe/Berlin (start typing to search); "
+        "`server` to use the server's"
+    )
+    async def set_timezone(self, interaction: discord.Interaction, timezone: str) -> None:
+        if timezone.strip().lower() == "server":
+            await self.bot.storage.profiles.set_timezone(
+                interaction.user.id, None, self.bot.clock.now()
+            )
+            await reply_ephemeral(interaction, "Done: your days now follow the server's time zone.")
+            return
+        zone = canonical_timezone(timezone)
+        if zone is None:
+            raise UserFacingError(
+                f"“{timezone}” isn't a time zone I know. Use a name like `Europe/Berlin` or "
+                "`America/Denver`; start typing and pick from the list. Nothing was changed."
+            )
+        await self.bot.storage.profiles.set_timezone(
+            interaction.user.id, zone, self.bot.clock.now()
+        )
+        local = self.bot.clock.now().astimezone(ZoneInfo(zone))
+        await reply_ephemeral(
+            interaction,
+            f"Saved: your days are counted in **{zone}**, where it's {local:%H:%M} now.",
+        )
+
+    @set_timezone.autocomplete("timezone")
+    async def _timezone_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=zone, value=zone) for zone in search_timezones(current)]
+
+    @profile.command(name="show", description="See your own Hearth settings (private)")
+    async def show(self, interaction: discord.Interaction) -> None:
+        zone = await self.bot.zones.for_member(interaction.user.id, interaction.guild_id)
+        source = {
+            "profile": "your own setting",
+            "server": "this server's time zone (you haven't set your own)",
+            "default": "UTC, because neither you nor this server has set one",
+        }[zone.source]
+        lines = [f"**Time zone:** {zone.name} · {source}"]
+        if interaction.guild_id is not None:
+            reminder = await self.bot.storage.checkin_schedule.reminder(
+                interaction.guild_id, interaction.user.id
+            )
+            if reminder and reminder.enabled:
+                lines.append(f"**Check-in reminder:** {reminder.local_time} every day")
+            elif reminder and reminder.disabled_reason == "dms_closed":
+                lines.append("**Check-in reminder:** off (your direct messages were closed)")
+            else:
+                lines.append("**Check-in reminder:** off")
+        lines.append("-# Only you can see this. `/profile timezone` changes your time zone.")
+        await reply_ephemeral(interaction, "\n".join(lines))
+
+
+async def setup(bot: Hearth) -> None:
+    await bot.add_cog(Profile(bot))

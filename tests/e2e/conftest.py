@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.clocks import ManualClock
+from tests.e2e.harness import Community, HearthRunner, build_community
+from tests.fakediscord import FakeDiscord
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord(token="fake-bot-token-for-tests") as server:
+        yield server
+
+
+@pytest.fixture
+def community(fake: FakeDiscord) -> Community:
+    return build_community(fake)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "hearth.db"
+
+
+@pytest.fixture
+async def runner(
+    fake: FakeDiscord, database: Path, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[HearthRunner]:
+    hearth_runner = HearthRunner(fake, database, clock, monkeypatch)
+    try:
+        yield hearth_runner
+    finally:
+        await hearth_runner.stop_all()

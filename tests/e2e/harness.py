@@ -1,0 +1,120 @@
+"""Start the real Hearth the way `python -m bot` does, pointed at the fake Discord server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import discord
+import pytest
+
+from bot.app import Hearth
+from bot.runner import build_hearth
+from bot.settings import load_settings
+from tests.clocks import ManualClock
+from tests.fakediscord import FakeDiscord, Interaction
+
+DEADLINE_SECONDS = 3.0
+
+
+@dataclass
+class Community:
+    """A typical recovery server: its channels, roles and people."""
+
+    guild_id: int
+    checkins: int
+    celebrations: int
+    announcements: int
+    mod_queue: int
+    moderator_role: int
+    organizer_role: int
+    admin: int
+    member: int
+    moderator: int
+    extra_channels: dict[str, int] = field(default_factory=dict)
+
+
+def build_community(fake: FakeDiscord) -> Community:
+    guild = fake.add_guild("Recovery Circle")
+    admin_role = guild.add_role("Admins", permissions=discord.Permissions(manage_guild=True).value)
+    moderator_role = guild.add_role("Moderators", permissions=0)
+    organizer_role = guild.add_role("Organizers", permissions=0)
+    admin, member, moderator = fake.add_user("ada"), fake.add_user("sam"), fake.add_user("mo")
+    guild.add_member(admin, roles=[admin_role])
+    guild.add_member(member, roles=[])
+    guild.add_member(moderator, roles=[moderator_role])
+    return Community(
+        guild_id=guild.id,
+        checkins=guild.add_text_channel("check-ins"),
+        celebrations=guild.add_text_channel("celebrations"),
+        announcements=guild.add_text_channel("announcements"),
+        mod_queue=guild.add_text_channel("mod-queue"),
+        moderator_role=moderator_role,
+        organizer_role=organizer_role,
+        admin=admin,
+        member=member,
+        moderator=moderator,
+    )
+
+
+class HearthRunner:
+    """Starts and stops Hearth processes-in-a-task on one database file, like restarts."""
+
+    def __init__(
+        self, fake: FakeDiscord, database: Path, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        self.fake = fake
+        self.database = database
+        self.clock = clock
+        self._monkeypatch = monkeypatch
+        self._running: list[tuple[Hearth, asyncio.Task[None]]] = []
+
+    def environment(self) -> dict[str, str]:
+        return {
+            "DISCORD_TOKEN": self.fake.token,
+            "HEARTH_DATABASE_URL": f"sqlite:///{self.database}",
+            "HEARTH_DISCORD_API_BASE": self.fake.api_base,
+            "HEARTH_DISCORD_GATEWAY_URL": self.fake.gateway_url,
+        }
+
+    async def start(self, **env: str) -> Hearth:
+        for name, value in {**self.environment(), **env}.items():
+            self._monkeypatch.setenv(name, value)
+        settings = load_settings()
+        bot = await build_hearth(settings, clock=self.clock, guild_ready_timeout=0.05)
+        task = asyncio.create_task(bot.start(settings.discord_token.get_secret_value()))
+        self._running.append((bot, task))
+        ready = asyncio.create_task(bot.wait_until_ready())
+        done, _ = await asyncio.wait({task, ready}, timeout=15, return_when=asyncio.FIRST_COMPLETED)
+        if ready not in done:
+            ready.cancel()
+            if task in done:
+                task.result()  # re-raise the start-up failure
+            raise TimeoutError("Hearth did not become ready")
+        return bot
+
+    async def stop(self, bot: Hearth) -> None:
+        for entry in list(self._running):
+            if entry[0] is bot:
+                self._running.remove(entry)
+                await bot.close()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await entry[1]
+                await bot.storage.close()
+
+    async def restart(self, bot: Hearth) -> Hearth:
+        await self.stop(bot)
+        return await self.start()
+
+    async def stop_all(self) -> None:
+        for bot, _ in list(self._running):
+            await self.stop(bot)
+
+
+async def answered(ix: Interaction) -> dict:
+    """The interaction's first response, checked against Discord's 3-second deadline."""
+    response = await ix.wait_response()
+    assert ix.latency is not None and ix.latency < DEADLINE_SECONDS, ix.latency
+    return response
