@@ -94,7 +94,7 @@ class Checkins(commands.Cog):
             for day in days_between(first, last)
         ]
         png = await asyncio.to_thread(
-            render_checkin_chart, chart_days, title=f"Mood and cravings, last {days} days"
+            render_checkin_chart, chart_days, title=render.history_title(days)
         )
         embed = render.history_embed(
             days=days,

@@ -90,6 +90,10 @@ def prompt_embed(day: date) -> discord.Embed:
     )
 
 
+def history_title(days: int) -> str:
+    return "Your check-ins: today" if days == 1 else f"Your check-ins: last {days} days"
+
+
 def history_embed(
     *,
     days: int,

@@ -1,0 +1,1 @@
+"""Image rendering for Hearth (pure functions, no Discord imports)."""
