@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 
 _STANDARD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 
-# discord.py logs full gateway payloads and request bodies at DEBUG: those carry message
-# content and interaction tokens, so its loggers never go below INFO whatever the setting says.
-_CHATTY_LIBRARIES = ("discord", "aiosqlite", "apscheduler")
+# At DEBUG, discord.py logs gateway payloads and request bodies (message content, interaction
+# tokens) and aiosqlite logs SQL parameters (private notes), so these loggers never go below INFO
+# whatever the setting says.
+CLAMPED_LIBRARIES = ("discord", "aiosqlite", "apscheduler")
 
 
 def _quote(value: object) -> str:
@@ -71,5 +72,5 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     floor = max(logging.getLevelName(level), logging.INFO)
-    for name in _CHATTY_LIBRARIES:
+    for name in CLAMPED_LIBRARIES:
         logging.getLogger(name).setLevel(floor)

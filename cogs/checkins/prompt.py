@@ -28,18 +28,21 @@ OPEN_CHECKIN_ID = "hearth:checkin:open"
 
 class CheckinModal(discord.ui.Modal, title="Daily check-in"):
     mood = discord.ui.TextInput(
+        custom_id="mood",
         label="Mood, 1 to 5",
         placeholder="1 struggling · 2 low · 3 okay · 4 good · 5 great",
         min_length=1,
         max_length=1,
     )
     craving = discord.ui.TextInput(
+        custom_id="craving",
         label="Craving, 0 to 10 (optional)",
         placeholder="0 = none, 10 = very strong",
         required=False,
         max_length=2,
     )
     note = discord.ui.TextInput(
+        custom_id="note",
         label="Private note (optional, only you see it)",
         style=discord.TextStyle.paragraph,
         required=False,

@@ -80,6 +80,7 @@ async def test_daily_prompt_posts_at_local_time_once_and_its_button_checks_in(
     ]
 
     # Bad modal input is refused kindly and nothing changes.
+    await answered(await fake.click(community.guild_id, community.admin, prompt, OPEN_CHECKIN))
     bad = await fake.submit_modal(
         community.guild_id,
         community.admin,

@@ -35,9 +35,11 @@ def test_discord_debug_logs_stay_off(capsys: pytest.CaptureFixture[str]) -> None
     configure_logging("DEBUG", secrets=["super-secret-token"])
     try:
         logging.getLogger("discord.gateway").debug("payload with message content")
+        logging.getLogger("aiosqlite").debug("executing INSERT with a private note")
         logging.getLogger("hearth.x").debug("token is super-secret-token")
         err = capsys.readouterr().err
         assert "payload with message content" not in err
+        assert "private note" not in err
         assert "super-secret-token" not in err
         assert "[redacted]" in err
     finally:

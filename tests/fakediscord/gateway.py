@@ -1,0 +1,389 @@
+"""The gateway: HELLO / IDENTIFY / READY / RESUME over a websocket with JSON text frames.
+
+Sessions outlive connections: every dispatch is numbered and kept in a bounded backlog, so a
+client that reconnects with RESUME gets the events it missed, as on Discord. A client that
+closes with 1000 ends its session. (discord.py's ``Client.close()`` asks for 1000 but its
+reader task wins the race and the frame says 4000, so its sessions stay resumable - as they
+do on Discord.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+import time
+import traceback
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import WSMsgType, web
+
+from tests.fakediscord import payloads
+from tests.fakediscord.gateway_intents import (
+    GUILD_PRESENCES,
+    PRIVILEGED_INTENTS,
+    payload_for_session,
+)
+from tests.fakediscord.signals import Signal
+
+if TYPE_CHECKING:
+    from tests.fakediscord.guild import FakeGuild
+    from tests.fakediscord.state import FakeState
+
+_log = logging.getLogger(__name__)
+
+GATEWAY_PATH = "/gateway"
+HEARTBEAT_INTERVAL_MS = 41250
+BACKLOG_SIZE = 1000
+
+OP_DISPATCH = 0
+OP_HEARTBEAT = 1
+OP_IDENTIFY = 2
+OP_PRESENCE_UPDATE = 3
+OP_VOICE_STATE_UPDATE = 4
+OP_RESUME = 6
+OP_RECONNECT = 7
+OP_REQUEST_GUILD_MEMBERS = 8
+OP_INVALID_SESSION = 9
+OP_HELLO = 10
+OP_HEARTBEAT_ACK = 11
+
+CLOSE_UNKNOWN_OPCODE = 4001
+CLOSE_NOT_AUTHENTICATED = 4003
+CLOSE_AUTHENTICATION_FAILED = 4004
+CLOSE_ALREADY_AUTHENTICATED = 4005
+CLOSE_DISALLOWED_INTENTS = 4014
+RESUMABLE_CLOSE_CODE = 4000  # "unknown error": clients reconnect and RESUME
+
+
+class Connection:
+    """One websocket. Frames go through a queue so dispatching never blocks the caller."""
+
+    def __init__(self, ws: web.WebSocketResponse) -> None:
+        self.ws = ws
+        self.session: GatewaySession | None = None
+        # Set when the fake closes the socket, so its own close code is not mistaken for
+        # the client's (aiohttp reports one close_code for both directions).
+        self.closed_by_server = False
+        self.sent_seq = 0
+        self.sent = Signal()
+        self._queue: asyncio.Queue[tuple[str, int | None] | None] = asyncio.Queue()
+
+    def send_op(self, op: int, data: Any) -> None:
+        self._queue.put_nowait((json.dumps({"op": op, "d": data, "s": None, "t": None}), None))
+
+    def enqueue(self, frame: str, seq: int) -> None:
+        self._queue.put_nowait((frame, seq))
+
+    def stop(self) -> None:
+        self._queue.put_nowait(None)
+
+    async def run_writer(self) -> None:
+        try:
+            while (item := await self._queue.get()) is not None:
+                frame, seq = item
+                if self.ws.closed:
+                    break  # unsent dispatches stay in the session backlog for a RESUME
+                try:
+                    await self.ws.send_str(frame)
+                except (ConnectionError, RuntimeError):
+                    break
+                if seq is not None:
+                    self.sent_seq = seq
+                    self.sent.notify()
+        finally:
+            self.sent.notify()  # wake wait_sent() callers so they see the socket closed
+
+    async def wait_sent(self, seq: int, timeout: float = 5.0) -> float:
+        """Wait until dispatch ``seq`` is on the wire; returns time.monotonic() then."""
+        await self.sent.wait_for(
+            lambda: self.sent_seq >= seq or self.ws.closed,
+            timeout,
+            f"gateway frame {seq} to be sent",
+        )
+        if self.sent_seq < seq:
+            raise RuntimeError("the bot disconnected before the event could be sent")
+        return time.monotonic()
+
+
+@dataclass
+class GatewaySession:
+    session_id: str
+    intents: int
+    identified_at: float
+    seq: int = 0
+    resume_count: int = 0
+    invalidated: bool = False
+    ready: bool = False  # READY or RESUMED delivered on the current connection
+    presence: dict[str, Any] | None = None
+    connection: Connection | None = None
+    backlog: deque[tuple[int, str]] = field(default_factory=lambda: deque(maxlen=BACKLOG_SIZE))
+
+    @property
+    def connected(self) -> bool:
+        return self.connection is not None and not self.connection.ws.closed
+
+    def push(self, event: str, data: dict[str, Any]) -> int:
+        self.seq += 1
+        frame = json.dumps({"op": OP_DISPATCH, "t": event, "s": self.seq, "d": data})
+        self.backlog.append((self.seq, frame))
+        if self.connection is not None:
+            self.connection.enqueue(frame, self.seq)
+        return self.seq
+
+
+class Gateway:
+    """Implements the state's EventSink and serves the websocket route."""
+
+    def __init__(
+        self, state: FakeState, gateway_url: str, privileged_intents: int = PRIVILEGED_INTENTS
+    ) -> None:
+        self._state = state
+        self.gateway_url = gateway_url
+        self.privileged_intents = privileged_intents
+        self.sessions: dict[str, GatewaySession] = {}
+        self.connections: list[Connection] = []
+        self.connection_count = 0
+        self.ready_signal = Signal()
+
+    # --------------------------------------------------------------- EventSink
+    def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        for session in self._live_sessions():
+            filtered = payload_for_session(event, data, session.intents, self._state)
+            if filtered is not None:
+                session.push(event, filtered)
+
+    def guild_available(self, guild: FakeGuild) -> None:
+        for session in self._live_sessions():
+            session.push("GUILD_CREATE", self._guild_create(guild, session))
+
+    # -------------------------------------------------------------- test hooks
+    def active_session(self) -> GatewaySession | None:
+        """The most recently identified session that is connected and past READY."""
+        candidates = [s for s in self.sessions.values() if s.connected and s.ready]
+        return max(candidates, key=lambda s: s.identified_at, default=None)
+
+    async def dispatch_to_bot(self, event: str, data: dict[str, Any]) -> float:
+        """Send one event to the connected bot and return when it left (time.monotonic())."""
+        session = self.active_session()
+        if session is None or session.connection is None:
+            raise RuntimeError(
+                "no bot is connected to the fake gateway: start the bot (and await "
+                "fake.wait_until_ready()) before sending interactions"
+            )
+        seq = session.push(event, data)
+        return await session.connection.wait_sent(seq)
+
+    def request_reconnect(self) -> list[str]:
+        """Send op 7 RECONNECT to every live connection (clients then RESUME)."""
+        asked: list[str] = []
+        for connection in self.connections:
+            if connection.session is not None:
+                asked.append(connection.session.session_id)
+                connection.send_op(OP_RECONNECT, None)
+        return asked
+
+    async def flush(self, timeout: float = 5.0) -> None:
+        """Wait until every connected session has been sent all its dispatches."""
+        for session in self._live_sessions():
+            if session.connected and session.connection is not None:
+                # Disconnected meanwhile: the events wait in the backlog for a RESUME.
+                with contextlib.suppress(RuntimeError):
+                    await session.connection.wait_sent(session.seq, timeout)
+
+    async def disconnect(self, code: int = RESUMABLE_CLOSE_CODE) -> list[str]:
+        """Close every live connection with ``code``; their sessions stay resumable."""
+        closed: list[str] = []
+        for connection in list(self.connections):
+            if connection.session is not None:
+                closed.append(connection.session.session_id)
+                connection.session.ready = False
+            connection.closed_by_server = True
+            await connection.ws.close(code=code, message=b"fake discord: disconnect")
+        return closed
+
+    async def close_all(self) -> None:
+        for connection in list(self.connections):
+            connection.closed_by_server = True
+            await connection.ws.close(code=1001, message=b"fake discord shutting down")
+
+    # --------------------------------------------------------------- websocket
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(max_msg_size=0)
+        await ws.prepare(request)
+        connection = Connection(ws)
+        self.connections.append(connection)
+        self.connection_count += 1
+        writer = asyncio.create_task(connection.run_writer())
+        connection.send_op(OP_HELLO, {"heartbeat_interval": HEARTBEAT_INTERVAL_MS})
+        try:
+            async for message in ws:
+                if message.type is not WSMsgType.TEXT:
+                    continue  # the client never sends binary frames
+                try:
+                    await self._on_frame(connection, json.loads(message.data))
+                except Exception as exc:  # a bug in the fake: keep the socket, report it
+                    self._state.internal_errors.append(
+                        "gateway: " + "".join(traceback.format_exception(exc))
+                    )
+                    _log.exception("fakediscord gateway failed on a frame")
+        finally:
+            self._on_closed(connection)
+            connection.stop()
+            await writer
+        return ws
+
+    def _on_closed(self, connection: Connection) -> None:
+        self.connections.remove(connection)
+        session = connection.session
+        if session is None or session.connection is not connection:
+            return
+        session.connection = None
+        session.ready = False
+        if not connection.closed_by_server and connection.ws.close_code == 1000:
+            # A clean client close ends the session, as on Discord.
+            session.invalidated = True
+
+    async def _on_frame(self, connection: Connection, frame: dict[str, Any]) -> None:
+        op = frame.get("op")
+        data = frame.get("d")
+        if op == OP_HEARTBEAT:
+            connection.send_op(OP_HEARTBEAT_ACK, None)
+        elif op == OP_IDENTIFY:
+            await self._identify(connection, data or {})
+        elif op == OP_RESUME:
+            await self._resume(connection, data or {})
+        elif connection.session is None and op in (
+            OP_PRESENCE_UPDATE,
+            OP_REQUEST_GUILD_MEMBERS,
+            OP_VOICE_STATE_UPDATE,
+        ):
+            await connection.ws.close(code=CLOSE_NOT_AUTHENTICATED, message=b"Not authenticated.")
+        elif op == OP_PRESENCE_UPDATE:
+            assert connection.session is not None
+            connection.session.presence = data
+        elif op == OP_REQUEST_GUILD_MEMBERS:
+            self._members_chunk(connection, data or {})
+        elif op == OP_VOICE_STATE_UPDATE:
+            pass  # voice is out of scope for the fake
+        else:
+            await connection.ws.close(code=CLOSE_UNKNOWN_OPCODE, message=b"Unknown opcode.")
+
+    def _token_ok(self, token: object) -> bool:
+        return isinstance(token, str) and token.removeprefix("Bot ") == self._state.token
+
+    async def _identify(self, connection: Connection, data: dict[str, Any]) -> None:
+        if connection.session is not None:
+            await connection.ws.close(
+                code=CLOSE_ALREADY_AUTHENTICATED, message=b"Already authenticated."
+            )
+            return
+        if not self._token_ok(data.get("token")):
+            await connection.ws.close(
+                code=CLOSE_AUTHENTICATION_FAILED, message=b"Authentication failed."
+            )
+            return
+        intents = int(data.get("intents") or 0)
+        if intents & PRIVILEGED_INTENTS & ~self.privileged_intents:
+            await connection.ws.close(
+                code=CLOSE_DISALLOWED_INTENTS, message=b"Disallowed intent(s)."
+            )
+            return
+        session = GatewaySession(
+            session_id=secrets.token_hex(16),
+            intents=intents,
+            identified_at=time.monotonic(),
+            presence=data.get("presence"),
+        )
+        self.sessions[session.session_id] = session
+        session.connection = connection
+        connection.session = session
+        guilds = self._state.bot_guilds()
+        ready: dict[str, Any] = {
+            "v": 10,
+            "user": payloads.bot_self(self._state.bot_user),
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
+            "session_id": session.session_id,
+            "session_type": "normal",
+            "resume_gateway_url": self.gateway_url,
+            "application": {"id": str(self._state.application_id), "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+            "presences": [],
+            "user_settings": {},
+            "geo_ordered_rtc_regions": [],
+            "_trace": ["fakediscord"],
+        }
+        if data.get("shard") is not None:
+            ready["shard"] = data["shard"]
+        session.push("READY", ready)
+        for guild in guilds:
+            session.push("GUILD_CREATE", self._guild_create(guild, session))
+        session.ready = True
+        self.ready_signal.notify()
+
+    async def _resume(self, connection: Connection, data: dict[str, Any]) -> None:
+        session = self.sessions.get(str(data.get("session_id")))
+        last_seq = int(data.get("seq") or 0)
+        oldest = session.backlog[0][0] if session and session.backlog else 1
+        if (
+            session is None
+            or session.invalidated
+            or not self._token_ok(data.get("token"))
+            or last_seq + 1 < oldest
+        ):
+            connection.send_op(OP_INVALID_SESSION, False)
+            return
+        if session.connection is not None and session.connection is not connection:
+            # Discord drops the older connection of a resumed session.
+            session.connection.closed_by_server = True
+            await session.connection.ws.close(code=RESUMABLE_CLOSE_CODE)
+        session.connection = connection
+        connection.session = session
+        for seq, frame in list(session.backlog):
+            if seq > last_seq:
+                connection.enqueue(frame, seq)
+        session.resume_count += 1
+        session.push("RESUMED", {"_trace": ["fakediscord"]})
+        session.ready = True
+        self.ready_signal.notify()
+
+    def _members_chunk(self, connection: Connection, data: dict[str, Any]) -> None:
+        assert connection.session is not None
+        guild = self._state.guilds.get(int(data.get("guild_id") or 0))
+        if guild is None:
+            return
+        query = str(data.get("query") or "").lower()
+        wanted = {int(u) for u in data.get("user_ids") or []}
+        limit = int(data.get("limit") or 0) or len(guild.members)
+        members = []
+        for member in guild.members.values():
+            user = self._state.user(member.user_id)
+            if wanted and member.user_id not in wanted:
+                continue
+            if query and not user.username.lower().startswith(query):
+                continue
+            members.append(payloads.member(self._state, guild, member))
+        connection.session.push(
+            "GUILD_MEMBERS_CHUNK",
+            {
+                "guild_id": str(guild.id),
+                "members": members[:limit],
+                "chunk_index": 0,
+                "chunk_count": 1,
+                "not_found": [],
+                "nonce": data.get("nonce"),
+            },
+        )
+
+    def _guild_create(self, guild: FakeGuild, session: GatewaySession) -> dict[str, Any]:
+        return payloads.guild_create(
+            self._state, guild, all_members=bool(session.intents & GUILD_PRESENCES)
+        )
+
+    def _live_sessions(self) -> list[GatewaySession]:
+        return [s for s in self.sessions.values() if not s.invalidated]
