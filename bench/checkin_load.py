@@ -36,6 +36,7 @@ def percentile(values: list[float], fraction: float) -> float:
 async def run(concurrency: int, rounds: int, database: Path) -> int:
     async with FakeDiscord(token="bench-token") as fake:
         guild = fake.add_guild("Bench")
+        guild.add_text_channel("general")
         users = [fake.add_user(f"member{i}") for i in range(concurrency)]
         for user in users:
             guild.add_member(user, roles=[])
@@ -49,10 +50,11 @@ async def run(concurrency: int, rounds: int, database: Path) -> int:
                 "HEARTH_LOG_LEVEL": "WARNING",
             }
         )
+        profile = os.environ.get("BENCH_PROFILE")  # a file path: profile the bot with cProfile
+        command = ["-m", "cProfile", "-o", profile, "-m", "bot"] if profile else ["-m", "bot"]
         bot = await asyncio.create_subprocess_exec(
             sys.executable,
-            "-m",
-            "bot",
+            *command,
             cwd=REPO,
             env=env,
             stdout=asyncio.subprocess.DEVNULL,
@@ -64,6 +66,7 @@ async def run(concurrency: int, rounds: int, database: Path) -> int:
             errors = 0
             expected: dict[int, int] = {}
             started = time.perf_counter()
+            fake_cpu_before = time.process_time()
             for _ in range(rounds):
                 moods = {user: random.randint(1, 5) for user in users}
                 sent = await asyncio.gather(
@@ -91,6 +94,7 @@ async def run(concurrency: int, rounds: int, database: Path) -> int:
                         latencies.append(ix.latency)
                 expected = moods
             elapsed = time.perf_counter() - started
+            fake_cpu = time.process_time() - fake_cpu_before
         finally:
             bot.terminate()
             _, stderr = await bot.communicate()
@@ -106,6 +110,7 @@ async def run(concurrency: int, rounds: int, database: Path) -> int:
             f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms · "
             f"max {max(latencies) * 1000:.1f} ms · mean {statistics.fmean(latencies) * 1000:.1f} ms"
         )
+    print(f"fake Discord: {fake_cpu:.2f} s CPU over {elapsed:.2f} s (its own process)")
     print(f"errors:       {errors}")
     print(f"lost rows:    {lost} (rows stored: {len(stored)}, expected {concurrency})")
     if bot.returncode not in (0, -15):

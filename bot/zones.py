@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from bot.guild_configs import GuildConfigs
 from bot.storage.profiles import ProfileRepository
 
 ZoneSource = Literal["profile", "server", "default"]
+# Asked on every check-in; a member's own zone only changes through set_member_zone below.
+_CACHE_SIZE = 50_000
 
 
 @dataclass(frozen=True)
@@ -21,9 +25,10 @@ class ZoneResolver:
     def __init__(self, profiles: ProfileRepository, guild_configs: GuildConfigs) -> None:
         self._profiles = profiles
         self._guild_configs = guild_configs
+        self._own: OrderedDict[int, str | None] = OrderedDict()
 
     async def for_member(self, user_id: int, guild_id: int | None) -> MemberZone:
-        own = await self._profiles.timezone(user_id)
+        own = await self._own_zone(user_id)
         if own:
             return MemberZone(own, "profile")
         if guild_id is not None:
@@ -31,3 +36,22 @@ class ZoneResolver:
             if config.timezone != "UTC":
                 return MemberZone(config.timezone, "server")
         return MemberZone("UTC", "default")
+
+    async def set_member_zone(self, user_id: int, zone: str | None, now: datetime) -> None:
+        """Set (or with None, clear) a member's own zone."""
+        self._own.pop(user_id, None)
+        await self._profiles.set_timezone(user_id, zone, now)
+        self._remember(user_id, zone)
+
+    async def _own_zone(self, user_id: int) -> str | None:
+        if user_id in self._own:
+            self._own.move_to_end(user_id)
+            return self._own[user_id]
+        zone = await self._profiles.timezone(user_id)
+        self._remember(user_id, zone)
+        return zone
+
+    def _remember(self, user_id: int, zone: str | None) -> None:
+        self._own[user_id] = zone
+        if len(self._own) > _CACHE_SIZE:
+            self._own.popitem(last=False)

@@ -30,9 +30,7 @@ class Profile(commands.Cog):
     )
     async def set_timezone(self, interaction: discord.Interaction, timezone: str) -> None:
         if timezone.strip().lower() == "server":
-            await self.bot.storage.profiles.set_timezone(
-                interaction.user.id, None, self.bot.clock.now()
-            )
+            await self.bot.zones.set_member_zone(interaction.user.id, None, self.bot.clock.now())
             await reply_ephemeral(interaction, "Done: your days now follow the server's time zone.")
             return
         zone = canonical_timezone(timezone)
@@ -41,9 +39,7 @@ class Profile(commands.Cog):
                 f"“{timezone}” isn't a time zone I know. Use a name like `Europe/Berlin` or "
                 "`America/Denver`; start typing and pick from the list. Nothing was changed."
             )
-        await self.bot.storage.profiles.set_timezone(
-            interaction.user.id, zone, self.bot.clock.now()
-        )
+        await self.bot.zones.set_member_zone(interaction.user.id, zone, self.bot.clock.now())
         local = self.bot.clock.now().astimezone(ZoneInfo(zone))
         await reply_ephemeral(
             interaction,

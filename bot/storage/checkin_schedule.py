@@ -104,20 +104,21 @@ class SqliteCheckinScheduleRepository:
 
     async def take_notice(self, guild_id: int, user_id: int) -> str | None:
         """The reason reminders were switched off, once; None when there is nothing to tell."""
+        # Asked at every check-in and almost always empty, so look before opening a write.
+        pending = await self._db.fetch_one(
+            "SELECT disabled_reason FROM checkin_reminders WHERE guild_id = ? AND user_id = ?"
+            " AND notice_pending = 1",
+            (guild_id, user_id),
+        )
+        if pending is None:
+            return None
         async with self._db.transaction() as tx:
-            row = await tx.fetch_one(
-                "SELECT disabled_reason FROM checkin_reminders WHERE guild_id = ? AND user_id = ?"
-                " AND notice_pending = 1",
-                (guild_id, user_id),
-            )
-            if row is None:
-                return None
-            await tx.execute(
+            cleared = await tx.execute(
                 "UPDATE checkin_reminders SET notice_pending = 0"
-                " WHERE guild_id = ? AND user_id = ?",
+                " WHERE guild_id = ? AND user_id = ? AND notice_pending = 1",
                 (guild_id, user_id),
             )
-        return str(row["disabled_reason"])
+        return str(pending["disabled_reason"]) if cleared else None
 
     async def claim_reminder(self, guild_id: int, user_id: int, day: date, now: datetime) -> bool:
         """True when this day's reminder is now ours to send: never twice, even after a crash."""

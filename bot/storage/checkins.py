@@ -55,16 +55,13 @@ class SqliteCheckinRepository:
         stamp = to_db(now)
         key = (guild_id, user_id, day.isoformat())
         async with self._db.transaction() as tx:
-            existing = await tx.fetch_one(
-                "SELECT shared FROM checkins WHERE guild_id = ? AND user_id = ? AND local_date = ?",
-                key,
-            )
-            await tx.execute(
+            stored = await tx.fetch_one(
                 "INSERT INTO checkins (guild_id, user_id, local_date, mood, craving, note, shared,"
                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (guild_id, user_id, local_date) DO UPDATE SET mood = excluded.mood,"
                 " craving = excluded.craving, note = excluded.note,"
-                " shared = max(shared, excluded.shared), updated_at = excluded.updated_at",
+                " shared = max(shared, excluded.shared), revision = revision + 1,"
+                " updated_at = excluded.updated_at RETURNING revision",
                 (*key, int(checkin.mood), checkin.craving, checkin.note, int(shared), stamp, stamp),
             )
             rows = await tx.fetch_all(
@@ -73,7 +70,7 @@ class SqliteCheckinRepository:
                 (guild_id, user_id),
             )
         return RecordedCheckin(
-            updated=existing is not None,
+            updated=stored is not None and stored["revision"] > 0,
             days=[date.fromisoformat(row["local_date"]) for row in rows],
         )
 

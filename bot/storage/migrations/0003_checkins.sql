@@ -20,6 +20,7 @@ CREATE TABLE checkins (
     craving    INTEGER CHECK (craving IS NULL OR craving BETWEEN 0 AND 10),
     note       TEXT CHECK (note IS NULL OR length(note) <= 500),
     shared     INTEGER NOT NULL DEFAULT 0,
+    revision   INTEGER NOT NULL DEFAULT 0,  -- how many times the day's check-in was updated
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     UNIQUE (guild_id, user_id, local_date)
