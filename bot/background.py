@@ -31,6 +31,11 @@ class BackgroundTasks:
                 extra={"task": task.get_name()},
             )
 
+    async def wait_idle(self) -> None:
+        """Wait until every task spawned so far (and any they spawn) has finished."""
+        while pending := [t for t in self._tasks if t is not asyncio.current_task()]:
+            await asyncio.wait(pending)
+
     async def cancel_all(self) -> None:
         current = asyncio.current_task()
         pending = [t for t in self._tasks if t is not current]

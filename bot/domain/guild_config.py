@@ -27,6 +27,7 @@ class GuildConfig(BaseModel):
     helpline_country: str | None = None
     checkin_prompt_time: str = "09:00"
     checkin_prompt_thread: bool = False
+    milestone_plan: str | None = None  # None: the default plan
 
     @classmethod
     def settable_fields(cls) -> frozenset[str]:

@@ -13,7 +13,9 @@ from bot.storage.checkin_schedule import (
 from bot.storage.checkins import CheckinRepository, SqliteCheckinRepository
 from bot.storage.database import Database
 from bot.storage.guild_config import GuildConfigRepository, SqliteGuildConfigRepository
+from bot.storage.guild_extras import GuildExtrasRepository, SqliteGuildExtrasRepository
 from bot.storage.profiles import ProfileRepository, SqliteProfileRepository
+from bot.storage.sobriety import SobrietyRepository, SqliteSobrietyRepository
 
 
 @dataclass
@@ -26,6 +28,8 @@ class Storage:
     profiles: ProfileRepository
     checkins: CheckinRepository
     checkin_schedule: CheckinScheduleRepository
+    sobriety: SobrietyRepository
+    guild_extras: GuildExtrasRepository
 
     async def close(self) -> None:
         await self.database.close()
@@ -46,4 +50,6 @@ async def open_storage(path: Path, *, migrate: bool = True) -> Storage:
         profiles=SqliteProfileRepository(database),
         checkins=SqliteCheckinRepository(database),
         checkin_schedule=SqliteCheckinScheduleRepository(database),
+        sobriety=SqliteSobrietyRepository(database),
+        guild_extras=SqliteGuildExtrasRepository(database),
     )

@@ -168,5 +168,13 @@ class GuildSetup(commands.Cog):
                     ],
                 )
             )
+        alerts = await self.bot.storage.guild_extras.alerts(guild.id)
+        if alerts:
+            sections.append(
+                (
+                    "Problems Hearth ran into",
+                    [render.Finding(False, a.topic, a.message) for a in alerts],
+                )
+            )
         embed = render.status_embed(sections, self.bot.failed_cogs)
         await reply_ephemeral(interaction, embed=embed)

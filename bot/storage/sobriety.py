@@ -1,0 +1,310 @@
+"""Sobriety counters, their periods, and milestone celebrations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from bot.domain.counters import Announce, Counter, Period
+from bot.storage.database import Database, Row, Transaction
+from bot.storage.timestamps import to_db
+
+_COUNTER_COLUMNS = (
+    "c.id, c.guild_id, c.user_id, c.label, c.announce,"
+    " p.id AS period_id, p.start_date, p.end_date, p.note"
+)
+_COUNTER_FROM = (
+    " FROM sobriety_counters c JOIN sobriety_periods p"
+    " ON p.counter_id = c.id AND p.end_date IS NULL"
+)
+
+
+@dataclass(frozen=True)
+class Celebration:
+    id: int
+    period_id: int
+    milestone_key: str
+    user_id: int
+    guild_id: int
+    congratulations: int
+
+
+class SobrietyRepository(Protocol):
+    async def counters(self, guild_id: int, user_id: int) -> list[Counter]: ...
+    async def counter(self, guild_id: int, user_id: int, label: str) -> Counter | None: ...
+    async def set_counter(
+        self,
+        guild_id: int,
+        user_id: int,
+        label: str,
+        start: date,
+        announce: Announce | None,
+        now: datetime,
+    ) -> tuple[Counter, bool]: ...
+    async def reset(self, counter_id: int, on: date, note: str | None, now: datetime) -> Period: ...
+    async def remove(self, counter_id: int) -> None: ...
+    async def periods(self, counter_id: int) -> list[Period]: ...
+    async def set_announce(self, counter_id: int, announce: Announce, now: datetime) -> None: ...
+    async def announcing_counters(self) -> list[Counter]: ...
+    async def public_counters(self, guild_id: int) -> list[Counter]: ...
+    async def claim_celebration(
+        self, period_id: int, key: str, reached: date, channel: Announce, now: datetime
+    ) -> int | None: ...
+    async def finish_celebration(
+        self,
+        celebration_id: int,
+        status: str,
+        channel_id: int | None,
+        message_id: int | None,
+        now: datetime,
+    ) -> None: ...
+    async def release_celebration(self, celebration_id: int) -> None: ...
+    async def congratulate(
+        self, celebration_id: int, user_id: int, now: datetime
+    ) -> tuple[bool, int]: ...
+    async def celebration(self, celebration_id: int) -> Celebration | None: ...
+
+
+class SqliteSobrietyRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def counters(self, guild_id: int, user_id: int) -> list[Counter]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_COUNTER_COLUMNS}{_COUNTER_FROM}"
+            " WHERE c.guild_id = ? AND c.user_id = ? ORDER BY c.label_key",
+            (guild_id, user_id),
+        )
+        return [_counter(row) for row in rows]
+
+    async def counter(self, guild_id: int, user_id: int, label: str) -> Counter | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_COUNTER_COLUMNS}{_COUNTER_FROM}"
+            " WHERE c.guild_id = ? AND c.user_id = ? AND c.label_key = ?",
+            (guild_id, user_id, label.casefold()),
+        )
+        return _counter(row) if row else None
+
+    async def set_counter(
+        self,
+        guild_id: int,
+        user_id: int,
+        label: str,
+        start: date,
+        announce: Announce | None,
+        now: datetime,
+    ) -> tuple[Counter, bool]:
+        """Start a counter, or correct the start of an existing one's current period.
+
+        Returns the counter and whether it was created.
+        """
+        stamp = to_db(now)
+        async with self._db.transaction() as tx:
+            existing = await tx.fetch_one(
+                "SELECT id FROM sobriety_counters WHERE guild_id = ? AND user_id = ?"
+                " AND label_key = ?",
+                (guild_id, user_id, label.casefold()),
+            )
+            if existing is None:
+                counter_id = await tx.insert(
+                    "INSERT INTO sobriety_counters (guild_id, user_id, label, label_key, announce,"
+                    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        guild_id,
+                        user_id,
+                        label,
+                        label.casefold(),
+                        announce or Announce.DM,
+                        stamp,
+                        stamp,
+                    ),
+                )
+                await tx.execute(
+                    "INSERT INTO sobriety_periods (counter_id, start_date, created_at)"
+                    " VALUES (?, ?, ?)",
+                    (counter_id, start.isoformat(), stamp),
+                )
+            else:
+                counter_id = int(existing["id"])
+                await tx.execute(
+                    "UPDATE sobriety_periods SET start_date = ? WHERE counter_id = ?"
+                    " AND end_date IS NULL",
+                    (start.isoformat(), counter_id),
+                )
+                if announce is not None:
+                    await tx.execute(
+                        "UPDATE sobriety_counters SET announce = ?, updated_at = ? WHERE id = ?",
+                        (announce, stamp, counter_id),
+                    )
+            counter = await _counter_by_id(tx, counter_id)
+        return counter, existing is None
+
+    async def reset(self, counter_id: int, on: date, note: str | None, now: datetime) -> Period:
+        """End the current period on `on` (kept, with the note) and start the next one then."""
+        async with self._db.transaction() as tx:
+            current = await tx.fetch_one(
+                "SELECT id FROM sobriety_periods WHERE counter_id = ? AND end_date IS NULL",
+                (counter_id,),
+            )
+            assert current is not None
+            await tx.execute(
+                "UPDATE sobriety_periods SET end_date = ?, note = ? WHERE id = ?",
+                (on.isoformat(), note, current["id"]),
+            )
+            await tx.execute(
+                "INSERT INTO sobriety_periods (counter_id, start_date, created_at)"
+                " VALUES (?, ?, ?)",
+                (counter_id, on.isoformat(), to_db(now)),
+            )
+            ended = await tx.fetch_one(
+                "SELECT id, start_date, end_date, note FROM sobriety_periods WHERE id = ?",
+                (current["id"],),
+            )
+        assert ended is not None
+        return _period(ended)
+
+    async def remove(self, counter_id: int) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute("DELETE FROM sobriety_counters WHERE id = ?", (counter_id,))
+
+    async def periods(self, counter_id: int) -> list[Period]:
+        rows = await self._db.fetch_all(
+            "SELECT id, start_date, end_date, note FROM sobriety_periods WHERE counter_id = ?"
+            " ORDER BY start_date, id",
+            (counter_id,),
+        )
+        return [_period(row) for row in rows]
+
+    async def set_announce(self, counter_id: int, announce: Announce, now: datetime) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE sobriety_counters SET announce = ?, updated_at = ? WHERE id = ?",
+                (announce, to_db(now), counter_id),
+            )
+
+    async def announcing_counters(self) -> list[Counter]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_COUNTER_COLUMNS}{_COUNTER_FROM} WHERE c.announce != 'off'"
+        )
+        return [_counter(row) for row in rows]
+
+    async def public_counters(self, guild_id: int) -> list[Counter]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_COUNTER_COLUMNS}{_COUNTER_FROM}"
+            " WHERE c.guild_id = ? AND c.announce = 'public'",
+            (guild_id,),
+        )
+        return [_counter(row) for row in rows]
+
+    async def claim_celebration(
+        self, period_id: int, key: str, reached: date, channel: Announce, now: datetime
+    ) -> int | None:
+        """The new celebration's id, or None if this milestone was already taken for the period."""
+        async with self._db.transaction() as tx:
+            inserted = await tx.execute(
+                "INSERT OR IGNORE INTO milestone_celebrations (period_id, milestone_key,"
+                " milestone_date, channel, status, updated_at) VALUES (?, ?, ?, ?, 'sending', ?)",
+                (period_id, key, reached.isoformat(), channel, to_db(now)),
+            )
+            if not inserted:
+                return None
+            row = await tx.fetch_one(
+                "SELECT id FROM milestone_celebrations WHERE period_id = ? AND milestone_key = ?",
+                (period_id, key),
+            )
+        assert row is not None
+        return int(row["id"])
+
+    async def finish_celebration(
+        self,
+        celebration_id: int,
+        status: str,
+        channel_id: int | None,
+        message_id: int | None,
+        now: datetime,
+    ) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE milestone_celebrations SET status = ?, channel_id = ?, message_id = ?,"
+                " updated_at = ? WHERE id = ?",
+                (status, channel_id, message_id, to_db(now), celebration_id),
+            )
+
+    async def release_celebration(self, celebration_id: int) -> None:
+        """Give a claim back after a passing failure, so the next run tries again."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "DELETE FROM milestone_celebrations WHERE id = ? AND status = 'sending'",
+                (celebration_id,),
+            )
+
+    async def congratulate(
+        self, celebration_id: int, user_id: int, now: datetime
+    ) -> tuple[bool, int]:
+        """Record one member's congratulations; returns (was it new, how many in all)."""
+        async with self._db.transaction() as tx:
+            added = await tx.execute(
+                "INSERT OR IGNORE INTO milestone_congratulations (celebration_id, user_id,"
+                " created_at) VALUES (?, ?, ?)",
+                (celebration_id, user_id, to_db(now)),
+            )
+            row = await tx.fetch_one(
+                "SELECT count(*) AS n FROM milestone_congratulations WHERE celebration_id = ?",
+                (celebration_id,),
+            )
+        assert row is not None
+        return added > 0, int(row["n"])
+
+    async def celebration(self, celebration_id: int) -> Celebration | None:
+        row = await self._db.fetch_one(
+            "SELECT m.id, m.period_id, m.milestone_key, c.user_id, c.guild_id,"
+            " (SELECT count(*) FROM milestone_congratulations g WHERE g.celebration_id = m.id)"
+            " AS congratulations FROM milestone_celebrations m"
+            " JOIN sobriety_periods p ON p.id = m.period_id"
+            " JOIN sobriety_counters c ON c.id = p.counter_id WHERE m.id = ?",
+            (celebration_id,),
+        )
+        if row is None:
+            return None
+        return Celebration(
+            id=row["id"],
+            period_id=row["period_id"],
+            milestone_key=row["milestone_key"],
+            user_id=row["user_id"],
+            guild_id=row["guild_id"],
+            congratulations=row["congratulations"],
+        )
+
+
+async def _counter_by_id(tx: Transaction, counter_id: int) -> Counter:
+    row = await tx.fetch_one(
+        f"SELECT {_COUNTER_COLUMNS}{_COUNTER_FROM} WHERE c.id = ?", (counter_id,)
+    )
+    assert row is not None
+    return _counter(row)
+
+
+def _period(row: Row) -> Period:
+    return Period(
+        id=row["id"],
+        start=date.fromisoformat(row["start_date"]),
+        end=date.fromisoformat(row["end_date"]) if row["end_date"] else None,
+        note=row["note"],
+    )
+
+
+def _counter(row: Row) -> Counter:
+    return Counter(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        user_id=row["user_id"],
+        label=row["label"],
+        announce=Announce(row["announce"]),
+        current=Period(
+            id=row["period_id"],
+            start=date.fromisoformat(row["start_date"]),
+            end=None,
+            note=row["note"],
+        ),
+    )

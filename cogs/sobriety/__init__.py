@@ -1,0 +1,50 @@
+"""Sobriety counters and milestone celebrations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from discord.ext import commands
+
+from cogs.sobriety.celebrations import CongratulateButton, MilestoneCelebrator
+from cogs.sobriety.member_commands import Sobriety
+from cogs.sobriety.milestone_commands import Milestones
+from cogs.sobriety.roles import MilestoneRoles
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+
+DUE_JOB = "milestones:due"
+# Milestones fall on local days; a run each minute celebrates soon after each local midnight.
+DUE_INTERVAL = timedelta(minutes=1)
+
+
+class MilestoneSchedule(commands.Cog):
+    def __init__(self, bot: Hearth, celebrator: MilestoneCelebrator) -> None:
+        self.bot = bot
+        self.celebrator = celebrator
+
+    async def cog_load(self) -> None:
+        self.bot.scheduler.run_every(DUE_JOB, DUE_INTERVAL, self.run_due)
+
+    async def cog_unload(self) -> None:
+        self.bot.scheduler.cancel(DUE_JOB)
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        # Celebrate at once whatever fell due while Hearth was down.
+        self.bot.background.spawn(self.run_due(), name="milestones catch-up")
+
+    async def run_due(self) -> None:
+        await self.bot.wait_until_ready()
+        await self.celebrator.celebrate_due(self.bot.clock.now())
+
+
+async def setup(bot: Hearth) -> None:
+    roles = MilestoneRoles(bot)
+    celebrator = MilestoneCelebrator(bot, roles)
+    bot.add_dynamic_items(CongratulateButton)
+    await bot.add_cog(Sobriety(bot, celebrator, roles))
+    await bot.add_cog(Milestones(bot))
+    await bot.add_cog(MilestoneSchedule(bot, celebrator))

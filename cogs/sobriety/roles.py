@@ -1,0 +1,66 @@
+"""Optional milestone roles: given when a public milestone is reached, taken back on a reset."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.domain.counters import Announce, Counter
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+
+log = logging.getLogger("hearth.milestones.roles")
+
+ALERT_TOPIC = "milestone-roles"
+REASON = "Hearth milestone roles"
+
+
+class MilestoneRoles:
+    def __init__(self, bot: Hearth) -> None:
+        self.bot = bot
+
+    async def grant(self, counter: Counter, milestone_key: str) -> None:
+        # Roles are visible to everyone, so only milestones the member made public get one.
+        if counter.announce != Announce.PUBLIC:
+            return
+        role_id = (await self.bot.storage.guild_extras.milestone_roles(counter.guild_id)).get(
+            milestone_key
+        )
+        if role_id is not None:
+            await self._apply(counter.guild_id, counter.user_id, [role_id], add=True)
+
+    async def remove_all(self, guild_id: int, user_id: int) -> None:
+        role_ids = list((await self.bot.storage.guild_extras.milestone_roles(guild_id)).values())
+        if role_ids:
+            await self._apply(guild_id, user_id, role_ids, add=False)
+
+    async def _apply(self, guild_id: int, user_id: int, role_ids: list[int], *, add: bool) -> None:
+        guild = self.bot.get_guild(guild_id)
+        if guild is None:
+            return
+        try:
+            member = await guild.fetch_member(user_id)
+            held = {role.id for role in member.roles}
+            roles = [discord.Object(r) for r in role_ids if (r in held) != add]
+            if not roles:
+                return
+            if add:
+                await member.add_roles(*roles, reason=REASON)
+            else:
+                await member.remove_roles(*roles, reason=REASON)
+        except discord.NotFound:
+            return  # the member left the server
+        except discord.Forbidden:
+            await self.bot.storage.guild_extras.raise_alert(
+                guild_id,
+                ALERT_TOPIC,
+                "Hearth couldn't change milestone roles: it needs Manage Roles, and its own role "
+                "must be above the milestone roles",
+                self.bot.clock.now(),
+            )
+            log.warning("milestone role change refused", extra={"guild": guild_id})
+            return
+        await self.bot.storage.guild_extras.clear_alert(guild_id, ALERT_TOPIC)
