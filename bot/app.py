@@ -24,6 +24,10 @@ from bot.zones import ZoneResolver
 log = logging.getLogger("hearth.app")
 
 
+class TokenRefused(Exception):
+    """Discord answered 401 to the bot token."""
+
+
 def apply_discord_endpoints(settings: Settings) -> None:
     """Point discord.py at a REST proxy or a local Discord-compatible server, before login.
 
@@ -112,6 +116,14 @@ class Hearth(commands.Bot):
                 log.info("cog loaded", extra={"cog": module})
 
     async def _sync_commands(self) -> None:
+        if self.failed_cogs:
+            # Syncing now would delete the broken feature's commands from Discord and record
+            # that as current; keep what members had until every feature loads again.
+            log.error(
+                "command sync skipped: a feature failed to load",
+                extra={"cogs": ",".join(sorted(self.failed_cogs))},
+            )
+            return
         guild = discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
         if guild is not None:
             self.tree.copy_global_to(guild=guild)
@@ -122,6 +134,16 @@ class Hearth(commands.Bot):
         except discord.HTTPException as exc:
             # Members keep the commands from the last good sync; the next start tries again.
             log.error("command sync failed", extra={"status": exc.status, "code": exc.code})
+
+    async def run_with_token(self, token: str, *, connect: bool = True) -> None:
+        """Log in (and with `connect`, stay on the gateway until closed)."""
+        try:
+            if connect:
+                await self.start(token)
+            else:
+                await self.login(token)
+        except discord.LoginFailure:
+            raise TokenRefused from None
 
     async def on_ready(self) -> None:
         log.info("ready", extra={"guilds": len(self.guilds)})

@@ -9,9 +9,7 @@ import signal
 import sys
 from typing import Any
 
-import discord
-
-from bot.app import Hearth, apply_discord_endpoints, cog_modules
+from bot.app import Hearth, TokenRefused, apply_discord_endpoints, cog_modules
 from bot.clock import Clock, SystemClock
 from bot.reference_data import ReferenceDataError, load_countries
 from bot.settings import Settings
@@ -70,8 +68,8 @@ async def run(settings: Settings) -> int:
         loop.add_signal_handler(sig, request_stop, sig)
     try:
         async with bot:
-            await bot.start(settings.discord_token.get_secret_value())
-    except discord.LoginFailure:
+            await bot.run_with_token(settings.discord_token.get_secret_value())
+    except TokenRefused:
         raise StartupError(
             "DISCORD_TOKEN was refused by Discord (401): copy the bot token again from the "
             "developer portal",
@@ -90,8 +88,8 @@ async def sync(settings: Settings) -> int:
     bot = await build_hearth(settings, force_sync=True)
     try:
         async with bot:
-            await bot.login(settings.discord_token.get_secret_value())
-    except discord.LoginFailure:
+            await bot.run_with_token(settings.discord_token.get_secret_value(), connect=False)
+    except TokenRefused:
         raise StartupError("DISCORD_TOKEN was refused by Discord (401)", EXIT_FAILURE) from None
     finally:
         await bot.storage.close()

@@ -9,8 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.domain.timezones import canonical_timezone, search_timezones
-from bot.ui.errors import UserFacingError
+from bot.ui.inputs import require_timezone, timezone_choices
 from bot.ui.replies import reply_ephemeral
 
 if TYPE_CHECKING:
@@ -33,12 +32,7 @@ class Profile(commands.Cog):
             await self.bot.zones.set_member_zone(interaction.user.id, None, self.bot.clock.now())
             await reply_ephemeral(interaction, "Done: your days now follow the server's time zone.")
             return
-        zone = canonical_timezone(timezone)
-        if zone is None:
-            raise UserFacingError(
-                f"“{timezone}” isn't a time zone I know. Use a name like `Europe/Berlin` or "
-                "`America/Denver`; start typing and pick from the list. Nothing was changed."
-            )
+        zone = require_timezone(timezone)
         await self.bot.zones.set_member_zone(interaction.user.id, zone, self.bot.clock.now())
         local = self.bot.clock.now().astimezone(ZoneInfo(zone))
         await reply_ephemeral(
@@ -50,7 +44,7 @@ class Profile(commands.Cog):
     async def _timezone_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=zone, value=zone) for zone in search_timezones(current)]
+        return timezone_choices(current)
 
     @profile.command(name="show", description="See your own Hearth settings (private)")
     async def show(self, interaction: discord.Interaction) -> None:

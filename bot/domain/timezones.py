@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import available_timezones
 
 # Names tzdata ships for backwards compatibility or as file plumbing; nobody should pick them.
 _HIDDEN_PREFIXES = ("Etc/", "SystemV/", "US/", "posix", "right/")
-_HIDDEN_NAMES = frozenset({"Factory", "localtime", "posixrules", "leap-seconds.list"})
 
 
 @cache
@@ -20,20 +19,18 @@ def selectable_timezones() -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
+@cache
+def _by_lower_name() -> dict[str, str]:
+    return {zone.lower(): zone for zone in selectable_timezones()}
+
+
 def canonical_timezone(name: str) -> str | None:
-    """The stored spelling of a valid zone name (case-insensitive), or None if there is none."""
+    """The stored spelling of a selectable zone name (case-insensitive), or None.
+
+    Legacy aliases are refused on purpose: "EST" has no DST and "Etc/GMT+5" means UTC-5.
+    """
     cleaned = name.strip().replace(" ", "_")
-    if not cleaned:
-        return None
-    by_lower = {zone.lower(): zone for zone in available_timezones()}
-    found = by_lower.get(cleaned.lower())
-    if found is None or found in _HIDDEN_NAMES:
-        return None
-    try:
-        ZoneInfo(found)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return found
+    return _by_lower_name().get(cleaned.lower()) if cleaned else None
 
 
 def search_timezones(query: str, limit: int = 25) -> list[str]:

@@ -38,6 +38,14 @@ class CheckinRepository(Protocol):
 
     async def summary(self, guild_id: int, first: date, last: date) -> CheckinSummary: ...
 
+    async def shared_card(
+        self, guild_id: int, user_id: int, day: date
+    ) -> tuple[int, int] | None: ...
+
+    async def remember_card(
+        self, guild_id: int, user_id: int, day: date, channel_id: int, message_id: int
+    ) -> None: ...
+
 
 class SqliteCheckinRepository:
     def __init__(self, db: Database) -> None:
@@ -108,6 +116,25 @@ class SqliteCheckinRepository:
         )
         assert row is not None
         return CheckinSummary(count=int(row["n"]), average_mood=row["mood"])
+
+    async def shared_card(self, guild_id: int, user_id: int, day: date) -> tuple[int, int] | None:
+        """(channel id, message id) of the card already shared for that day, if any."""
+        row = await self._db.fetch_one(
+            "SELECT card_channel_id, card_message_id FROM checkins WHERE guild_id = ?"
+            " AND user_id = ? AND local_date = ? AND card_message_id IS NOT NULL",
+            (guild_id, user_id, day.isoformat()),
+        )
+        return (int(row[0]), int(row[1])) if row else None
+
+    async def remember_card(
+        self, guild_id: int, user_id: int, day: date, channel_id: int, message_id: int
+    ) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE checkins SET card_channel_id = ?, card_message_id = ?"
+                " WHERE guild_id = ? AND user_id = ? AND local_date = ?",
+                (channel_id, message_id, guild_id, user_id, day.isoformat()),
+            )
 
 
 def _entry(row: Row) -> CheckinEntry:

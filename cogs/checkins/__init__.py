@@ -51,7 +51,7 @@ class CheckinSchedule(commands.Cog):
 
 async def setup(bot: Hearth) -> None:
     recorder = CheckinRecorder(bot)
-    view = PromptView(recorder)
+    view = PromptView()
     bot.add_view(view)
     await bot.add_cog(Checkins(bot, recorder))
     await bot.add_cog(CheckinSchedule(bot, DailyPromptPoster(bot, view), ReminderSender(bot)))

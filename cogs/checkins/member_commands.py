@@ -13,14 +13,17 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.checkins import HISTORY_DEFAULT_DAYS, HISTORY_MAX_DAYS, NOTE_MAX_LENGTH, Mood
-from bot.domain.local_time import days_between, local_date, parse_hhmm
+from bot.domain.local_time import days_between, local_date
 from bot.domain.streaks import streaks
 from bot.rendering.checkin_chart import ChartDay, render_checkin_chart
 from bot.ui.context import require_guild
-from bot.ui.errors import UserFacingError
+from bot.ui.errors import UserFacingError, report_interaction_error
+from bot.ui.inputs import require_hhmm
+from bot.ui.modals import modal_custom_id
 from bot.ui.permissions import is_moderator
 from bot.ui.replies import reply_ephemeral
 from cogs.checkins import render
+from cogs.checkins.form import FORM_PREFIX, handle_submission
 from cogs.checkins.recording import CheckinRecorder
 
 if TYPE_CHECKING:
@@ -55,16 +58,24 @@ class Checkins(commands.Cog):
         note: app_commands.Range[str, 1, NOTE_MAX_LENGTH] | None = None,
         share: bool = False,
     ) -> None:
-        guild = require_guild(interaction)
-        reply = await self.recorder.record(
-            guild,
-            interaction.user,
+        await self.recorder.record_and_reply(
+            interaction,
+            require_guild(interaction),
             mood=Mood(mood.value),
             craving=craving,
             note=note,
             share=share,
         )
-        await reply_ephemeral(interaction, reply.content)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        custom_id = modal_custom_id(interaction)
+        if custom_id is None or not custom_id.startswith(FORM_PREFIX):
+            return
+        try:
+            await handle_submission(interaction, self.recorder)
+        except Exception as error:
+            await report_interaction_error(interaction, error)
 
     @checkins.command(name="history", description="Your mood and cravings over time (private)")
     @app_commands.describe(days="How many days to look back, 1 to 365 (default 30)")
@@ -117,12 +128,7 @@ class Checkins(commands.Cog):
     @app_commands.describe(time="Your local time as HH:MM, e.g. 20:30")
     async def remind(self, interaction: discord.Interaction, time: str) -> None:
         guild = require_guild(interaction)
-        parsed = parse_hhmm(time)
-        if parsed is None:
-            raise UserFacingError(
-                f"“{time}” isn't a time I understand. Use 24-hour HH:MM, like `08:00` or "
-                "`20:30`. Nothing was changed."
-            )
+        parsed = require_hhmm(time)
         hhmm = f"{parsed:%H:%M}"
         await self.bot.storage.checkin_schedule.set_reminder(
             guild.id, interaction.user.id, hhmm, self.bot.clock.now()

@@ -8,15 +8,12 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.domain.checkins import CRAVING_MAX, CRAVING_MIN, NOTE_MAX_LENGTH, Mood
 from bot.domain.guild_config import GuildConfig
 from bot.domain.local_time import at_local_time, local_date, parse_hhmm
 from bot.storage.checkin_schedule import PROMPT_MAX_ATTEMPTS
-from bot.ui.context import require_guild
-from bot.ui.errors import UserFacingError, report_interaction_error
-from bot.ui.replies import reply_ephemeral
+from bot.ui.errors import report_interaction_error
 from cogs.checkins import render
-from cogs.checkins.recording import CheckinRecorder
+from cogs.checkins.form import checkin_form
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -26,78 +23,11 @@ log = logging.getLogger("hearth.checkins.prompt")
 OPEN_CHECKIN_ID = "hearth:checkin:open"
 
 
-class CheckinModal(discord.ui.Modal, title="Daily check-in"):
-    mood = discord.ui.TextInput(
-        custom_id="mood",
-        label="Mood, 1 to 5",
-        placeholder="1 struggling · 2 low · 3 okay · 4 good · 5 great",
-        min_length=1,
-        max_length=1,
-    )
-    craving = discord.ui.TextInput(
-        custom_id="craving",
-        label="Craving, 0 to 10 (optional)",
-        placeholder="0 = none, 10 = very strong",
-        required=False,
-        max_length=2,
-    )
-    note = discord.ui.TextInput(
-        custom_id="note",
-        label="Private note (optional, only you see it)",
-        style=discord.TextStyle.paragraph,
-        required=False,
-        max_length=NOTE_MAX_LENGTH,
-    )
-
-    def __init__(self, recorder: CheckinRecorder) -> None:
-        super().__init__(custom_id="hearth:checkin:modal")
-        self.recorder = recorder
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        mood = _parse_mood(self.mood.value)
-        craving = _parse_craving(self.craving.value)
-        reply = await self.recorder.record(
-            require_guild(interaction),
-            interaction.user,
-            mood=mood,
-            craving=craving,
-            note=self.note.value or None,
-            share=False,
-        )
-        await reply_ephemeral(interaction, reply.content)
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        await report_interaction_error(interaction, error)
-
-
-def _parse_mood(text: str) -> Mood:
-    value = text.strip()
-    if not value.isdigit() or not 1 <= int(value) <= 5:
-        raise UserFacingError(
-            "Mood needs to be a number from 1 (struggling) to 5 (great). Nothing was saved; "
-            "press **Check in** to try again."
-        )
-    return Mood(int(value))
-
-
-def _parse_craving(text: str) -> int | None:
-    value = text.strip()
-    if not value:
-        return None
-    if not value.isdigit() or not CRAVING_MIN <= int(value) <= CRAVING_MAX:
-        raise UserFacingError(
-            "Craving needs to be a number from 0 to 10, or left empty. Nothing was saved; "
-            "press **Check in** to try again."
-        )
-    return int(value)
-
-
 class PromptView(discord.ui.View):
     """Registered once at start with a fixed custom_id, so old prompts keep working."""
 
-    def __init__(self, recorder: CheckinRecorder) -> None:
+    def __init__(self) -> None:
         super().__init__(timeout=None)
-        self.recorder = recorder
 
     @discord.ui.button(
         label="Check in", emoji="📝", style=discord.ButtonStyle.primary, custom_id=OPEN_CHECKIN_ID
@@ -105,7 +35,10 @@ class PromptView(discord.ui.View):
     async def open_checkin(
         self, interaction: discord.Interaction, button: discord.ui.Button[PromptView]
     ) -> None:
-        await interaction.response.send_modal(CheckinModal(self.recorder))
+        form = checkin_form(interaction)
+        await interaction.response.send_modal(form)
+        # Detached from discord.py's store: submissions are handled by their id prefix instead.
+        form.stop()
 
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[PromptView]

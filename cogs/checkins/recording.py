@@ -1,9 +1,9 @@
-"""Recording a check-in, from the slash command or the daily prompt's modal alike."""
+"""Recording a check-in, from the slash command or the daily prompt's form alike."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 import discord
@@ -11,6 +11,7 @@ import discord
 from bot.domain.checkins import CheckinInput, Mood, clean_note, needs_gentle_support
 from bot.domain.local_time import local_date
 from bot.domain.streaks import streaks
+from bot.ui.replies import reply_ephemeral
 from cogs.checkins import render
 
 if TYPE_CHECKING:
@@ -19,25 +20,21 @@ if TYPE_CHECKING:
 log = logging.getLogger("hearth.checkins")
 
 
-@dataclass(frozen=True)
-class CheckinReply:
-    content: str
-
-
 class CheckinRecorder:
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
 
-    async def record(
+    async def record_and_reply(
         self,
+        interaction: discord.Interaction,
         guild: discord.Guild,
-        member: discord.abc.User,
         *,
         mood: Mood,
         craving: int | None,
         note: str | None,
         share: bool,
-    ) -> CheckinReply:
+    ) -> None:
+        member = interaction.user
         checkin = CheckinInput(mood=mood, craving=craving, note=clean_note(note))
         now = self.bot.clock.now()
         zone = await self.bot.zones.for_member(member.id, guild.id)
@@ -56,39 +53,51 @@ class CheckinRecorder:
                 zone=zone,
             )
         ]
+        channel = await self._share_channel(guild) if share else None
         if share:
-            lines.append(await self._share(guild, member, mood, craving))
+            lines.append(render.sharing_line(channel))
         if needs_gentle_support(mood, craving):
             lines.append(render.support_offer(self.bot.tree.get_command("helpline") is not None))
         if await self.bot.storage.checkin_schedule.take_notice(guild.id, member.id):
             lines.append(render.reminders_off_notice())
         log.info("check-in recorded", extra={"guild": guild.id, "updated": recorded.updated})
-        return CheckinReply(content="\n\n".join(lines))
-
-    async def _share(
-        self, guild: discord.Guild, member: discord.abc.User, mood: Mood, craving: int | None
-    ) -> str:
-        """Post mood and craving (never the note); say plainly if that wasn't possible."""
-        config = await self.bot.guild_configs.get(guild.id)
-        channel = (
-            guild.get_channel(config.checkin_channel_id) if config.checkin_channel_id else None
-        )
-        if not isinstance(channel, discord.TextChannel):
-            return (
-                "I couldn't share it because this server has no check-in channel yet; your "
-                "check-in is saved privately."
+        await reply_ephemeral(interaction, "\n\n".join(lines))
+        if channel is not None:
+            # After the answer: a slow or rate-limited channel must not make the member wait.
+            self.bot.background.spawn(
+                self._post_card(interaction, channel, day, mood, craving), name="shared check-in"
             )
+
+    async def _share_channel(self, guild: discord.Guild) -> discord.TextChannel | None:
+        config = await self.bot.guild_configs.get(guild.id)
+        channel = guild.get_channel(config.checkin_channel_id or 0)
+        return channel if isinstance(channel, discord.TextChannel) else None
+
+    async def _post_card(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        day: date,
+        mood: Mood,
+        craving: int | None,
+    ) -> None:
+        """Post mood and craving (never the note), or update today's card if already shared."""
+        member = interaction.user
+        card = render.shared_card(member, mood, craving)
+        checkins = self.bot.storage.checkins
         try:
-            await channel.send(
-                embed=render.shared_card(member, mood, craving),
-                allowed_mentions=discord.AllowedMentions.none(),
+            existing = await checkins.shared_card(channel.guild.id, member.id, day)
+            if existing is not None and existing[0] == channel.id:
+                await channel.get_partial_message(existing[1]).edit(embed=card)
+                return
+            message = await channel.send(
+                embed=card, allowed_mentions=discord.AllowedMentions.none()
             )
         except discord.HTTPException as exc:
             log.warning(
-                "shared check-in not posted", extra={"guild": guild.id, "status": exc.status}
+                "shared check-in not posted",
+                extra={"guild": channel.guild.id, "status": exc.status},
             )
-            return (
-                f"I couldn't post it in {channel.mention} (Hearth may be missing permissions "
-                "there); your check-in is saved privately."
-            )
-        return f"Shared your mood in {channel.mention} (your note stays private)."
+            await interaction.followup.send(render.share_failed(channel), ephemeral=True)
+            return
+        await checkins.remember_card(channel.guild.id, member.id, day, channel.id, message.id)

@@ -70,6 +70,22 @@ def reminders_off_notice() -> str:
     )
 
 
+def sharing_line(channel: discord.TextChannel | None) -> str:
+    if channel is None:
+        return (
+            "I couldn't share it because this server has no check-in channel yet; your "
+            "check-in is saved privately."
+        )
+    return f"Sharing your mood in {channel.mention} (your note stays private)."
+
+
+def share_failed(channel: discord.TextChannel) -> str:
+    return (
+        f"I couldn't post your mood in {channel.mention} (Hearth may be missing permissions "
+        "there). Your check-in is saved privately."
+    )
+
+
 def shared_card(member: discord.abc.User, mood: Mood, craving: int | None) -> discord.Embed:
     text = f"{mood.emoji} **{mood.label}**"
     if craving is not None:

@@ -8,10 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.domain.local_time import parse_hhmm
-from bot.domain.timezones import canonical_timezone, search_timezones
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError
+from bot.ui.inputs import require_hhmm, require_timezone, timezone_choices
 from bot.ui.replies import reply_ephemeral
 from cogs.guild_setup import render
 from cogs.guild_setup.permissions import channel_findings, guild_findings, role_findings
@@ -65,34 +64,20 @@ class GuildSetup(commands.Cog):
     ) -> None:
         guild = require_guild(interaction)
         changes: dict[str, Any] = {}
-        problems = []
         if timezone is not None:
-            zone = canonical_timezone(timezone)
-            if zone is None:
-                problems.append(
-                    f"“{timezone}” isn't a time zone I know. Use a name like `Europe/London` or "
-                    "`America/Chicago`; start typing and pick from the list."
-                )
-            changes["timezone"] = zone
+            changes["timezone"] = require_timezone(timezone)
         if helpline_country is not None:
             code = self.bot.countries.canonical_code(helpline_country)
             if code is None:
-                problems.append(
+                raise UserFacingError(
                     f"“{helpline_country}” isn't a country code I know. Use a two-letter code "
-                    "like `US` or `GB`; start typing and pick from the list."
+                    "like `US` or `GB`; start typing and pick from the list. Nothing was saved."
                 )
             changes["helpline_country"] = code
         if checkin_time is not None:
-            parsed = parse_hhmm(checkin_time)
-            if parsed is None:
-                problems.append(
-                    f"“{checkin_time}” isn't a time I understand. Use 24-hour HH:MM, like `09:00`."
-                )
-            changes["checkin_prompt_time"] = f"{parsed:%H:%M}" if parsed else None
+            changes["checkin_prompt_time"] = f"{require_hhmm(checkin_time):%H:%M}"
         if checkin_thread is not None:
             changes["checkin_prompt_thread"] = checkin_thread
-        if problems:
-            raise UserFacingError("\n".join(problems) + "\nNothing was saved.")
         for name, value in (
             ("checkin_channel_id", checkin_channel),
             ("celebrations_channel_id", celebrations_channel),
@@ -126,7 +111,7 @@ class GuildSetup(commands.Cog):
     async def _timezone_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=zone, value=zone) for zone in search_timezones(current)]
+        return timezone_choices(current)
 
     @setup_command.autocomplete("helpline_country")
     async def _country_choices(

@@ -69,7 +69,7 @@ async def test_daily_prompt_posts_at_local_time_once_and_its_button_checks_in(
         community.guild_id,
         community.member,
         response["data"]["custom_id"],
-        {"mood": "2", "craving": "9", "note": "hard morning"},
+        {"mood": ["2"], "craving": "9", "note": "hard morning"},
     )
     await answered(submit)
     assert submit.ephemeral and "Checked in for today" in submit.text
@@ -79,16 +79,18 @@ async def test_daily_prompt_posts_at_local_time_once_and_its_button_checks_in(
         ("2026-03-29", 2, 9, "hard morning")
     ]
 
-    # Bad modal input is refused kindly and nothing changes.
+    # Bad input is refused kindly, nothing changes, and the member's note is handed back.
     await answered(await fake.click(community.guild_id, community.admin, prompt, OPEN_CHECKIN))
     bad = await fake.submit_modal(
         community.guild_id,
         community.admin,
-        response["data"]["custom_id"],
-        {"mood": "7", "craving": ""},
+        None,
+        {"mood": ["3"], "craving": "42", "note": "keep me"},
     )
     await answered(bad)
-    assert bad.ephemeral and "from 1 (struggling) to 5 (great)" in bad.text
+    assert bad.ephemeral
+    assert "Craving needs to be a number from 0 to 10" in bad.text
+    assert "keep me" in bad.text
     assert stored_checkins(database, community.admin) == []
 
     # The next day gets its own prompt.
@@ -232,3 +234,42 @@ async def test_history_is_a_png_of_only_the_owners_days(
     assert "5 of 14 days" in text
     assert "Longest streak" in text and "5 day(s)" in text
     assert "Current streak" in text and "0 day(s)" in text
+
+
+async def test_forms_open_at_once_and_across_a_restart_all_count(
+    fake: FakeDiscord,
+    community: Community,
+    runner: HearthRunner,
+    database: Path,
+    clock: ManualClock,
+) -> None:
+    clock.set(datetime(2026, 11, 22, 10, 0, tzinfo=UTC))
+    bot = await runner.start()
+    await setup_guild(fake, community, checkin_channel=community.checkins)
+    await bot.scheduler.run_now(DUE_JOB)
+    prompt = _prompts(fake, community.checkins)[0]
+    people = [community.member, community.admin, community.moderator]
+    forms = {}
+    for person in people:
+        click = await fake.click(community.guild_id, person, prompt, OPEN_CHECKIN)
+        forms[person] = (await answered(click))["data"]["custom_id"]
+    assert len(set(forms.values())) == 3, "each member's form has its own id"
+
+    # One submits now; the others after Hearth restarted with their forms still open.
+    first = await fake.submit_modal(
+        community.guild_id, community.member, forms[community.member], {"mood": ["4"]}
+    )
+    await answered(first)
+    await runner.restart(bot)
+    for person, mood in ((community.admin, "5"), (community.moderator, "1")):
+        late = await fake.submit_modal(
+            community.guild_id, person, forms[person], {"mood": [mood], "share": ["yes"]}
+        )
+        await answered(late)
+        assert "Checked in for today" in late.text
+    assert [r["mood"] for p in people for r in stored_checkins(database, p)] == [4, 5, 1]
+    await fake.wait_for_request(
+        "POST",
+        rf"/channels/{community.checkins}/messages",
+        predicate=lambda r: "Struggling" in str(r.json),
+    )

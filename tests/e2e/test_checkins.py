@@ -115,13 +115,41 @@ async def test_share_posts_mood_and_craving_but_never_the_note(
     await runner.start()
     await setup_guild(fake, community, checkin_channel=community.checkins)
     ix = await checkin(fake, community, community.member, mood=5, craving=1, note=NOTE, share=True)
-    assert "Shared your mood" in ix.text
+    assert "Sharing your mood" in ix.text
+    await fake.wait_for_request("POST", rf"/channels/{community.checkins}/messages")
     posts = fake.channel_messages(community.checkins)
     assert len(posts) == 1
     card = str(posts[0])
     assert "Great" in card and "craving 1/10" in card
     assert f"<@{community.member}>" in card
     assert NOTE not in card
+
+    # Sharing again the same day updates that card instead of posting another.
+    again = await checkin(fake, community, community.member, mood=3, share=True)
+    assert "Updated today's check-in" in again.text
+    edit = await fake.wait_for_request(
+        "PATCH", rf"/channels/{community.checkins}/messages/{posts[0]['id']}"
+    )
+    assert "Okay" in str(edit.json)
+    assert len(fake.channel_messages(community.checkins)) == 1
+
+
+async def test_a_channel_that_refuses_the_card_is_explained_privately(
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+) -> None:
+    guild = fake.guild(community.guild_id)
+    send_messages = 1 << 11
+    closed = guild.add_text_channel(
+        "closed",
+        overwrites=[{"id": str(guild.id), "type": 0, "allow": "0", "deny": str(send_messages)}],
+    )
+    await runner.start()
+    await setup_guild(fake, community, checkin_channel=closed)
+    ix = await checkin(fake, community, community.member, mood=4, share=True)
+    followups = await ix.wait_followup(1)
+    assert followups[0]["flags"] & 64
+    assert "couldn't post your mood" in followups[0]["content"]
+    assert len(stored_checkins(database, community.member)) == 1
 
 
 async def test_share_without_a_checkin_channel_still_saves(

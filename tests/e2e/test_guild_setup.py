@@ -121,7 +121,7 @@ async def test_invalid_time_zone_or_country_saves_nothing(
     await answered(ix)
     assert ix.ephemeral
     assert "isn't a time zone I know" in ix.text
-    assert "Nothing was saved" in ix.text
+    assert "Nothing was changed" in ix.text
 
     ix = await fake.slash(
         community.guild_id,

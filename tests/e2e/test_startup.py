@@ -77,16 +77,21 @@ async def test_unexpected_error_gets_a_kind_reply_with_an_error_id(
     assert fake.token not in caplog.text
 
 
-async def test_a_broken_cog_does_not_stop_the_others(
+async def test_a_broken_cog_does_not_stop_the_others_or_lose_commands(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    bot = await runner.start()
+    await runner.stop(bot)
+    assert len(fake.command_syncs) == 1
     real_modules = app_module.cog_modules()
     monkeypatch.setattr(app_module, "cog_modules", lambda: [*real_modules, "tests.e2e.broken_cog"])
     bot = await runner.start()
     assert "tests.e2e.broken_cog" in bot.failed_cogs
+    # A sync now would record a command list missing the broken feature's commands.
+    assert len(fake.command_syncs) == 1
     ix = await fake.slash(community.guild_id, community.admin, "hearth status")
     await answered(ix)
     assert "tests.e2e.broken_cog" in ix.text

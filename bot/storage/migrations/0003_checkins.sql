@@ -21,6 +21,8 @@ CREATE TABLE checkins (
     note       TEXT CHECK (note IS NULL OR length(note) <= 500),
     shared     INTEGER NOT NULL DEFAULT 0,
     revision   INTEGER NOT NULL DEFAULT 0,  -- how many times the day's check-in was updated
+    card_channel_id INTEGER,  -- the shared card, edited if the member shares again that day
+    card_message_id INTEGER,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     UNIQUE (guild_id, user_id, local_date)
