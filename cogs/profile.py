@@ -52,7 +52,7 @@ class Profile(commands.Cog):
         source = {
             "profile": "your own setting",
             "server": "this server's time zone (you haven't set your own)",
-            "default": "UTC, because neither you nor this server has set one",
+            "default": "UTC (neither you nor this server has chosen another zone)",
         }[zone.source]
         lines = [f"**Time zone:** {zone.name} · {source}"]
         if interaction.guild_id is not None:

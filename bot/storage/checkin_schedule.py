@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from bot.storage.database import Database, Row
+from bot.storage.database import Database, Row, Transaction
 from bot.storage.timestamps import from_db, to_db
 
-PROMPT_MAX_ATTEMPTS = 3
+# Waits before retrying a prompt that failed to post, after the 1st, 2nd and 3rd failure.
+PROMPT_RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
+PROMPT_MAX_ATTEMPTS = len(PROMPT_RETRY_DELAYS) + 1
 
 
 @dataclass(frozen=True)
@@ -20,44 +22,36 @@ class Reminder:
     enabled: bool
     disabled_reason: str | None
     active_since: datetime  # when it was last set: a day whose time passed before isn't due
+    handled_date: date | None  # the last local day already dealt with
 
 
 class CheckinScheduleRepository(Protocol):
     async def set_reminder(
         self, guild_id: int, user_id: int, local_time: str, now: datetime
     ) -> None: ...
-
     async def disable_reminder(
         self, guild_id: int, user_id: int, now: datetime, *, reason: str | None = None
     ) -> bool: ...
-
     async def reminder(self, guild_id: int, user_id: int) -> Reminder | None: ...
-
     async def enabled_reminders(self) -> list[Reminder]: ...
-
     async def take_notice(self, guild_id: int, user_id: int) -> str | None: ...
-
     async def claim_reminder(
         self, guild_id: int, user_id: int, day: date, now: datetime
     ) -> bool: ...
-
+    async def mark_handled(self, guild_id: int, user_id: int, day: date) -> None: ...
     async def finish_reminder(
         self, guild_id: int, user_id: int, day: date, outcome: str, now: datetime
     ) -> None: ...
-
     async def release_reminder(self, guild_id: int, user_id: int, day: date) -> None: ...
-
     async def claim_prompt(
         self, guild_id: int, day: date, channel_id: int, now: datetime
     ) -> bool: ...
-
     async def prompt_posted(
         self, guild_id: int, day: date, message_id: int, thread_id: int | None, now: datetime
     ) -> None: ...
-
     async def prompt_failed(self, guild_id: int, day: date, error: str, now: datetime) -> int: ...
-
     async def abandon_prompt(self, guild_id: int, day: date, now: datetime) -> None: ...
+    async def recover_interrupted_prompts(self, now: datetime) -> int: ...
 
 
 class SqliteCheckinScheduleRepository:
@@ -73,7 +67,7 @@ class SqliteCheckinScheduleRepository:
                 "INSERT INTO checkin_reminders (guild_id, user_id, local_time, enabled,"
                 " created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)"
                 " ON CONFLICT (guild_id, user_id) DO UPDATE SET local_time = excluded.local_time,"
-                " enabled = 1, disabled_reason = NULL, notice_pending = 0,"
+                " enabled = 1, disabled_reason = NULL, notice_pending = 0, handled_date = NULL,"
                 " updated_at = excluded.updated_at",
                 (guild_id, user_id, local_time, stamp, stamp),
             )
@@ -128,7 +122,13 @@ class SqliteCheckinScheduleRepository:
                 " (guild_id, user_id, local_date, outcome, updated_at) VALUES (?, ?, ?, ?, ?)",
                 (guild_id, user_id, day.isoformat(), "sending", to_db(now)),
             )
+            await _set_handled(tx, guild_id, user_id, day)
         return inserted > 0
+
+    async def mark_handled(self, guild_id: int, user_id: int, day: date) -> None:
+        """Nothing to send that day (the member already checked in): stop looking at it."""
+        async with self._db.transaction() as tx:
+            await _set_handled(tx, guild_id, user_id, day)
 
     async def finish_reminder(
         self, guild_id: int, user_id: int, day: date, outcome: str, now: datetime
@@ -148,25 +148,40 @@ class SqliteCheckinScheduleRepository:
                 " WHERE guild_id = ? AND user_id = ? AND local_date = ? AND outcome = 'sending'",
                 (guild_id, user_id, day.isoformat()),
             )
+            await tx.execute(
+                "UPDATE checkin_reminders SET handled_date = NULL"
+                " WHERE guild_id = ? AND user_id = ? AND handled_date = ?",
+                (guild_id, user_id, day.isoformat()),
+            )
 
     async def claim_prompt(self, guild_id: int, day: date, channel_id: int, now: datetime) -> bool:
-        """True when the day's prompt should be posted now: first try, or a retry after failing."""
+        """True when the day's prompt should be posted now: the first try, or a retry that is
+        due after a failure (waiting longer after each)."""
         stamp = to_db(now)
         async with self._db.transaction() as tx:
-            inserted = await tx.execute(
-                "INSERT OR IGNORE INTO checkin_prompts (guild_id, local_date, channel_id, status,"
-                " attempts, updated_at) VALUES (?, ?, ?, 'posting', 1, ?)",
-                (guild_id, day.isoformat(), channel_id, stamp),
+            row = await tx.fetch_one(
+                "SELECT status, attempts, updated_at FROM checkin_prompts"
+                " WHERE guild_id = ? AND local_date = ?",
+                (guild_id, day.isoformat()),
             )
-            if inserted:
+            if row is None:
+                await tx.execute(
+                    "INSERT INTO checkin_prompts (guild_id, local_date, channel_id, status,"
+                    " attempts, updated_at) VALUES (?, ?, ?, 'posting', 1, ?)",
+                    (guild_id, day.isoformat(), channel_id, stamp),
+                )
                 return True
-            retried = await tx.execute(
+            attempts = int(row["attempts"])
+            if row["status"] != "failed" or attempts >= PROMPT_MAX_ATTEMPTS:
+                return False
+            if now < from_db(row["updated_at"]) + PROMPT_RETRY_DELAYS[attempts - 1]:
+                return False
+            await tx.execute(
                 "UPDATE checkin_prompts SET status = 'posting', attempts = attempts + 1,"
-                " channel_id = ?, updated_at = ? WHERE guild_id = ? AND local_date = ?"
-                " AND status = 'failed' AND attempts < ?",
-                (channel_id, stamp, guild_id, day.isoformat(), PROMPT_MAX_ATTEMPTS),
+                " channel_id = ?, updated_at = ? WHERE guild_id = ? AND local_date = ?",
+                (channel_id, stamp, guild_id, day.isoformat()),
             )
-        return retried > 0
+        return True
 
     async def prompt_posted(
         self, guild_id: int, day: date, message_id: int, thread_id: int | None, now: datetime
@@ -200,6 +215,22 @@ class SqliteCheckinScheduleRepository:
                 (to_db(now), guild_id, day.isoformat()),
             )
 
+    async def recover_interrupted_prompts(self, now: datetime) -> int:
+        """At start: a prompt left 'posting' was cut off mid-send; let it be retried."""
+        async with self._db.transaction() as tx:
+            return await tx.execute(
+                "UPDATE checkin_prompts SET status = 'failed', last_error = 'interrupted',"
+                " updated_at = ? WHERE status = 'posting'",
+                (to_db(now - PROMPT_RETRY_DELAYS[-1]),),
+            )
+
+
+async def _set_handled(tx: Transaction, guild_id: int, user_id: int, day: date) -> None:
+    await tx.execute(
+        "UPDATE checkin_reminders SET handled_date = ? WHERE guild_id = ? AND user_id = ?",
+        (day.isoformat(), guild_id, user_id),
+    )
+
 
 def _reminder(row: Row) -> Reminder:
     return Reminder(
@@ -209,4 +240,5 @@ def _reminder(row: Row) -> Reminder:
         enabled=bool(row["enabled"]),
         disabled_reason=row["disabled_reason"],
         active_since=from_db(row["updated_at"]),
+        handled_date=date.fromisoformat(row["handled_date"]) if row["handled_date"] else None,
     )

@@ -68,7 +68,8 @@ async def report_interaction_error(interaction: discord.Interaction, error: Exce
         )
         message = (
             "Sorry, something went wrong on Hearth's side. Please try again in a moment; if it "
-            f"keeps happening, a moderator can look it up with this code: `{error_id}`."
+            "keeps happening, let a moderator know, and whoever runs Hearth can look it up with "
+            f"this code: `{error_id}`."
         )
     try:
         await reply_ephemeral(interaction, message)

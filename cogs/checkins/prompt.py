@@ -50,9 +50,15 @@ class DailyPromptPoster:
     def __init__(self, bot: Hearth, view: PromptView) -> None:
         self.bot = bot
         self.view = view
+        # The local day each guild's prompt was last posted for, so later runs that day cost
+        # nothing; the database stays the record (a restart simply asks it again).
+        self._done: dict[int, date] = {}
 
     async def post_due(self, now: datetime) -> None:
         for config in await self.bot.storage.guild_configs.with_checkin_channel():
+            guild = self.bot.get_guild(config.guild_id)
+            if guild is None or guild.unavailable:
+                continue  # not in that server (any more), or Discord hasn't sent it yet
             try:
                 await self._post_if_due(config, now)
             except Exception:
@@ -63,6 +69,8 @@ class DailyPromptPoster:
         assert config.checkin_channel_id is not None
         assert prompt_time is not None
         today = local_date(now, config.timezone)
+        if self._done.get(config.guild_id) == today:
+            return
         if now < at_local_time(today, prompt_time, config.timezone):
             return
         schedule = self.bot.storage.checkin_schedule
@@ -70,7 +78,9 @@ class DailyPromptPoster:
             return
         try:
             message, thread = await self._post(config, today)
-        except (discord.HTTPException, LookupError) as exc:
+        except Exception as exc:
+            # Whatever went wrong (Discord refused, the connection dropped), record it so the
+            # prompt is retried later instead of staying claimed and never posted.
             reason = _failure_reason(exc)
             attempts = await schedule.prompt_failed(config.guild_id, today, reason, now)
             log.warning(
@@ -84,6 +94,7 @@ class DailyPromptPoster:
         await schedule.prompt_posted(
             config.guild_id, today, message.id, thread.id if thread else None, now
         )
+        self._done[config.guild_id] = today
         log.info("daily prompt posted", extra={"guild": config.guild_id})
 
     async def _post(
@@ -131,5 +142,6 @@ def _failure_reason(error: Exception) -> str:
         return "Hearth is missing permissions there"
     if isinstance(error, (discord.NotFound, LookupError)):
         return "the channel no longer exists"
-    assert isinstance(error, discord.HTTPException)
-    return f"Discord answered {error.status}"
+    if isinstance(error, discord.HTTPException):
+        return f"Discord answered {error.status}"
+    return "Discord could not be reached"

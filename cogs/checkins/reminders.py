@@ -25,6 +25,8 @@ class ReminderSender:
 
     async def send_due(self, now: datetime) -> None:
         for reminder in await self.bot.storage.checkin_schedule.enabled_reminders():
+            if self.bot.get_guild(reminder.guild_id) is None:
+                continue  # Hearth is no longer in that server
             try:
                 await self._send_if_due(reminder, now)
             except Exception:
@@ -35,6 +37,8 @@ class ReminderSender:
         assert remind_at is not None
         zone = await self.bot.zones.for_member(reminder.user_id, reminder.guild_id)
         today = local_date(now, zone.name)
+        if reminder.handled_date == today:
+            return
         due = at_local_time(today, remind_at, zone.name)
         # Due once per local day, from its time until midnight (so one missed while Hearth was
         # down still goes out), and never for a day whose time had passed when it was set up.
@@ -42,14 +46,20 @@ class ReminderSender:
             return
         schedule = self.bot.storage.checkin_schedule
         if await self.bot.storage.checkins.exists(reminder.guild_id, reminder.user_id, today):
+            await schedule.mark_handled(reminder.guild_id, reminder.user_id, today)
             return
         if not await schedule.claim_reminder(reminder.guild_id, reminder.user_id, today, now):
             return
         try:
             outcome = await self._deliver(reminder, now)
-        except discord.HTTPException as exc:
+        except discord.Forbidden as exc:
+            # Refused for a reason other than closed DMs: retrying would only be refused again.
+            log.warning("reminder refused", extra={"status": exc.status, "code": exc.code})
+            outcome = "refused"
+        except Exception as exc:
+            # Passing trouble (Discord 5xx, a dropped connection): the next run retries today.
             await schedule.release_reminder(reminder.guild_id, reminder.user_id, today)
-            log.warning("reminder not delivered, will retry", extra={"status": exc.status})
+            log.warning("reminder not delivered, will retry", extra={"error": type(exc).__name__})
             return
         await schedule.finish_reminder(reminder.guild_id, reminder.user_id, today, outcome, now)
 
@@ -59,8 +69,8 @@ class ReminderSender:
         try:
             channel = await self.bot.create_dm(discord.Object(reminder.user_id))
             await channel.send(
-                f"Hi 👋 a gentle reminder{where}: you haven't checked in today. Use `/checkin` "
-                "there whenever you're ready, no pressure.\n"
+                f"Hi 👋 would you like to check in today{where}? Run `/checkin` there whenever "
+                "you're ready. No pressure.\n"
                 "-# You asked for this reminder; `/checkins remind-off` stops it."
             )
         except discord.Forbidden as exc:

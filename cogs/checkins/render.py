@@ -106,6 +106,10 @@ def prompt_embed(day: date) -> discord.Embed:
     )
 
 
+def _days(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
 def history_title(days: int) -> str:
     return "Your check-ins: today" if days == 1 else f"Your check-ins: last {days} days"
 
@@ -120,13 +124,13 @@ def history_embed(
     average_mood: float | None,
 ) -> discord.Embed:
     embed = discord.Embed(
-        title=f"Your check-ins · last {days} day{'s' if days != 1 else ''}",
+        title=history_title(days),
         description=f"{first:%-d %b %Y} – {last:%-d %b %Y}. Only you can see this.",
         colour=COLOUR,
     )
     embed.add_field(name="Check-ins", value=f"{checked_in} of {days} days")
-    embed.add_field(name="Current streak", value=f"{streaks.current} day(s)")
-    embed.add_field(name="Longest streak", value=f"{streaks.longest} day(s)")
+    embed.add_field(name="Current streak", value=_days(streaks.current))
+    embed.add_field(name="Longest streak", value=_days(streaks.longest))
     if average_mood is not None:
         embed.add_field(name="Average mood", value=f"{average_mood:.1f} / 5")
     embed.set_image(url="attachment://checkins.png")

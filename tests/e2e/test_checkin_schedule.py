@@ -113,9 +113,10 @@ async def test_prompt_that_cannot_be_posted_reaches_moderators(
     await setup_guild(
         fake, community, checkin_channel=blocked, mod_queue_channel=community.mod_queue
     )
-    for _ in range(5):
+    # Retried after 1, 5 and 15 minutes, then moderators hear about it once.
+    for _ in range(8):
         await bot.scheduler.run_now(DUE_JOB)
-        clock.advance(timedelta(minutes=1))
+        clock.advance(timedelta(minutes=16))
     notices = fake.channel_messages(community.mod_queue)
     assert len(notices) == 1
     assert "couldn't post today's check-in prompt" in notices[0]["content"]
@@ -156,7 +157,7 @@ async def test_reminder_fires_at_local_time_exactly_once_and_dms_closed_switches
     await bot.scheduler.run_now(DUE_JOB)
     dms = fake.dm_messages(community.member)
     assert len(dms) == 1
-    assert "haven't checked in today" in dms[0]["content"]
+    assert "would you like to check in today" in dms[0]["content"]
 
     # A day with a check-in before the time gets no reminder.
     clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
@@ -232,8 +233,8 @@ async def test_history_is_a_png_of_only_the_owners_days(
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     text = ix.text
     assert "5 of 14 days" in text
-    assert "Longest streak" in text and "5 day(s)" in text
-    assert "Current streak" in text and "0 day(s)" in text
+    assert "Longest streak\n5 days" in text
+    assert "Current streak\n0 days" in text
 
 
 async def test_forms_open_at_once_and_across_a_restart_all_count(
@@ -273,3 +274,23 @@ async def test_forms_open_at_once_and_across_a_restart_all_count(
         rf"/channels/{community.checkins}/messages",
         predicate=lambda r: "Struggling" in str(r.json),
     )
+
+
+async def test_prompt_that_failed_is_retried_and_posts_once_fixed(
+    fake: FakeDiscord, community: Community, runner: HearthRunner, clock: ManualClock
+) -> None:
+    guild = fake.guild(community.guild_id)
+    send_messages = 1 << 11
+    deny = [{"id": str(guild.id), "type": 0, "allow": "0", "deny": str(send_messages)}]
+    guild.set_overwrites(community.checkins, deny)
+    clock.set(datetime(2026, 11, 22, 10, 0, tzinfo=UTC))
+    bot = await runner.start()
+    await setup_guild(fake, community, checkin_channel=community.checkins)
+    await bot.scheduler.run_now(DUE_JOB)
+    assert _prompts(fake, community.checkins) == []
+    guild.set_overwrites(community.checkins, [])
+    await bot.scheduler.run_now(DUE_JOB)
+    assert _prompts(fake, community.checkins) == [], "the retry waits a minute"
+    clock.advance(timedelta(minutes=1))
+    await bot.scheduler.run_now(DUE_JOB)
+    assert len(_prompts(fake, community.checkins)) == 1

@@ -38,6 +38,7 @@ CREATE TABLE checkin_reminders (
     enabled         INTEGER NOT NULL DEFAULT 1,
     disabled_reason TEXT,
     notice_pending  INTEGER NOT NULL DEFAULT 0,
+    handled_date    TEXT,  -- the member's last local day already dealt with (sent or not needed)
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL,
     PRIMARY KEY (guild_id, user_id)
