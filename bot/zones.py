@@ -26,6 +26,9 @@ class ZoneResolver:
         self._profiles = profiles
         self._guild_configs = guild_configs
         self._own: OrderedDict[int, str | None] = OrderedDict()
+        # When every member's zone fits in memory it is loaded once, and then a member missing
+        # from the cache simply has none; all changes pass through set_member_zone.
+        self._complete: bool | None = None
 
     async def for_member(self, user_id: int, guild_id: int | None) -> MemberZone:
         own = await self._own_zone(user_id)
@@ -44,9 +47,16 @@ class ZoneResolver:
         self._remember(user_id, zone)
 
     async def _own_zone(self, user_id: int) -> str | None:
+        if self._complete is None:
+            everyone = await self._profiles.timezones(_CACHE_SIZE)
+            self._complete = everyone is not None
+            for member, zone in (everyone or {}).items():
+                self._own[member] = zone
         if user_id in self._own:
             self._own.move_to_end(user_id)
             return self._own[user_id]
+        if self._complete:
+            return None
         zone = await self._profiles.timezone(user_id)
         self._remember(user_id, zone)
         return zone
@@ -55,3 +65,4 @@ class ZoneResolver:
         self._own[user_id] = zone
         if len(self._own) > _CACHE_SIZE:
             self._own.popitem(last=False)
+            self._complete = False  # something was dropped: ask the database from now on

@@ -57,6 +57,17 @@ class CheckinScheduleRepository(Protocol):
 class SqliteCheckinScheduleRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
+        # (guild, user) pairs with a notice to give. Asked at every check-in and almost always
+        # empty; this repository is the only writer of the flag, so memory mirrors the table.
+        self._notices: set[tuple[int, int]] | None = None
+
+    async def _pending_notices(self) -> set[tuple[int, int]]:
+        if self._notices is None:
+            rows = await self._db.fetch_all(
+                "SELECT guild_id, user_id FROM checkin_reminders WHERE notice_pending = 1"
+            )
+            self._notices = {(int(r["guild_id"]), int(r["user_id"])) for r in rows}
+        return self._notices
 
     async def set_reminder(
         self, guild_id: int, user_id: int, local_time: str, now: datetime
@@ -71,6 +82,7 @@ class SqliteCheckinScheduleRepository:
                 " updated_at = excluded.updated_at",
                 (guild_id, user_id, local_time, stamp, stamp),
             )
+        (await self._pending_notices()).discard((guild_id, user_id))
 
     async def disable_reminder(
         self, guild_id: int, user_id: int, now: datetime, *, reason: str | None = None
@@ -83,6 +95,8 @@ class SqliteCheckinScheduleRepository:
                 " AND enabled = 1",
                 (reason, int(reason is not None), to_db(now), guild_id, user_id),
             )
+        if changed and reason is not None:
+            (await self._pending_notices()).add((guild_id, user_id))
         return changed > 0
 
     async def reminder(self, guild_id: int, user_id: int) -> Reminder | None:
@@ -98,21 +112,22 @@ class SqliteCheckinScheduleRepository:
 
     async def take_notice(self, guild_id: int, user_id: int) -> str | None:
         """The reason reminders were switched off, once; None when there is nothing to tell."""
-        # Asked at every check-in and almost always empty, so look before opening a write.
-        pending = await self._db.fetch_one(
-            "SELECT disabled_reason FROM checkin_reminders WHERE guild_id = ? AND user_id = ?"
-            " AND notice_pending = 1",
-            (guild_id, user_id),
-        )
-        if pending is None:
+        pending = await self._pending_notices()
+        if (guild_id, user_id) not in pending:
             return None
         async with self._db.transaction() as tx:
-            cleared = await tx.execute(
-                "UPDATE checkin_reminders SET notice_pending = 0"
-                " WHERE guild_id = ? AND user_id = ? AND notice_pending = 1",
+            row = await tx.fetch_one(
+                "SELECT disabled_reason FROM checkin_reminders WHERE guild_id = ? AND user_id = ?"
+                " AND notice_pending = 1",
                 (guild_id, user_id),
             )
-        return str(pending["disabled_reason"]) if cleared else None
+            await tx.execute(
+                "UPDATE checkin_reminders SET notice_pending = 0"
+                " WHERE guild_id = ? AND user_id = ?",
+                (guild_id, user_id),
+            )
+        pending.discard((guild_id, user_id))
+        return str(row["disabled_reason"]) if row else None
 
     async def claim_reminder(self, guild_id: int, user_id: int, day: date, now: datetime) -> bool:
         """True when this day's reminder is now ours to send: never twice, even after a crash."""

@@ -62,7 +62,7 @@ class SqliteCheckinRepository:
     ) -> RecordedCheckin:
         stamp = to_db(now)
         key = (guild_id, user_id, day.isoformat())
-        async with self._db.transaction() as tx:
+        async with self._db.single_writes() as tx:
             stored = await tx.fetch_one(
                 "INSERT INTO checkins (guild_id, user_id, local_date, mood, craving, note, shared,"
                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"

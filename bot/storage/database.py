@@ -139,6 +139,17 @@ class Database:
             else:
                 await self._conn.execute("COMMIT")
 
+    @asynccontextmanager
+    async def single_writes(self) -> AsyncIterator[Transaction]:
+        """Hold the connection for a few statements, each committing on its own.
+
+        For the hot path where one statement writes (atomic by itself, so it needs no explicit
+        BEGIN) and the next ones read what it wrote: two round trips fewer than transaction().
+        Anything that writes more than once belongs in transaction().
+        """
+        async with self._lock:
+            yield Transaction(self._conn)
+
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
         async with self._lock:
             return await Transaction(self._conn).fetch_one(sql, params)

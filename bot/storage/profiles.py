@@ -14,6 +14,10 @@ class ProfileRepository(Protocol):
 
     async def set_timezone(self, user_id: int, zone: str | None, now: datetime) -> None: ...
 
+    async def timezones(self, limit: int) -> dict[int, str] | None:
+        """Every member's own zone, or None if there are more than `limit`."""
+        ...
+
 
 class SqliteProfileRepository:
     def __init__(self, db: Database) -> None:
@@ -24,6 +28,15 @@ class SqliteProfileRepository:
             "SELECT timezone FROM member_profile WHERE user_id = ?", (user_id,)
         )
         return row["timezone"] if row else None
+
+    async def timezones(self, limit: int) -> dict[int, str] | None:
+        rows = await self._db.fetch_all(
+            "SELECT user_id, timezone FROM member_profile WHERE timezone IS NOT NULL LIMIT ?",
+            (limit + 1,),
+        )
+        if len(rows) > limit:
+            return None
+        return {int(row["user_id"]): str(row["timezone"]) for row in rows}
 
     async def set_timezone(self, user_id: int, zone: str | None, now: datetime) -> None:
         stamp = to_db(now)
