@@ -6,6 +6,7 @@ import logging
 import pkgutil
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord.ext import commands
@@ -88,10 +89,12 @@ class Hearth(commands.Bot):
         self.countries = countries
         self.guild_configs = GuildConfigs(storage.guild_configs, clock)
         self.zones = ZoneResolver(storage.profiles, self.guild_configs)
-        self.scheduler = Scheduler()
+        self.scheduler = Scheduler(clock)
         self.background = BackgroundTasks()
         self.force_sync = force_sync
         self.failed_cogs: dict[str, str] = {}
+        # For fetching things members point Hearth at (meeting feeds); not for Discord itself.
+        self.http_session: aiohttp.ClientSession | None = None
 
     @property
     def hearth_tree(self) -> HearthTree:
@@ -99,6 +102,7 @@ class Hearth(commands.Bot):
         return self.tree
 
     async def setup_hook(self) -> None:
+        self.http_session = aiohttp.ClientSession()
         self.scheduler.start()
         await self._load_cogs()
         await self._sync_commands()
@@ -151,4 +155,6 @@ class Hearth(commands.Bot):
     async def close(self) -> None:
         self.scheduler.shutdown()
         await self.background.cancel_all()
+        if self.http_session is not None:
+            await self.http_session.close()
         await super().close()

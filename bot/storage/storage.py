@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.storage.announcements import AnnouncementRepository, SqliteAnnouncementRepository
 from bot.storage.app_state import AppStateRepository, SqliteAppStateRepository
 from bot.storage.checkin_schedule import (
     CheckinScheduleRepository,
@@ -14,6 +15,7 @@ from bot.storage.checkins import CheckinRepository, SqliteCheckinRepository
 from bot.storage.database import Database
 from bot.storage.guild_config import GuildConfigRepository, SqliteGuildConfigRepository
 from bot.storage.guild_extras import GuildExtrasRepository, SqliteGuildExtrasRepository
+from bot.storage.meetings import MeetingRepository, SqliteMeetingRepository
 from bot.storage.profiles import ProfileRepository, SqliteProfileRepository
 from bot.storage.sobriety import SobrietyRepository, SqliteSobrietyRepository
 
@@ -30,6 +32,8 @@ class Storage:
     checkin_schedule: CheckinScheduleRepository
     sobriety: SobrietyRepository
     guild_extras: GuildExtrasRepository
+    meetings: MeetingRepository
+    announcements: AnnouncementRepository
 
     async def close(self) -> None:
         await self.database.close()
@@ -52,4 +56,6 @@ async def open_storage(path: Path, *, migrate: bool = True) -> Storage:
         checkin_schedule=SqliteCheckinScheduleRepository(database),
         sobriety=SqliteSobrietyRepository(database),
         guild_extras=SqliteGuildExtrasRepository(database),
+        meetings=SqliteMeetingRepository(database),
+        announcements=SqliteAnnouncementRepository(database),
     )

@@ -26,4 +26,9 @@ def is_moderator(interaction: discord.Interaction, config: GuildConfig) -> bool:
 
 
 def is_organizer(interaction: discord.Interaction, config: GuildConfig) -> bool:
-    return _has_role(interaction, config.organizer_role_id) or interaction.permissions.manage_events
+    permissions = interaction.permissions
+    return (
+        _has_role(interaction, config.organizer_role_id)
+        or permissions.manage_events
+        or permissions.manage_guild
+    )

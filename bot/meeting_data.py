@@ -1,0 +1,48 @@
+"""The shipped Meeting Guide type table (config/meeting_types.json), loaded and checked at start."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError, field_validator
+
+from bot.domain.meeting_types import MeetingTypes
+from bot.reference_data import CONFIG_DIR, ReferenceDataError
+
+
+class _MeetingTypesFile(BaseModel):
+    source: str
+    types: dict[str, dict[str, str]]
+
+    @field_validator("types")
+    @classmethod
+    def _usable(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        if not value:
+            raise ValueError("no meeting types")
+        # Codes are typed by organizers as "O, D,BE", so a separator inside one could never match.
+        bad = [code for code in value if not code or any(c in code for c in " ,;\t\n")]
+        if bad:
+            raise ValueError(f"codes must be non-empty without spaces or commas: {bad[:5]}")
+        folded = [code.casefold() for code in value]
+        if len(set(folded)) != len(folded):
+            raise ValueError("two codes differ only in upper/lower case")
+        unnamed = [code for code, names in value.items() if not names.get("en", "").strip()]
+        if unnamed:
+            raise ValueError(f"codes without an English name: {unnamed[:5]}")
+        return value
+
+
+def load_meeting_types(path: Path | None = None) -> MeetingTypes:
+    path = path or CONFIG_DIR / "meeting_types.json"
+    try:
+        parsed = _MeetingTypesFile.model_validate_json(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ReferenceDataError(f"{path} is missing") from None
+    except (ValidationError, json.JSONDecodeError) as exc:
+        first = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+        # One line whatever the parser said, so the start-up error stays one clear line.
+        raise ReferenceDataError(f"{path} is not valid: {' '.join(str(first).split())}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReferenceDataError(f"{path} could not be read: {exc}") from None
+    return MeetingTypes(parsed.types)

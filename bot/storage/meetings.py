@@ -1,0 +1,287 @@
+"""Meetings, their skipped dates, what was delivered for each occurrence, and RSVPs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, Protocol
+
+from bot.domain.meetings import Meeting
+from bot.domain.recurrence import Repeat, Schedule
+from bot.domain.reminder_offsets import offsets_spec, parse_offsets
+from bot.storage.database import Database, Row
+from bot.storage.timestamps import from_db, to_db
+
+
+@dataclass(frozen=True)
+class MeetingFields:
+    """Everything an organizer sets; the repository adds ids and bookkeeping."""
+
+    name: str
+    schedule: Schedule
+    voice_channel_id: int | None = None
+    link: str | None = None
+    description: str | None = None
+    types: tuple[str, ...] = ()
+    announce_channel_id: int | None = None
+    ping_role_id: int | None = None
+    reminders: tuple[timedelta, ...] = ()
+    source_slug: str | None = None
+
+
+class MeetingRepository(Protocol):
+    async def create(
+        self, guild_id: int, fields: MeetingFields, created_by: int, now: datetime
+    ) -> Meeting: ...
+    async def replace(self, meeting_id: int, fields: MeetingFields, now: datetime) -> Meeting: ...
+    async def get(self, meeting_id: int) -> Meeting | None: ...
+    async def for_guild(self, guild_id: int) -> list[Meeting]: ...
+    async def everything(self) -> list[Meeting]: ...
+    async def by_slug(self, guild_id: int, slug: str) -> Meeting | None: ...
+    async def delete(self, meeting_id: int) -> None: ...
+    async def skips(self, meeting_id: int) -> set[date]: ...
+    async def all_skips(self) -> dict[int, set[date]]: ...
+    async def add_skip(self, meeting_id: int, day: date, now: datetime) -> bool: ...
+    async def delivered(self, meeting_id: int, occurrence: datetime) -> dict[str, Row]: ...
+    async def delivered_since(self, since: datetime) -> dict[tuple[int, str], set[str]]: ...
+    async def claim(
+        self, meeting_id: int, occurrence: datetime, kind: str, now: datetime
+    ) -> bool: ...
+    async def finish(
+        self,
+        meeting_id: int,
+        occurrence: datetime,
+        kind: str,
+        status: str,
+        now: datetime,
+        channel_id: int | None = None,
+        message_id: int | None = None,
+    ) -> None: ...
+    async def release(self, meeting_id: int, occurrence: datetime, kind: str) -> None: ...
+    async def set_event(
+        self, meeting_id: int, event_id: int | None, event_start: datetime | None
+    ) -> None: ...
+    async def rsvp(
+        self, meeting_id: int, occurrence: datetime, user_id: int, going: bool, now: datetime
+    ) -> tuple[int, int]: ...
+    async def rsvp_counts(self, meeting_id: int, occurrence: datetime) -> tuple[int, int]: ...
+    async def going(self, meeting_id: int, occurrence: datetime) -> list[int]: ...
+
+
+class SqliteMeetingRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(
+        self, guild_id: int, fields: MeetingFields, created_by: int, now: datetime
+    ) -> Meeting:
+        values = _columns(fields)
+        stamp = to_db(now)
+        names = ", ".join([*values, "guild_id", "created_by", "created_at", "updated_at"])
+        marks = ", ".join("?" for _ in range(len(values) + 4))
+        async with self._db.transaction() as tx:
+            meeting_id = await tx.insert(
+                f"INSERT INTO meetings ({names}) VALUES ({marks})",
+                (*values.values(), guild_id, created_by, stamp, stamp),
+            )
+        meeting = await self.get(meeting_id)
+        assert meeting is not None
+        return meeting
+
+    async def replace(self, meeting_id: int, fields: MeetingFields, now: datetime) -> Meeting:
+        values = _columns(fields)
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                f"UPDATE meetings SET {assignments}, updated_at = ? WHERE id = ?",
+                (*values.values(), to_db(now), meeting_id),
+            )
+        meeting = await self.get(meeting_id)
+        assert meeting is not None
+        return meeting
+
+    async def get(self, meeting_id: int) -> Meeting | None:
+        row = await self._db.fetch_one("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
+        return _meeting(row) if row else None
+
+    async def for_guild(self, guild_id: int) -> list[Meeting]:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM meetings WHERE guild_id = ? ORDER BY name, id", (guild_id,)
+        )
+        return [_meeting(row) for row in rows]
+
+    async def everything(self) -> list[Meeting]:
+        return [_meeting(row) for row in await self._db.fetch_all("SELECT * FROM meetings")]
+
+    async def by_slug(self, guild_id: int, slug: str) -> Meeting | None:
+        row = await self._db.fetch_one(
+            "SELECT * FROM meetings WHERE guild_id = ? AND source_slug = ?", (guild_id, slug)
+        )
+        return _meeting(row) if row else None
+
+    async def delete(self, meeting_id: int) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute("DELETE FROM meetings WHERE id = ?", (meeting_id,))
+
+    async def skips(self, meeting_id: int) -> set[date]:
+        rows = await self._db.fetch_all(
+            "SELECT local_date FROM meeting_skips WHERE meeting_id = ?", (meeting_id,)
+        )
+        return {date.fromisoformat(row["local_date"]) for row in rows}
+
+    async def all_skips(self) -> dict[int, set[date]]:
+        found: dict[int, set[date]] = {}
+        for row in await self._db.fetch_all("SELECT meeting_id, local_date FROM meeting_skips"):
+            found.setdefault(int(row["meeting_id"]), set()).add(
+                date.fromisoformat(row["local_date"])
+            )
+        return found
+
+    async def add_skip(self, meeting_id: int, day: date, now: datetime) -> bool:
+        async with self._db.transaction() as tx:
+            added = await tx.execute(
+                "INSERT OR IGNORE INTO meeting_skips (meeting_id, local_date, created_at)"
+                " VALUES (?, ?, ?)",
+                (meeting_id, day.isoformat(), to_db(now)),
+            )
+        return added > 0
+
+    async def delivered(self, meeting_id: int, occurrence: datetime) -> dict[str, Row]:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM meeting_deliveries WHERE meeting_id = ? AND occurrence = ?",
+            (meeting_id, to_db(occurrence)),
+        )
+        return {row["kind"]: row for row in rows}
+
+    async def delivered_since(self, since: datetime) -> dict[tuple[int, str], set[str]]:
+        found: dict[tuple[int, str], set[str]] = {}
+        rows = await self._db.fetch_all(
+            "SELECT meeting_id, occurrence, kind FROM meeting_deliveries WHERE occurrence >= ?",
+            (to_db(since),),
+        )
+        for row in rows:
+            found.setdefault((int(row["meeting_id"]), row["occurrence"]), set()).add(row["kind"])
+        return found
+
+    async def claim(self, meeting_id: int, occurrence: datetime, kind: str, now: datetime) -> bool:
+        async with self._db.transaction() as tx:
+            inserted = await tx.execute(
+                "INSERT OR IGNORE INTO meeting_deliveries (meeting_id, occurrence, kind, status,"
+                " updated_at) VALUES (?, ?, ?, 'sending', ?)",
+                (meeting_id, to_db(occurrence), kind, to_db(now)),
+            )
+        return inserted > 0
+
+    async def finish(
+        self,
+        meeting_id: int,
+        occurrence: datetime,
+        kind: str,
+        status: str,
+        now: datetime,
+        channel_id: int | None = None,
+        message_id: int | None = None,
+    ) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE meeting_deliveries SET status = ?, channel_id = ?, message_id = ?,"
+                " updated_at = ? WHERE meeting_id = ? AND occurrence = ? AND kind = ?",
+                (status, channel_id, message_id, to_db(now), meeting_id, to_db(occurrence), kind),
+            )
+
+    async def release(self, meeting_id: int, occurrence: datetime, kind: str) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "DELETE FROM meeting_deliveries WHERE meeting_id = ? AND occurrence = ?"
+                " AND kind = ? AND status = 'sending'",
+                (meeting_id, to_db(occurrence), kind),
+            )
+
+    async def set_event(
+        self, meeting_id: int, event_id: int | None, event_start: datetime | None
+    ) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE meetings SET event_id = ?, event_start = ? WHERE id = ?",
+                (event_id, to_db(event_start) if event_start else None, meeting_id),
+            )
+
+    async def rsvp(
+        self, meeting_id: int, occurrence: datetime, user_id: int, going: bool, now: datetime
+    ) -> tuple[int, int]:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO meeting_rsvps (meeting_id, occurrence, user_id, going, updated_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (meeting_id, occurrence, user_id)"
+                " DO UPDATE SET going = excluded.going, updated_at = excluded.updated_at",
+                (meeting_id, to_db(occurrence), user_id, int(going), to_db(now)),
+            )
+        return await self.rsvp_counts(meeting_id, occurrence)
+
+    async def rsvp_counts(self, meeting_id: int, occurrence: datetime) -> tuple[int, int]:
+        row = await self._db.fetch_one(
+            "SELECT coalesce(sum(going), 0) AS yes, coalesce(sum(1 - going), 0) AS no"
+            " FROM meeting_rsvps WHERE meeting_id = ? AND occurrence = ?",
+            (meeting_id, to_db(occurrence)),
+        )
+        assert row is not None
+        return int(row["yes"]), int(row["no"])
+
+    async def going(self, meeting_id: int, occurrence: datetime) -> list[int]:
+        rows = await self._db.fetch_all(
+            "SELECT user_id FROM meeting_rsvps WHERE meeting_id = ? AND occurrence = ?"
+            " AND going = 1 ORDER BY updated_at",
+            (meeting_id, to_db(occurrence)),
+        )
+        return [int(row["user_id"]) for row in rows]
+
+
+def _columns(fields: MeetingFields) -> dict[str, Any]:
+    schedule = fields.schedule
+    return {
+        "name": fields.name,
+        "weekdays": ",".join(str(d) for d in schedule.weekdays),
+        "start_time": f"{schedule.start_time:%H:%M}",
+        "timezone": schedule.zone,
+        "duration_minutes": int(schedule.duration.total_seconds() // 60),
+        "repeat": schedule.repeat.value,
+        "nth": schedule.nth,
+        "anchor_date": schedule.anchor.isoformat(),
+        "voice_channel_id": fields.voice_channel_id,
+        "link": fields.link,
+        "description": fields.description,
+        "types": ",".join(fields.types),
+        "announce_channel_id": fields.announce_channel_id,
+        "ping_role_id": fields.ping_role_id,
+        "reminders": offsets_spec(fields.reminders),
+        "source_slug": fields.source_slug,
+    }
+
+
+def _meeting(row: Row) -> Meeting:
+    schedule = Schedule(
+        weekdays=tuple(int(d) for d in row["weekdays"].split(",")),
+        start_time=time.fromisoformat(row["start_time"]),
+        zone=row["timezone"],
+        duration=timedelta(minutes=row["duration_minutes"]),
+        repeat=Repeat(row["repeat"]),
+        anchor=date.fromisoformat(row["anchor_date"]),
+        nth=row["nth"],
+    )
+    return Meeting(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        name=row["name"],
+        schedule=schedule,
+        voice_channel_id=row["voice_channel_id"],
+        link=row["link"],
+        description=row["description"],
+        types=tuple(t for t in row["types"].split(",") if t),
+        announce_channel_id=row["announce_channel_id"],
+        ping_role_id=row["ping_role_id"],
+        reminders=parse_offsets(row["reminders"]),
+        source_slug=row["source_slug"],
+        event_id=row["event_id"],
+        event_start=from_db(row["event_start"]) if row["event_start"] else None,
+        created_by=row["created_by"],
+    )

@@ -1,0 +1,54 @@
+"""Meetings and announcements: recurring meetings, reminders, RSVPs, Events, calendar, import."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from discord.ext import commands
+
+from bot.meeting_data import load_meeting_types
+from cogs.meetings.announcing import Announce, AnnouncementService
+from cogs.meetings.meeting_commands import Meetings
+from cogs.meetings.rsvp import RsvpButton
+from cogs.meetings.service import MeetingService
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+
+log = logging.getLogger("hearth.meetings")
+
+
+class MeetingJobs(commands.Cog):
+    """Rebuilds every meeting's and announcement's job from the database when loaded."""
+
+    def __init__(
+        self, bot: Hearth, meetings: MeetingService, announcements: AnnouncementService
+    ) -> None:
+        self.bot = bot
+        self.meetings = meetings
+        self.announcements = announcements
+
+    async def cog_load(self) -> None:
+        started = time.perf_counter()
+        count = await self.meetings.load_all()
+        await self.announcements.load_all()
+        log.info(
+            "meetings scheduled",
+            extra={"meetings": count, "seconds": f"{time.perf_counter() - started:.3f}"},
+        )
+
+    async def cog_unload(self) -> None:
+        self.bot.scheduler.cancel_prefix("meeting:")
+        self.bot.scheduler.cancel_prefix("announce:")
+
+
+async def setup(bot: Hearth) -> None:
+    service = MeetingService(bot, load_meeting_types())
+    announcements = AnnouncementService(bot)
+    meetings_cog = Meetings(bot, service)
+    bot.add_dynamic_items(RsvpButton)
+    await bot.add_cog(meetings_cog)
+    await bot.add_cog(Announce(bot, announcements, meetings_cog.organizing))
+    await bot.add_cog(MeetingJobs(bot, service, announcements))

@@ -1,0 +1,126 @@
+"""Importing a Meeting Guide feed: new meetings added, known slugs updated, never duplicated."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from bot.domain.meeting_guide import ImportedMeeting, parse_feed
+from bot.domain.meetings import clean_link
+from bot.domain.recurrence import Repeat, Schedule
+from bot.domain.reminder_offsets import DEFAULT_OFFSETS
+from bot.storage.meetings import MeetingFields
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+    from cogs.meetings.service import MeetingService
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    unknown_types: set[str] = field(default_factory=set)
+
+    def text(self) -> str:
+        lines = [
+            f"**Import finished**: {self.imported} added, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {sum(self.skipped.values())} skipped."
+        ]
+        for reason, count in self.skipped.most_common(8):
+            lines.append(f"• skipped {count}: {reason}")
+        if self.unknown_types:
+            codes = ", ".join(sorted(self.unknown_types)[:15])
+            lines.append(f"-# Type codes I don't know were left out: {codes}")
+        return "\n".join(lines)
+
+
+def _fields(item: ImportedMeeting, today: date, existing: MeetingFields | None) -> MeetingFields:
+    try:
+        link = clean_link(item.conference_url)
+    except ValueError:
+        link = None
+    notes = [
+        part
+        for part in (
+            item.notes,
+            item.location and f"Address: {item.location}",
+            item.conference_phone and f"Phone: {item.conference_phone}",
+        )
+        if part
+    ]
+    return MeetingFields(
+        name=item.name[:100],
+        schedule=Schedule(
+            weekdays=item.weekdays,
+            start_time=item.start_time,
+            zone=item.zone,
+            duration=item.duration,
+            repeat=Repeat.WEEKLY,
+            anchor=existing.schedule.anchor if existing else today,
+        ),
+        voice_channel_id=existing.voice_channel_id if existing else None,
+        link=link,
+        description="\n".join(notes)[:1000] or None,
+        types=item.types,
+        announce_channel_id=existing.announce_channel_id if existing else None,
+        ping_role_id=existing.ping_role_id if existing else None,
+        reminders=existing.reminders if existing else DEFAULT_OFFSETS,
+        source_slug=item.slug,
+    )
+
+
+async def import_meetings(
+    bot: Hearth,
+    service: MeetingService,
+    guild_id: int,
+    organizer: int,
+    data: Any,
+    *,
+    default_zone: str,
+    today: date,
+    include_in_person: bool,
+) -> ImportReport:
+    parsed = parse_feed(
+        data, default_zone=default_zone, types=service.types, include_in_person=include_in_person
+    )
+    report = ImportReport()
+    for skipped in parsed.skipped:
+        report.skipped[skipped.reason] += 1
+    repo = bot.storage.meetings
+    now = bot.clock.now()
+    for item in parsed.meetings:
+        report.unknown_types.update(item.unknown_types)
+        known = await repo.by_slug(guild_id, item.slug)
+        base = (
+            None
+            if known is None
+            else MeetingFields(
+                name=known.name,
+                schedule=known.schedule,
+                voice_channel_id=known.voice_channel_id,
+                link=known.link,
+                description=known.description,
+                types=known.types,
+                announce_channel_id=known.announce_channel_id,
+                ping_role_id=known.ping_role_id,
+                reminders=known.reminders,
+                source_slug=known.source_slug,
+            )
+        )
+        fields = _fields(item, today, base)
+        if known is None:
+            created = await repo.create(guild_id, fields, organizer, now)
+            report.imported += 1
+            service.schedule_soon(created.id)
+        elif fields != base:
+            await repo.replace(known.id, fields, now)
+            report.updated += 1
+            service.schedule_soon(known.id)
+        else:
+            report.unchanged += 1
+    return report

@@ -1,0 +1,231 @@
+"""/meetings: organizers schedule, everyone sees what's coming."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.domain.local_time import local_date
+from bot.feeds import FeedError, fetch_feed
+from bot.ui.context import require_guild
+from bot.ui.errors import UserFacingError
+from bot.ui.inputs import timezone_choices
+from bot.ui.replies import reply_ephemeral
+from cogs.meetings.confirm import ConfirmMeetingRemoval
+from cogs.meetings.importing import import_meetings
+from cogs.meetings.inputs import NTH_CHOICES, REPEAT_CHOICES
+from cogs.meetings.organizing import Organizing
+from cogs.meetings.service import MeetingService
+from cogs.meetings.viewing import calendar_file, info_embed, week_text
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+
+MAX_ATTACHMENT = 5 * 1024 * 1024
+SCHEDULE_HELP = {
+    "weekdays": "Which days, e.g. Tuesday or Mon, Thu",
+    "time": "Start time, 24-hour HH:MM local to the time zone",
+    "timezone": "IANA time zone (default: the server's), start typing to search",
+    "duration": "Length in minutes (default 60)",
+    "repeat": "Weekly (default), every other week, or monthly on the nth weekday",
+    "nth": "For monthly meetings: which week of the month",
+    "voice_channel": "A voice or stage channel members join",
+    "link": "An https link to join (Zoom, Meet...)",
+    "description": "What the meeting is, who it is for",
+    "types": "Meeting Guide codes, e.g. O,D,BE (open, discussion, beginners)",
+    "channel": "Where to announce it (default: the server's announcements channel)",
+    "ping_role": "A role to mention in announcements",
+    "reminders": "When to announce before the start, e.g. 1d,1h,15m (default 1d,15m)",
+}
+
+
+class Meetings(commands.Cog):
+    meetings = app_commands.Group(
+        name="meetings", description="Recurring meetings", guild_only=True
+    )
+
+    def __init__(self, bot: Hearth, service: MeetingService) -> None:
+        self.bot = bot
+        self.service = service
+        self.organizing = Organizing(bot, service)
+
+    @meetings.command(name="add", description="Schedule a recurring meeting (organizers)")
+    @app_commands.describe(name="The meeting's name", **SCHEDULE_HELP)
+    @app_commands.choices(repeat=REPEAT_CHOICES, nth=NTH_CHOICES)
+    async def add(
+        self,
+        interaction: discord.Interaction,
+        name: app_commands.Range[str, 1, 100],
+        weekdays: str,
+        time: str,
+        timezone: str | None = None,
+        duration: app_commands.Range[int, 5, 1440] | None = None,
+        repeat: app_commands.Choice[str] | None = None,
+        nth: app_commands.Choice[int] | None = None,
+        voice_channel: discord.VoiceChannel | discord.StageChannel | None = None,
+        link: str | None = None,
+        description: app_commands.Range[str, 1, 1000] | None = None,
+        types: str | None = None,
+        channel: discord.TextChannel | None = None,
+        ping_role: discord.Role | None = None,
+        reminders: str | None = None,
+    ) -> None:
+        options = _options(locals())
+        await reply_ephemeral(interaction, await self.organizing.add(interaction, options))
+
+    @meetings.command(name="edit", description="Change a meeting (organizers; only what you give)")
+    @app_commands.describe(meeting="The meeting to change", name="A new name", **SCHEDULE_HELP)
+    @app_commands.choices(repeat=REPEAT_CHOICES, nth=NTH_CHOICES)
+    async def edit(
+        self,
+        interaction: discord.Interaction,
+        meeting: str,
+        name: app_commands.Range[str, 1, 100] | None = None,
+        weekdays: str | None = None,
+        time: str | None = None,
+        timezone: str | None = None,
+        duration: app_commands.Range[int, 5, 1440] | None = None,
+        repeat: app_commands.Choice[str] | None = None,
+        nth: app_commands.Choice[int] | None = None,
+        voice_channel: discord.VoiceChannel | discord.StageChannel | None = None,
+        link: str | None = None,
+        description: app_commands.Range[str, 1, 1000] | None = None,
+        types: str | None = None,
+        channel: discord.TextChannel | None = None,
+        ping_role: discord.Role | None = None,
+        reminders: str | None = None,
+    ) -> None:
+        options = _options(locals(), drop=("meeting",))
+        await reply_ephemeral(
+            interaction, await self.organizing.edit(interaction, meeting, options)
+        )
+
+    @meetings.command(name="remove", description="Delete a meeting (organizers; asks first)")
+    @app_commands.describe(meeting="The meeting to delete")
+    async def remove(self, interaction: discord.Interaction, meeting: str) -> None:
+        guild = await self.organizing.require_organizer(interaction)
+        found = await self.organizing.find(guild.id, meeting)
+        await reply_ephemeral(
+            interaction,
+            f"Delete **{found.name}**? Its announcements and Events entry stop. This can't be "
+            "undone.",
+            view=ConfirmMeetingRemoval(self.organizing, found, interaction.user.id),
+        )
+
+    @meetings.command(name="skip", description="Cancel one date of a meeting (organizers)")
+    @app_commands.describe(meeting="The meeting", date="The date to cancel, YYYY-MM-DD")
+    async def skip(self, interaction: discord.Interaction, meeting: str, date: str) -> None:
+        await reply_ephemeral(interaction, await self.organizing.skip(interaction, meeting, date))
+
+    @meetings.command(
+        name="import", description="Import meetings from a Meeting Guide JSON feed (organizers)"
+    )
+    @app_commands.describe(
+        file="The feed as a .json file",
+        url="Or the feed's https address",
+        include_in_person="Also import in-person meetings (default: online only)",
+    )
+    async def import_feed(
+        self,
+        interaction: discord.Interaction,
+        file: discord.Attachment | None = None,
+        url: str | None = None,
+        include_in_person: bool = False,
+    ) -> None:
+        guild = await self.organizing.require_organizer(interaction)
+        if (file is None) == (url is None):
+            raise UserFacingError("Give either a `file` or a `url`, one of the two.")
+        config = await self.bot.guild_configs.get(guild.id)
+        if config.announcements_channel_id is None:
+            raise UserFacingError(
+                "Set the server's announcements channel with `/hearth setup` "
+                "first, so imported meetings have somewhere to be announced."
+            )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await self._read_feed(file, url)
+        report = await import_meetings(
+            self.bot,
+            self.service,
+            guild.id,
+            interaction.user.id,
+            data,
+            default_zone=config.timezone,
+            include_in_person=include_in_person,
+            today=local_date(self.bot.clock.now(), config.timezone),
+        )
+        await interaction.followup.send(report.text(), ephemeral=True)
+
+    async def _read_feed(self, file: discord.Attachment | None, url: str | None) -> Any:
+        if file is not None:
+            if file.size > MAX_ATTACHMENT:
+                raise UserFacingError("That file is larger than 5 MB. Nothing was imported.")
+            try:
+                return json.loads(await file.read())
+            except (ValueError, UnicodeDecodeError):
+                raise UserFacingError("That file isn't valid JSON. Nothing was imported.") from None
+        assert url is not None
+        try:
+            assert self.bot.http_session is not None
+            return await fetch_feed(url, session=self.bot.http_session)
+        except FeedError as exc:
+            raise UserFacingError(
+                f"I couldn't fetch that feed: {exc}. Nothing was imported."
+            ) from None
+
+    @meetings.command(name="list", description="Meetings in the next 7 days, in your time zone")
+    async def list_meetings(self, interaction: discord.Interaction) -> None:
+        guild = require_guild(interaction)
+        await reply_ephemeral(interaction, await week_text(self.bot, guild.id))
+
+    @meetings.command(name="info", description="Details of one meeting")
+    @app_commands.describe(meeting="The meeting")
+    async def info(self, interaction: discord.Interaction, meeting: str) -> None:
+        guild = require_guild(interaction)
+        found = await self.organizing.find(guild.id, meeting)
+        await reply_ephemeral(interaction, embed=await info_embed(self.bot, self.service, found))
+
+    @meetings.command(name="calendar", description="All meetings as a calendar file (.ics)")
+    async def calendar(self, interaction: discord.Interaction) -> None:
+        guild = require_guild(interaction)
+        await reply_ephemeral(
+            interaction,
+            "Open this file with your calendar app to add the meetings. Cancelled "
+            "dates are left out.",
+            files=[await calendar_file(self.bot, guild)],
+        )
+
+    @edit.autocomplete("meeting")
+    @remove.autocomplete("meeting")
+    @skip.autocomplete("meeting")
+    @info.autocomplete("meeting")
+    async def _meeting_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        meetings = await self.bot.storage.meetings.for_guild(interaction.guild_id)
+        return [
+            app_commands.Choice(name=m.name[:100], value=str(m.id))
+            for m in meetings
+            if current.casefold() in m.name.casefold()
+        ][:25]
+
+    @add.autocomplete("timezone")
+    @edit.autocomplete("timezone")
+    async def _timezone_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return timezone_choices(current)
+
+
+def _options(values: dict[str, Any], drop: tuple[str, ...] = ()) -> dict[str, Any]:
+    skip = {"self", "interaction", *drop}
+    return {
+        key: (value.value if isinstance(value, app_commands.Choice) else value)
+        for key, value in values.items()
+        if key not in skip
+    }

@@ -1,0 +1,77 @@
+"""Going / Not going buttons: persistent, one answer per member per occurrence."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.ui.errors import report_interaction_error
+from bot.ui.replies import reply_ephemeral
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+
+
+def rsvp_view(meeting_id: int, occurrence: datetime, going: int, not_going: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(RsvpButton(meeting_id, occurrence, True, going))
+    view.add_item(RsvpButton(meeting_id, occurrence, False, not_going))
+    return view
+
+
+class RsvpButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"hearth:rsvp:(?P<meeting>[0-9]+):(?P<at>[0-9]+):(?P<answer>[yn])",
+):
+    def __init__(self, meeting_id: int, occurrence: datetime, going: bool, count: int = 0) -> None:
+        label = "Going" if going else "Not going"
+        super().__init__(
+            discord.ui.Button(
+                label=f"{label} ({count})" if count else label,
+                style=discord.ButtonStyle.success if going else discord.ButtonStyle.secondary,
+                custom_id=f"hearth:rsvp:{meeting_id}:{int(occurrence.timestamp())}:"
+                f"{'y' if going else 'n'}",
+            )
+        )
+        self.meeting_id = meeting_id
+        self.occurrence = occurrence
+        self.going = going
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> RsvpButton:
+        occurrence = datetime.fromtimestamp(int(match["at"]), UTC)
+        return cls(int(match["meeting"]), occurrence, match["answer"] == "y")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self._answer(interaction)
+        except Exception as error:
+            await report_interaction_error(interaction, error)
+
+    async def _answer(self, interaction: discord.Interaction) -> None:
+        bot: Hearth = interaction.client  # type: ignore[assignment]
+        meetings = bot.storage.meetings
+        if await meetings.get(self.meeting_id) is None:
+            await reply_ephemeral(interaction, "This meeting isn't on the schedule any more.")
+            return
+        if self.occurrence <= bot.clock.now():
+            await reply_ephemeral(interaction, "This meeting has already started.")
+            return
+        going, not_going = await meetings.rsvp(
+            self.meeting_id, self.occurrence, interaction.user.id, self.going, bot.clock.now()
+        )
+        await interaction.response.edit_message(
+            view=rsvp_view(self.meeting_id, self.occurrence, going, not_going)
+        )
+        await interaction.followup.send(
+            "See you there! I'll send you a private reminder 15 minutes before, if your direct "
+            "messages are open."
+            if self.going
+            else "Thanks for letting us know.",
+            ephemeral=True,
+        )

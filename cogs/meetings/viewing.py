@@ -1,0 +1,79 @@
+"""What everyone sees: the coming week, one meeting's details, and a calendar file."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.domain.meetings import Meeting, upcoming
+from bot.domain.recurrence import occurrences
+from bot.rendering.meeting_calendar import CalendarMeeting, render_ics
+from cogs.meetings import render
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+    from cogs.meetings.service import MeetingService
+
+LIST_DAYS = 7
+
+
+async def week_text(bot: Hearth, guild_id: int) -> str:
+    now = bot.clock.now()
+    repo = bot.storage.meetings
+    found = []
+    for meeting in await repo.for_guild(guild_id):
+        skipped = await repo.skips(meeting.id)
+        for start in occurrences(
+            meeting.schedule, now, now + timedelta(days=LIST_DAYS), skipped=skipped
+        ):
+            found.append((start, meeting))
+    if not found:
+        return f"No meetings in the next {LIST_DAYS} days."
+    found.sort(key=lambda item: (item[0], item[1].name))
+    lines = [f"**Meetings in the next {LIST_DAYS} days** (in your own time zone)"]
+    lines += [
+        f"• {render.stamp(start, 'f')} · **{m.name}** · {render.where(m)}" for start, m in found
+    ]
+    text = "\n".join(lines)
+    return text if len(text) <= 1900 else text[:1850] + "\n… and more: `/meetings calendar`"
+
+
+async def info_embed(bot: Hearth, service: MeetingService, meeting: Meeting) -> discord.Embed:
+    now = bot.clock.now()
+    skipped = await bot.storage.meetings.skips(meeting.id)
+    nxt = upcoming(meeting, now, skipped)
+    if nxt is None:
+        embed = discord.Embed(title=meeting.name, description="No more dates are scheduled.")
+    else:
+        embed = render.meeting_embed(meeting, nxt, service.types)
+    embed.add_field(name="Reminders", value=render.reminders_words(meeting), inline=False)
+    coming_skips = sorted(d for d in skipped if d >= now.date() - timedelta(days=1))
+    if coming_skips:
+        embed.add_field(
+            name="Skipped", value=", ".join(f"{d:%a %-d %b}" for d in coming_skips[:10])
+        )
+    return embed
+
+
+async def calendar_file(bot: Hearth, guild: discord.Guild) -> discord.File:
+    repo = bot.storage.meetings
+    entries = []
+    for meeting in await repo.for_guild(guild.id):
+        skipped = tuple(sorted(await repo.skips(meeting.id)))
+        channel = guild.get_channel(meeting.voice_channel_id or 0)
+        entries.append(
+            CalendarMeeting(
+                uid=f"meeting-{meeting.id}-{guild.id}@hearth",
+                name=meeting.name,
+                description=meeting.description,
+                location=meeting.link or (f"#{channel.name} on {guild.name}" if channel else None),
+                url=meeting.link,
+                schedule=meeting.schedule,
+                skipped=skipped,
+            )
+        )
+    data = render_ics(entries, calendar_name=f"{guild.name} meetings", generated_at=bot.clock.now())
+    return discord.File(io.BytesIO(data), filename="meetings.ics")

@@ -1,0 +1,34 @@
+"""Shared steps for the meetings end-to-end tests."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from bot.app import Hearth
+from tests.e2e.harness import Community, answered
+from tests.fakediscord import FakeDiscord, Interaction
+
+
+async def meetings_cmd(
+    fake: FakeDiscord, community: Community, user: int, sub: str, **options: Any
+) -> Interaction:
+    ix = await fake.slash(community.guild_id, user, f"meetings {sub}", options=options)
+    await answered(ix)
+    return ix
+
+
+def meeting_ids(database: Path) -> list[int]:
+    with sqlite3.connect(database) as conn:
+        return [row[0] for row in conn.execute("SELECT id FROM meetings ORDER BY id")]
+
+
+async def run_meeting(bot: Hearth, meeting_id: int) -> None:
+    """Run the meeting's job now, as the scheduler would when it falls due."""
+    await bot.background.wait_idle()
+    await bot.scheduler.run_now(f"meeting:{meeting_id}")
+
+
+def announcements_in(fake: FakeDiscord, channel_id: int) -> list[dict]:
+    return [m for m in fake.channel_messages(channel_id) if m.get("embeds")]
