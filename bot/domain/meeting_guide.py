@@ -12,6 +12,7 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from functools import cache
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
@@ -232,7 +233,12 @@ def _place(item: dict[str, Any], address: str) -> str:
 def _feed_zone(name: str) -> str | None:
     """The bot's spelling of a zone name; a legacy alias the tz database still ships (such as
     US/Eastern) is kept as given, because it names the right clock where the default might not."""
-    return canonical_timezone(name) or (name if name in available_timezones() else None)
+    return canonical_timezone(name) or (name if name in _all_zones() else None)
+
+
+@cache
+def _all_zones() -> frozenset[str]:
+    return frozenset(available_timezones())  # scans tzdata: once per process, not per meeting
 
 
 def _notes(item: dict[str, Any]) -> str | None:
