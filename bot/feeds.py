@@ -89,7 +89,7 @@ async def system_resolver(host: str) -> list[str]:
 def check_url(url: str) -> URL:
     """The parsed URL if its form is acceptable (https, a host, no credentials), else FeedError."""
     try:
-        parsed = URL(url.strip())
+        parsed = URL(url.strip())  # also refuses a port that isn't a number from 0 to 65535
     except (ValueError, TypeError):
         raise FeedError("That isn't a web address I can read.") from None
     if parsed.scheme.lower() != "https":
@@ -98,10 +98,6 @@ def check_url(url: str) -> URL:
         raise FeedError("Links with a user name or password in them can't be imported.")
     if not parsed.raw_host:
         raise FeedError("That link has no website name in it.")
-    try:
-        parsed.explicit_port  # noqa: B018 — reading it validates the port
-    except ValueError:
-        raise FeedError("That link's port number isn't valid.") from None
     return parsed
 
 
@@ -111,11 +107,7 @@ async def vet_host(host: str, resolver: Resolver) -> list[str]:
     All addresses are checked, not just the first: a name answering with one public and one
     private address could be used to reach the private one on a later lookup or a retry.
     """
-    try:
-        literal: Address | None = ipaddress.ip_address(host)
-    except ValueError:
-        literal = None
-    answers = [host] if literal is not None else await resolver(host)
+    answers = [host] if _is_ip_literal(host) else await resolver(host)
     if not answers:
         raise FeedError(f"I couldn't find the website {host}.")
     vetted: list[str] = []
@@ -128,6 +120,14 @@ async def vet_host(host: str, resolver: Resolver) -> list[str]:
             raise FeedError("That link points to a private or local network address.")
         vetted.append(str(address))
     return vetted
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 async def read_limited(content: _Readable, limit: int = MAX_FEED_BYTES) -> bytes:
@@ -153,7 +153,7 @@ def decode_json(body: bytes) -> Any:
 async def _download(session: aiohttp.ClientSession, url: URL, addresses: list[str]) -> bytes:
     host = url.raw_host
     assert host is not None
-    pinned = addresses[0] != host  # an IP-literal URL is already pinned
+    pinned = not _is_ip_literal(host)  # an IP-literal URL needs no pinning
     headers = {"Accept": "application/json"}
     if pinned:
         # Keep the name for the Host header and for TLS (SNI and certificate check); only the

@@ -32,22 +32,11 @@ MAX_DURATION = timedelta(hours=12)
 ONLINE_CODE = "ONL"  # TSML's code for online meetings; not in the spec table, so "unknown"
 CLOSED_CODE = "TC"  # "Location Temporarily Closed"
 
-_DAY_NAMES = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("sunday", "sun"),
-            ("monday", "mon"),
-            ("tuesday", "tue", "tues"),
-            ("wednesday", "wed"),
-            ("thursday", "thu", "thur", "thurs"),
-            ("friday", "fri"),
-            ("saturday", "sat"),
-        ]
-    )
-    for name in names
-}
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$", re.IGNORECASE)
+# Meeting Guide numbering: 0 = Sunday. Some spreadsheet exports write the day's name instead.
+_DAY_WORDS = ("sunday sun", "monday mon", "tuesday tue tues", "wednesday wed")
+_DAY_WORDS += ("thursday thu thur thurs", "friday fri", "saturday sat")
+_DAY_NAMES = {word: number for number, words in enumerate(_DAY_WORDS) for word in words.split()}
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$", re.I | re.A)
 _PHONE = re.compile(r"^[\d\s+().,*#pw/-]{5,60}$", re.IGNORECASE)
 _TYPE_SEPARATORS = re.compile(r"[,;\s]+")
 _ONLINE_WORDS = {"online", "zoom", "virtual", "online meeting", "phone", "web"}
@@ -126,7 +115,8 @@ def _day(value: Any) -> int | None:
         cleaned = value.strip().lower()
         if not cleaned:
             return None
-        number = int(cleaned) if cleaned.isdigit() else _DAY_NAMES.get(cleaned.rstrip("."))
+        digits = cleaned.isascii() and cleaned.isdigit()  # int() refuses some Unicode "digits"
+        number = int(cleaned) if digits else _DAY_NAMES.get(cleaned.rstrip("."))
     if number is None or not 0 <= number <= 6:
         _bad_day()
     return (number - 1) % 7
@@ -320,15 +310,16 @@ def parse_feed(
     skipped: list[Skipped] = []
     seen: set[str] = set()
     for index, item in enumerate(data):
-        if not isinstance(item, dict):
-            skipped.append(Skipped(None, None, "not a meeting object"))
-            continue
-        slug = _slug(item.get("slug"))
-        name = _text(item.get("name"), limit=NAME_LIMIT * 3)
+        is_meeting = isinstance(item, dict)
+        slug = _slug(item.get("slug")) if is_meeting else None
+        name = _text(item.get("name"), limit=NAME_LIMIT * 3) if is_meeting else None
         name = _clip(name, NAME_LIMIT) if name else None
         if index >= MAX_MEETINGS:
             # Counted but never examined, so a giant feed costs little more than its download.
             skipped.append(Skipped(slug, name, f"past the {MAX_MEETINGS:,}-meeting limit"))
+            continue
+        if not is_meeting:
+            skipped.append(Skipped(None, None, "not a meeting object"))
             continue
         if slug is None:
             skipped.append(Skipped(None, name, "no slug"))

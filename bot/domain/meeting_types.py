@@ -47,17 +47,17 @@ class MeetingTypes:
     def classify(self, codes: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Split codes into (known, unknown), each without repeats and in first-seen order."""
         known: dict[str, None] = {}
-        unknown: dict[str, None] = {}
+        unknown: dict[str, str] = {}  # folded → first spelling seen, so "xyz" and "XYZ" are one
         for raw in codes:
-            code = raw.strip()
+            code = raw.strip()[:_MAX_CODE_LENGTH]
             if not code:
                 continue
             canonical = self.canonical(code)
             if canonical is not None:
                 known[canonical] = None
             elif len(unknown) < _MAX_CODES:
-                unknown.setdefault(code[:_MAX_CODE_LENGTH], None)
-        return tuple(known), tuple(unknown)
+                unknown.setdefault(code.casefold(), code)
+        return tuple(known), tuple(unknown.values())
 
     def parse_codes(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """ "O, D,BE" → (("O", "D", "BE"), ()); codes may be split by commas or spaces."""

@@ -58,7 +58,8 @@ class Schedule:
             raise ValueError("the start time must be a local clock time, without a time zone")
         try:
             ZoneInfo(self.zone)
-        except (ZoneInfoNotFoundError, ValueError, TypeError):
+        # "America" is a tzdata folder (IsADirectoryError) and over-long names fail as OSError.
+        except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
             raise ValueError(
                 f"“{self.zone}” isn't a time zone I know (use a name like America/New_York)"
             ) from None
@@ -78,7 +79,8 @@ class Schedule:
             ):
                 raise ValueError(f"{name} must be a calendar date")
         if self.repeat is Repeat.MONTHLY:
-            if self.nth not in _ORDINALS or isinstance(self.nth, bool):
+            nth = self.nth
+            if isinstance(nth, bool) or not isinstance(nth, int) or nth not in _ORDINALS:
                 raise ValueError("a monthly meeting needs which week: 1 to 4, or -1 for the last")
         elif self.nth is not None:
             raise ValueError("only monthly meetings take a week of the month")

@@ -164,7 +164,7 @@ class SqliteMeetingRepository:
         return found
 
     async def claim(self, meeting_id: int, occurrence: datetime, kind: str, now: datetime) -> bool:
-        async with self._db.transaction() as tx:
+        async with self._db.single_writes() as tx:  # one statement: atomic alone
             inserted = await tx.execute(
                 "INSERT OR IGNORE INTO meeting_deliveries (meeting_id, occurrence, kind, status,"
                 " updated_at) VALUES (?, ?, ?, 'sending', ?)",
@@ -182,7 +182,7 @@ class SqliteMeetingRepository:
         channel_id: int | None = None,
         message_id: int | None = None,
     ) -> None:
-        async with self._db.transaction() as tx:
+        async with self._db.single_writes() as tx:  # one statement: atomic alone
             await tx.execute(
                 "UPDATE meeting_deliveries SET status = ?, channel_id = ?, message_id = ?,"
                 " updated_at = ? WHERE meeting_id = ? AND occurrence = ? AND kind = ?",
@@ -190,7 +190,7 @@ class SqliteMeetingRepository:
             )
 
     async def release(self, meeting_id: int, occurrence: datetime, kind: str) -> None:
-        async with self._db.transaction() as tx:
+        async with self._db.single_writes() as tx:  # one statement: atomic alone
             await tx.execute(
                 "DELETE FROM meeting_deliveries WHERE meeting_id = ? AND occurrence = ?"
                 " AND kind = ? AND status = 'sending'",
