@@ -27,14 +27,16 @@ JobFunc = Callable[..., Awaitable[Any]]
 
 
 class Scheduler:
-    def __init__(self, clock: Clock, *, misfire_grace: timedelta = timedelta(minutes=10)) -> None:
+    def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self._scheduler = AsyncIOScheduler(
             timezone="UTC",
             job_defaults={
                 "coalesce": True,
                 "max_instances": 1,
-                "misfire_grace_time": int(misfire_grace.total_seconds()),
+                # Runs are idempotent and decide from the clock, so a late run is always wanted:
+                # a dropped one would leave its meeting silent until the next restart.
+                "misfire_grace_time": None,
             },
         )
         self._scheduler.add_listener(self._on_job_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)

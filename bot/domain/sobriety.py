@@ -163,3 +163,8 @@ def _span_order(milestone: Milestone) -> tuple[int, int]:
 
 
 DEFAULT_PLAN = parse_plan(DEFAULT_PLAN_SPEC)
+
+
+def plan_from_spec(spec: str | None) -> MilestonePlan:
+    """A guild's own plan, or the default when it has none."""
+    return parse_plan(spec) if spec else DEFAULT_PLAN

@@ -33,6 +33,7 @@ class AnnouncementRepository(Protocol):
         self, announcement_id: int, due_at: datetime, status: str, now: datetime
     ) -> None: ...
     async def release(self, announcement_id: int, due_at: datetime) -> None: ...
+    async def recover_interrupted(self) -> int: ...
 
 
 class SqliteAnnouncementRepository:
@@ -125,6 +126,11 @@ class SqliteAnnouncementRepository:
                 " AND status = 'sending'",
                 (announcement_id, to_db(due_at)),
             )
+
+    async def recover_interrupted(self) -> int:
+        """At start: claims left 'sending' were cut off mid-send; give them back for a retry."""
+        async with self._db.transaction() as tx:
+            return await tx.execute("DELETE FROM announcement_deliveries WHERE status = 'sending'")
 
 
 def _announcement(row: Row) -> Announcement:

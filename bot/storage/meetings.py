@@ -58,6 +58,7 @@ class MeetingRepository(Protocol):
         message_id: int | None = None,
     ) -> None: ...
     async def release(self, meeting_id: int, occurrence: datetime, kind: str) -> None: ...
+    async def recover_interrupted(self) -> int: ...
     async def set_event(
         self, meeting_id: int, event_id: int | None, event_start: datetime | None
     ) -> None: ...
@@ -93,7 +94,9 @@ class SqliteMeetingRepository:
         assignments = ", ".join(f"{name} = ?" for name in values)
         async with self._db.transaction() as tx:
             await tx.execute(
-                f"UPDATE meetings SET {assignments}, updated_at = ? WHERE id = ?",
+                # event_start cleared: the Events entry is refreshed with the new details.
+                f"UPDATE meetings SET {assignments}, event_start = NULL, updated_at = ?"
+                " WHERE id = ?",
                 (*values.values(), to_db(now), meeting_id),
             )
         meeting = await self.get(meeting_id)
@@ -196,6 +199,11 @@ class SqliteMeetingRepository:
                 " AND kind = ? AND status = 'sending'",
                 (meeting_id, to_db(occurrence), kind),
             )
+
+    async def recover_interrupted(self) -> int:
+        """At start: claims left 'sending' were cut off mid-send; give them back for a retry."""
+        async with self._db.transaction() as tx:
+            return await tx.execute("DELETE FROM meeting_deliveries WHERE status = 'sending'")
 
     async def set_event(
         self, meeting_id: int, event_id: int | None, event_start: datetime | None

@@ -60,6 +60,7 @@ class SobrietyRepository(Protocol):
         now: datetime,
     ) -> None: ...
     async def release_celebration(self, celebration_id: int) -> None: ...
+    async def recover_interrupted(self) -> int: ...
     async def congratulate(
         self, celebration_id: int, user_id: int, now: datetime
     ) -> tuple[bool, int]: ...
@@ -238,6 +239,11 @@ class SqliteSobrietyRepository:
                 "DELETE FROM milestone_celebrations WHERE id = ? AND status = 'sending'",
                 (celebration_id,),
             )
+
+    async def recover_interrupted(self) -> int:
+        """At start: claims left 'sending' were cut off mid-send; give them back for a retry."""
+        async with self._db.transaction() as tx:
+            return await tx.execute("DELETE FROM milestone_celebrations WHERE status = 'sending'")
 
     async def congratulate(
         self, celebration_id: int, user_id: int, now: datetime

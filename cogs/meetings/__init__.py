@@ -32,6 +32,13 @@ class MeetingJobs(commands.Cog):
 
     async def cog_load(self) -> None:
         started = time.perf_counter()
+        recovered = await self.bot.storage.meetings.recover_interrupted()
+        recovered += await self.bot.storage.announcements.recover_interrupted()
+        if recovered:
+            log.warning(
+                "deliveries interrupted by the last stop will be retried",
+                extra={"count": recovered},
+            )
         count = await self.meetings.load_all()
         await self.announcements.load_all()
         log.info(

@@ -82,6 +82,12 @@ class AnnouncementService:
             return
         now = self.bot.clock.now()
         due = latest_due(a, now)
+        if due is None and a.repeat == AnnouncementRepeat.NONE and a.first_at <= now:
+            # Missed by more than the late limit (Hearth was down): too late to post, so say so
+            # rather than leave it pending for ever.
+            await repo.deactivate(a.id)
+            await self._report(a, "it was due while Hearth was offline and is now too late")
+            return
         if due is not None and await repo.claim(a.id, due, now):
             status = await self._post(a)
             if status is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,6 +13,7 @@ from bot.domain.meetings import clean_link
 from bot.domain.recurrence import Repeat, Schedule
 from bot.domain.reminder_offsets import DEFAULT_OFFSETS
 from bot.storage.meetings import MeetingFields
+from bot.ui.errors import UserFacingError
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -25,6 +27,7 @@ class ImportReport:
     unchanged: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     unknown_types: set[str] = field(default_factory=set)
+    links_dropped: int = 0
 
     def text(self) -> str:
         lines = [
@@ -33,6 +36,11 @@ class ImportReport:
         ]
         for reason, count in self.skipped.most_common(8):
             lines.append(f"• skipped {count}: {reason}")
+        if self.links_dropped:
+            lines.append(
+                f"-# {self.links_dropped} join link(s) weren't https and were left out; "
+                "add them with `/meetings edit link:`."
+            )
         if self.unknown_types:
             codes = ", ".join(sorted(self.unknown_types)[:15])
             lines.append(f"-# Type codes I don't know were left out: {codes}")
@@ -85,9 +93,17 @@ async def import_meetings(
     today: date,
     include_in_person: bool,
 ) -> ImportReport:
-    parsed = parse_feed(
-        data, default_zone=default_zone, types=service.types, include_in_person=include_in_person
-    )
+    try:
+        # Up to 5,000 meetings: parsed off the event loop so other members aren't kept waiting.
+        parsed = await asyncio.to_thread(
+            parse_feed,
+            data,
+            default_zone=default_zone,
+            types=service.types,
+            include_in_person=include_in_person,
+        )
+    except ValueError as exc:
+        raise UserFacingError(f"I couldn't read that feed: {exc}. Nothing was imported.") from None
     report = ImportReport()
     for skipped in parsed.skipped:
         report.skipped[skipped.reason] += 1
@@ -113,6 +129,8 @@ async def import_meetings(
             )
         )
         fields = _fields(item, today, base)
+        if item.conference_url and fields.link is None:
+            report.links_dropped += 1
         if known is None:
             created = await repo.create(guild_id, fields, organizer, now)
             report.imported += 1

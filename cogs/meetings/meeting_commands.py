@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -164,7 +165,7 @@ class Meetings(commands.Cog):
             if file.size > MAX_ATTACHMENT:
                 raise UserFacingError("That file is larger than 5 MB. Nothing was imported.")
             try:
-                return json.loads(await file.read())
+                return await asyncio.to_thread(json.loads, await file.read())
             except (ValueError, UnicodeDecodeError):
                 raise UserFacingError("That file isn't valid JSON. Nothing was imported.") from None
         assert url is not None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -97,14 +97,19 @@ class Organizing:
             options=options,
         )
         self._check_announcement_channel(fields, config.announcements_channel_id)
-        updated = await self.bot.storage.meetings.replace(meeting.id, fields, now)
+        async with self.service.lock(meeting.id):
+            updated = await self.bot.storage.meetings.replace(meeting.id, fields, now)
         self.service.schedule_soon(updated.id)
         return self._saved_text("Updated", updated, now)
 
     async def remove(self, meeting: Meeting) -> None:
-        await self.service.events.remove(meeting)
-        await self.bot.storage.meetings.delete(meeting.id)
-        self.bot.scheduler.cancel(job_id(meeting.id))
+        async with self.service.lock(meeting.id):
+            current = await self.bot.storage.meetings.get(meeting.id)
+            if current is None:
+                return
+            await self.service.events.remove(current)
+            await self.bot.storage.meetings.delete(meeting.id)
+            self.bot.scheduler.cancel(job_id(meeting.id))
 
     async def skip(self, interaction: discord.Interaction, reference: str, day_text: str) -> str:
         guild = await self.require_organizer(interaction)
@@ -122,9 +127,10 @@ class Organizing:
                 f"**{meeting.name}** doesn't meet on {day:%A %-d %B %Y} (or that one has already "
                 "started), so there's nothing to skip. Nothing was changed."
             )
-        if not await self.bot.storage.meetings.add_skip(meeting.id, day, now):
-            return f"{day:%A %-d %B} was already skipped."
-        posted = await self.service.cancel_occurrence(meeting, occurrence)
+        async with self.service.lock(meeting.id):
+            if not await self.bot.storage.meetings.add_skip(meeting.id, day, now):
+                return f"{day:%A %-d %B} was already skipped."
+            posted = await self.service.cancel_occurrence(meeting, occurrence)
         self.service.schedule_soon(meeting.id)
         notice = (
             " I've posted a cancellation notice, as it was already announced." if posted else ""
@@ -132,7 +138,7 @@ class Organizing:
         return f"Skipped **{meeting.name}** on {render.stamp(occurrence, 'F')}.{notice}"
 
     def _occurrence_on(self, meeting: Meeting, day: date, now: datetime) -> datetime | None:
-        window_end = now.replace(year=now.year + 2)
+        window_end = now + timedelta(days=731)
         for start in occurrences(meeting.schedule, now, window_end):
             found_day = local_date_of(meeting.schedule, start)
             if found_day == day:

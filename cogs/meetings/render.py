@@ -47,13 +47,13 @@ def meeting_embed(meeting: Meeting, occurrence: datetime, types: MeetingTypes) -
 
 
 def reminder_text(meeting: Meeting, occurrence: datetime, offset: timedelta) -> str:
-    return f"📅 **{meeting.name}** starts {stamp(occurrence, 'R')}. All are welcome."
+    return f"📅 **{meeting.name}** starts {stamp(occurrence, 'R')}."
 
 
 def cancelled_text(meeting: Meeting, occurrence: datetime) -> str:
     return (
         f"🚫 **{meeting.name}** on {stamp(occurrence, 'F')} is cancelled. "
-        "The next one goes ahead as usual."
+        "`/meetings info` shows the next date."
     )
 
 

@@ -68,6 +68,10 @@ class MeetingService:
     def schedule_soon(self, meeting_id: int) -> None:
         self.bot.scheduler.run_once(job_id(meeting_id), self.bot.clock.now(), self.run, meeting_id)
 
+    def lock(self, meeting_id: int) -> asyncio.Lock:
+        """Held by every run and every organizer change, so they never interleave."""
+        return self._locks[meeting_id]
+
     async def run(self, meeting_id: int) -> None:
         await self.bot.wait_until_ready()
         async with self._locks[meeting_id]:
@@ -75,14 +79,10 @@ class MeetingService:
             if meeting is None:
                 self.bot.scheduler.cancel(job_id(meeting_id))
                 return
-            retry = await self._run(meeting)
-        if retry:
-            self.bot.scheduler.run_once(
-                job_id(meeting_id), self.bot.clock.now() + RETRY_AFTER, self.run, meeting_id
-            )
+            await self._run(meeting)
 
-    async def _run(self, meeting: Meeting) -> bool:
-        """Do what is due; schedule the next run. True if something should be retried soon."""
+    async def _run(self, meeting: Meeting) -> None:
+        """Do what is due, then schedule the next run (sooner if something must be retried)."""
         repo = self.bot.storage.meetings
         now = self.bot.clock.now()
         skipped = await repo.skips(meeting.id)
@@ -99,9 +99,11 @@ class MeetingService:
             if decided.nudge_going:
                 retry |= await self._nudge(meeting, occurrence, now)
         await self.events.sync(meeting, now, skipped)
-        if decided.wake_at is not None:
-            self.bot.scheduler.run_once(job_id(meeting.id), decided.wake_at, self.run, meeting.id)
-        return retry
+        wake = decided.wake_at
+        if retry:
+            wake = min(wake, now + RETRY_AFTER) if wake else now + RETRY_AFTER
+        if wake is not None:
+            self.bot.scheduler.run_once(job_id(meeting.id), wake, self.run, meeting.id)
 
     async def _announce(
         self, meeting: Meeting, occurrence: datetime, offset: timedelta, now: datetime
@@ -179,6 +181,11 @@ class MeetingService:
         channel = self.bot.get_channel(announced[-1]["channel_id"] or 0)
         if not isinstance(channel, discord.TextChannel):
             await repo.finish(meeting.id, occurrence, CANCELLED_KIND, "failed", now)
+            await self.report_failure(
+                meeting,
+                None,
+                "the cancellation couldn't be posted: the announcement channel is missing",
+            )
             return False
         try:
             await channel.send(render.cancelled_text(meeting, occurrence))

@@ -13,7 +13,7 @@ import discord
 
 from bot.domain.counters import Announce, Counter
 from bot.domain.local_time import local_date
-from bot.domain.sobriety import DEFAULT_PLAN, Milestone, MilestonePlan, parse_plan
+from bot.domain.sobriety import Milestone, plan_from_spec
 from bot.rendering.milestone_tag import render_milestone_tag, tag_colour_for
 from bot.ui.errors import report_interaction_error
 from bot.ui.replies import reply_ephemeral
@@ -29,10 +29,6 @@ log = logging.getLogger("hearth.milestones")
 # celebrated, late, for this long.
 LATE_WINDOW = timedelta(days=3)
 DMS_CLOSED = 50007
-
-
-def plan_for(spec: str | None) -> MilestonePlan:
-    return parse_plan(spec) if spec else DEFAULT_PLAN
 
 
 def tag_png(milestone: Milestone) -> bytes:
@@ -113,7 +109,7 @@ class MilestoneCelebrator:
         today = local_date(now, zone.name)
         due = [
             (reached, milestone)
-            for reached, milestone in plan_for(config.milestone_plan).milestones_until(
+            for reached, milestone in plan_from_spec(config.milestone_plan).milestones_until(
                 counter.current.start, today
             )
             if reached >= today - LATE_WINDOW

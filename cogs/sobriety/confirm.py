@@ -35,7 +35,7 @@ class ConfirmRemoval(discord.ui.View):
         await self.bot.storage.sobriety.remove(self.counter.id)
         self.stop()
         self.bot.background.spawn(
-            self.roles.remove_all(self.counter.guild_id, self.counter.user_id),
+            self.roles.remove_unearned(self.counter.guild_id, self.counter.user_id),
             name="milestone roles",
         )
         await interaction.response.edit_message(

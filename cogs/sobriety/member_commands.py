@@ -11,12 +11,12 @@ from discord.ext import commands
 
 from bot.domain.counters import Announce, Counter, clean_label
 from bot.domain.local_time import local_date
-from bot.domain.sobriety import EARLIEST_START
+from bot.domain.sobriety import EARLIEST_START, plan_from_spec
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError
 from bot.ui.replies import reply_ephemeral
 from cogs.sobriety import render
-from cogs.sobriety.celebrations import MilestoneCelebrator, plan_for
+from cogs.sobriety.celebrations import MilestoneCelebrator
 from cogs.sobriety.confirm import ConfirmRemoval
 from cogs.sobriety.roles import MilestoneRoles
 
@@ -117,7 +117,8 @@ class Sobriety(commands.Cog):
         first = "Counter started." if created else "Updated your counter's start date."
         await reply_ephemeral(
             interaction,
-            f"{first}\n{render.counter_summary(counter, today, plan_for(config.milestone_plan))}",
+            f"{first}\n"
+            + render.counter_summary(counter, today, plan_from_spec(config.milestone_plan)),
         )
 
     @sobriety.command(name="show", description="See your sober time (private)")
@@ -132,7 +133,7 @@ class Sobriety(commands.Cog):
         )
         if not counters:
             raise UserFacingError("You don't have a counter yet. `/sobriety set` starts one.")
-        plan = plan_for((await self.bot.guild_configs.get(guild.id)).milestone_plan)
+        plan = plan_from_spec((await self.bot.guild_configs.get(guild.id)).milestone_plan)
         await reply_ephemeral(
             interaction, "\n\n".join(render.counter_summary(c, today, plan) for c in counters)
         )
@@ -167,7 +168,7 @@ class Sobriety(commands.Cog):
             counter.id, restart, note.strip() if note else None, self.bot.clock.now()
         )
         self.bot.background.spawn(
-            self.roles.remove_all(counter.guild_id, counter.user_id), name="milestone roles"
+            self.roles.remove_unearned(counter.guild_id, counter.user_id), name="milestone roles"
         )
         await reply_ephemeral(interaction, render.reset_reply(ended, restart))
 

@@ -10,12 +10,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.local_time import local_date
-from bot.domain.sobriety import DEFAULT_PLAN_SPEC, parse_plan
+from bot.domain.sobriety import DEFAULT_PLAN_SPEC, parse_plan, plan_from_spec
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError
 from bot.ui.permissions import is_moderator, is_organizer
 from bot.ui.replies import reply_ephemeral
-from cogs.sobriety.celebrations import plan_for
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -39,7 +38,7 @@ class Milestones(commands.Cog):
         config = await self.bot.guild_configs.get(guild.id)
         if not (is_organizer(interaction, config) or is_moderator(interaction, config)):
             raise UserFacingError("Upcoming milestones are for organizers and moderators.")
-        plan = plan_for(config.milestone_plan)
+        plan = plan_from_spec(config.milestone_plan)
         found = []
         for counter in await self.bot.storage.sobriety.public_counters(guild.id):
             zone = await self.bot.zones.for_member(counter.user_id, guild.id)

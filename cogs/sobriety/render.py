@@ -76,10 +76,15 @@ def milestone_headline(milestone: Milestone) -> str:
     return milestone.label.upper()
 
 
+def when_words(reached: date, today: date) -> str:
+    """'today', or for a late celebration the day it really was."""
+    return "today" if reached >= today else f"on {reached:%A %-d %B}"
+
+
 def late_note(reached: date, today: date) -> str:
     if reached >= today:
         return ""
-    return f"\n-# A little late: this milestone was on {reached:%A %-d %B}."
+    return "\n-# Celebrated a little late: Hearth couldn't post it on the day."
 
 
 def public_card(
@@ -88,7 +93,8 @@ def public_card(
     # The counter's name stays private: someone's "gambling" counter is theirs to share.
     embed = discord.Embed(
         title=f"🎉 {milestone.label}!",
-        description=f"{member_mention} reached **{milestone.label}** today. "
+        description=f"{member_mention} reached **{milestone.label}** "
+        f"{when_words(reached, today)}. "
         "Congratulations, we're glad you're here." + late_note(reached, today),
         colour=COLOUR,
     )
@@ -113,7 +119,8 @@ def private_message(
 ) -> str:
     where = f" from **{guild_name}**" if guild_name else ""
     text = (
-        f"🎉 Congratulations{where}: today marks **{milestone.label}** on your {label} counter. "
+        f"🎉 Congratulations{where}: {when_words(reached, today)} you reached "
+        f"**{milestone.label}** on your {label} counter. "
         "That's worth celebrating. 💛" + late_note(reached, today)
     )
     if fell_back:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.domain.counters import Announce, Counter
+from bot.domain.local_time import local_date
+from bot.domain.sobriety import plan_from_spec
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -32,10 +34,25 @@ class MilestoneRoles:
         if role_id is not None:
             await self._apply(counter.guild_id, counter.user_id, [role_id], add=True)
 
-    async def remove_all(self, guild_id: int, user_id: int) -> None:
-        role_ids = list((await self.bot.storage.guild_extras.milestone_roles(guild_id)).values())
-        if role_ids:
-            await self._apply(guild_id, user_id, role_ids, add=False)
+    async def remove_unearned(self, guild_id: int, user_id: int) -> None:
+        """After a reset or removal: take back milestone roles no public counter still earns
+        (a reset "nicotine" counter must not cost the roles the "alcohol" one earned)."""
+        mapped = await self.bot.storage.guild_extras.milestone_roles(guild_id)
+        if not mapped:
+            return
+        config = await self.bot.guild_configs.get(guild_id)
+        plan = plan_from_spec(config.milestone_plan)
+        zone = await self.bot.zones.for_member(user_id, guild_id)
+        today = local_date(self.bot.clock.now(), zone.name)
+        earned = {
+            milestone.key
+            for counter in await self.bot.storage.sobriety.counters(guild_id, user_id)
+            if counter.announce == Announce.PUBLIC
+            for _, milestone in plan.milestones_until(counter.current.start, today)
+        }
+        unearned = [role for key, role in mapped.items() if key not in earned]
+        if unearned:
+            await self._apply(guild_id, user_id, unearned, add=False)
 
     async def _apply(self, guild_id: int, user_id: int, role_ids: list[int], *, add: bool) -> None:
         guild = self.bot.get_guild(guild_id)

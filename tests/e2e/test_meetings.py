@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -282,3 +283,80 @@ async def test_announcement_that_cannot_be_posted_reaches_moderators(
     status = await fake.slash(community.guild_id, community.admin, "hearth status")
     await answered(status)
     assert "couldn't announce" in status.text
+
+
+async def test_a_send_cut_off_by_a_stop_is_retried_after_restart(
+    fake: FakeDiscord,
+    community: Community,
+    runner: HearthRunner,
+    clock: ManualClock,
+    database: Path,
+    voice: int,
+) -> None:
+    clock.set(FIRST_START - timedelta(days=2))
+    bot = await runner.start()
+    await add_tuesday_meeting(fake, community, voice)
+    [meeting_id] = meeting_ids(database)
+    await runner.stop(bot)
+    # As if the last run claimed the 1-day reminder and stopped before posting it.
+    with sqlite3.connect(database) as conn:
+        conn.execute(
+            "INSERT INTO meeting_deliveries (meeting_id, occurrence, kind, status, updated_at)"
+            " VALUES (?, '2026-11-25T00:00:00.000Z', 'reminder:86400', 'sending', 'x')",
+            (meeting_id,),
+        )
+    clock.set(FIRST_START - timedelta(hours=23))
+    bot = await runner.start()
+    await run_meeting(bot, meeting_id)
+    assert len(announcements_in(fake, community.announcements)) == 1
+
+
+async def test_edit_changes_the_schedule_and_the_events_entry(
+    fake: FakeDiscord,
+    community: Community,
+    runner: HearthRunner,
+    clock: ManualClock,
+    database: Path,
+    voice: int,
+) -> None:
+    clock.set(FIRST_START - timedelta(days=2))
+    bot = await runner.start()
+    await add_tuesday_meeting(fake, community, voice)
+    [meeting_id] = meeting_ids(database)
+    await run_meeting(bot, meeting_id)
+    refused = await meetings_cmd(
+        fake, community, community.member, "edit", meeting=str(meeting_id), name="Mine now"
+    )
+    assert "for organizers" in refused.text
+    ix = await meetings_cmd(
+        fake,
+        community,
+        community.admin,
+        "edit",
+        meeting=str(meeting_id),
+        name="Tuesday Big Book",
+        time="18:30",
+    )
+    assert "Updated" in ix.text
+    await run_meeting(bot, meeting_id)
+    [event] = fake.guild(community.guild_id).scheduled_events.values()
+    assert event["name"] == "Tuesday Big Book"
+    assert event["scheduled_start_time"].startswith("2026-11-24T23:30:00")
+
+
+async def test_skip_works_on_the_29th_of_february(
+    fake: FakeDiscord,
+    community: Community,
+    runner: HearthRunner,
+    clock: ManualClock,
+    database: Path,
+    voice: int,
+) -> None:
+    clock.set(datetime(2028, 2, 29, 12, 0, tzinfo=UTC))
+    await runner.start()
+    await add_tuesday_meeting(fake, community, voice)
+    [meeting_id] = meeting_ids(database)
+    ix = await meetings_cmd(
+        fake, community, community.admin, "skip", meeting=str(meeting_id), date="2028-03-07"
+    )
+    assert "Skipped" in ix.text

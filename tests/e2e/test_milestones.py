@@ -92,7 +92,7 @@ async def test_dm_and_off(
     await settle(bot)
     dms = fake.dm_messages(community.member)
     assert len(dms) == 1
-    assert "today marks **24 hours** on your sobriety counter" in dms[0]["content"]
+    assert "today you reached **24 hours** on your sobriety counter" in dms[0]["content"]
     assert dms[0]["attachments"][0]["filename"] == "milestone.png"
     assert fake.dm_messages(community.admin) == []
     assert cards(fake, community.celebrations) == []
@@ -120,10 +120,9 @@ async def test_late_start_celebrates_late_once_and_not_older_ones(
     posted = cards(fake, community.celebrations)
     assert len(posted) == 1
     assert posted[0]["embeds"][0]["title"] == "🎉 60 days!"
-    assert (
-        "A little late: this milestone was on Friday 20 November"
-        in (posted[0]["embeds"][0]["description"])
-    )
+    description = posted[0]["embeds"][0]["description"]
+    assert "reached **60 days** on Friday 20 November" in description
+    assert "Celebrated a little late" in description
 
 
 async def test_congratulate_counts_each_member_once_even_after_restart(
@@ -187,7 +186,21 @@ async def test_milestone_roles_are_given_and_taken_back_on_reset(
     )
     assert thirty in guild.members[community.member].role_ids
 
-    await sobriety(fake, community, community.member, "reset")
+    # Resetting another counter keeps the role the first one still earns.
+    await sobriety(
+        fake,
+        community,
+        community.member,
+        "set",
+        date="2026-11-20",
+        label="nicotine",
+        announce="public",
+    )
+    await sobriety(fake, community, community.member, "reset", label="nicotine")
+    await bot.background.wait_idle()
+    assert thirty in guild.members[community.member].role_ids
+
+    await sobriety(fake, community, community.member, "reset", label="sobriety")
     await fake.wait_for_request(
         "DELETE", rf"/guilds/{community.guild_id}/members/{community.member}/roles/{thirty}"
     )
