@@ -16,6 +16,7 @@ from bot.background import BackgroundTasks
 from bot.clock import Clock
 from bot.domain.countries import CountryDirectory
 from bot.guild_configs import GuildConfigs
+from bot.helplines import HelplineDirectory
 from bot.scheduling import Scheduler
 from bot.settings import Settings
 from bot.storage.storage import Storage
@@ -66,6 +67,7 @@ class Hearth(commands.Bot):
         storage: Storage,
         clock: Clock,
         countries: CountryDirectory,
+        helplines: HelplineDirectory,
         force_sync: bool = False,
         **client_options: Any,
     ) -> None:
@@ -87,6 +89,7 @@ class Hearth(commands.Bot):
         self.storage = storage
         self.clock = clock
         self.countries = countries
+        self.helplines = helplines
         self.guild_configs = GuildConfigs(storage.guild_configs, clock)
         self.zones = ZoneResolver(storage.profiles, self.guild_configs)
         self.scheduler = Scheduler(clock)

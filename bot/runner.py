@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.app import Hearth, TokenRefused, apply_discord_endpoints, cog_modules
 from bot.clock import Clock, SystemClock
+from bot.helplines import load_helplines
 from bot.reference_data import ReferenceDataError, load_countries
 from bot.settings import Settings
 from bot.storage.database import Database, DatabaseError, bundled_migrations
@@ -39,6 +40,7 @@ async def build_hearth(
     """Open storage (migrating it), load shipped data and construct the bot, failing early."""
     try:
         countries = load_countries()
+        helplines = load_helplines()
     except ReferenceDataError as exc:
         raise StartupError(str(exc), EXIT_CONFIG) from None
     try:
@@ -51,6 +53,7 @@ async def build_hearth(
         storage=storage,
         clock=clock or SystemClock(),
         countries=countries,
+        helplines=helplines,
         force_sync=force_sync,
         **client_options,
     )
@@ -114,6 +117,7 @@ async def check(settings: Settings) -> int:
     """Validate settings, shipped data, cogs and the database without changing anything."""
     try:
         load_countries()
+        load_helplines()
     except ReferenceDataError as exc:
         raise StartupError(str(exc), EXIT_CONFIG) from None
     for module in cog_modules():

@@ -9,8 +9,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.ui.errors import UserFacingError
 from bot.ui.inputs import require_timezone, timezone_choices
 from bot.ui.replies import reply_ephemeral
+from cogs.crisis.commands import country_choices
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -45,6 +47,45 @@ class Profile(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return timezone_choices(current)
+
+    @profile.command(name="country", description="Your country, for /helpline")
+    @app_commands.describe(country="Your country (start typing); `none` to use the server's")
+    async def set_country(self, interaction: discord.Interaction, country: str) -> None:
+        now = self.bot.clock.now()
+        if country.strip().lower() == "none":
+            await self.bot.storage.crisis.set_member_country(interaction.user.id, None, now)
+            await reply_ephemeral(interaction, "Done: `/helpline` now follows the server.")
+            return
+        code = self.bot.countries.canonical_code(country)
+        if code is None:
+            raise UserFacingError(
+                f"“{country}” isn't a country I know. Start typing its name "
+                "and pick it from the list. Nothing was changed."
+            )
+        await self.bot.storage.crisis.set_member_country(interaction.user.id, code, now)
+        await reply_ephemeral(interaction, f"Saved: **{self.bot.countries.name_of(code)}**.")
+
+    @set_country.autocomplete("country")
+    async def _country_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return country_choices(self.bot, current)
+
+    @profile.command(
+        name="crisis-replies",
+        description="Whether Hearth may message you if you seem to be struggling",
+    )
+    @app_commands.describe(enabled="On (default) or off; moderators may still be let know")
+    async def crisis_replies(self, interaction: discord.Interaction, enabled: bool) -> None:
+        await self.bot.storage.crisis.set_member_replies(
+            interaction.user.id, enabled, self.bot.clock.now()
+        )
+        await reply_ephemeral(
+            interaction,
+            "Automatic support messages are **on**."
+            if enabled
+            else "Automatic support messages are **off**. `/helpline` still works any time.",
+        )
 
     @profile.command(name="show", description="See your own Hearth settings (private)")
     async def show(self, interaction: discord.Interaction) -> None:

@@ -28,6 +28,8 @@ class GuildConfig(BaseModel):
     checkin_prompt_time: str = "09:00"
     checkin_prompt_thread: bool = False
     milestone_plan: str | None = None  # None: the default plan
+    crisis_detection: bool = True
+    crisis_reply_hours: int = 6
 
     @classmethod
     def settable_fields(cls) -> frozenset[str]:

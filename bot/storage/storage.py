@@ -12,6 +12,7 @@ from bot.storage.checkin_schedule import (
     SqliteCheckinScheduleRepository,
 )
 from bot.storage.checkins import CheckinRepository, SqliteCheckinRepository
+from bot.storage.crisis import CrisisRepository, SqliteCrisisRepository
 from bot.storage.database import Database
 from bot.storage.guild_config import GuildConfigRepository, SqliteGuildConfigRepository
 from bot.storage.guild_extras import GuildExtrasRepository, SqliteGuildExtrasRepository
@@ -34,6 +35,7 @@ class Storage:
     guild_extras: GuildExtrasRepository
     meetings: MeetingRepository
     announcements: AnnouncementRepository
+    crisis: CrisisRepository
 
     async def close(self) -> None:
         await self.database.close()
@@ -58,4 +60,5 @@ async def open_storage(path: Path, *, migrate: bool = True) -> Storage:
         guild_extras=SqliteGuildExtrasRepository(database),
         meetings=SqliteMeetingRepository(database),
         announcements=SqliteAnnouncementRepository(database),
+        crisis=SqliteCrisisRepository(database),
     )

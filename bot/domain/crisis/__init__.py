@@ -1,0 +1,19 @@
+"""Crisis-language detection: pure functions of the message text (see detector.py)."""
+
+from bot.domain.crisis.detector import (
+    Category,
+    CrisisDetector,
+    Detection,
+    GuildPhrases,
+    Severity,
+    default_detector,
+)
+
+__all__ = [
+    "Category",
+    "CrisisDetector",
+    "Detection",
+    "GuildPhrases",
+    "Severity",
+    "default_detector",
+]

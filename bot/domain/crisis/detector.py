@@ -1,0 +1,154 @@
+"""Crisis-language detector: pure, fast, and never carrying a member's words out of it.
+
+    detection = default_detector().scan(message.content)
+
+A scan normalises the text (normalise.py), finds every phrase hit with one word-level automaton
+built from all phrase templates (patterns.py), drops hits that context silences (context.py:
+negation, someone else's words, idioms, past stories, jokes, allow-listed spans) and returns the
+most severe detection left. The shared phrase set is compiled once per process; a guild with its
+own phrases gets a detector that adds a small second automaton for them and reuses the shared one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from bot.domain.crisis.context import MessageContext, silenced
+from bot.domain.crisis.model import (
+    Category,
+    Detection,
+    GuildPhrases,
+    PhraseRule,
+    Severity,
+    Subject,
+)
+from bot.domain.crisis.normalise import normalise_words
+from bot.domain.crisis.patterns import Automaton, substitute
+from bot.domain.crisis.rules_es import SPANISH_RULES
+from bot.domain.crisis.rules_others import (
+    BUILTIN_ALLOWED,
+    HARM_OTHERS_RULES,
+    OVERDOSE_RULES,
+    THIRD_PARTY_RULES,
+)
+from bot.domain.crisis.rules_self import SUICIDAL_RULES
+from bot.domain.crisis.rules_self_harm import SELF_HARM_RULES
+from bot.domain.crisis.vocab import MACROS
+
+__all__ = [
+    "Category",
+    "CrisisDetector",
+    "Detection",
+    "GuildPhrases",
+    "Severity",
+    "all_rules",
+    "default_detector",
+]
+
+# Between two detections of equal severity, the one whose answer is most urgent to get right.
+_URGENCY = {
+    Category.OVERDOSE: 5,
+    Category.SUICIDAL: 4,
+    Category.SELF_HARM: 3,
+    Category.THIRD_PARTY: 2,
+    Category.HARM_OTHERS: 1,
+}
+# Template syntax in a guild's literal phrase would change its meaning; such characters are
+# punctuation to the normaliser anyway.
+_TEMPLATE_CHARS = re.compile(r"[(){}|#]")
+
+
+def all_rules() -> list[PhraseRule]:
+    return [
+        *SUICIDAL_RULES,
+        *SELF_HARM_RULES,
+        *OVERDOSE_RULES,
+        *HARM_OTHERS_RULES,
+        *THIRD_PARTY_RULES,
+        *SPANISH_RULES,
+    ]
+
+
+@cache
+def _shared_automaton() -> Automaton[PhraseRule]:
+    return Automaton(
+        (substitute(template, MACROS), rule) for rule in all_rules() for template in rule.patterns
+    )
+
+
+def _literal(phrase: str) -> str | None:
+    """A guild's phrase as a template matching exactly its words; None if it has no words.
+
+    A phrase with no words ("!!!") can match nothing, so it is skipped rather than refused:
+    admins type these, and one odd entry must not stop a guild's detector from being built.
+    """
+    cleaned = _TEMPLATE_CHARS.sub(" ", phrase)
+    return cleaned if normalise_words(cleaned) else None
+
+
+def _allowed_automaton(extra: Iterable[str] = ()) -> Automaton[bool]:
+    phrases = (_literal(phrase) for phrase in (*BUILTIN_ALLOWED, *extra))
+    return Automaton((phrase, True) for phrase in phrases if phrase)
+
+
+@cache
+def _builtin_allowed() -> Automaton[bool]:
+    return _allowed_automaton()
+
+
+class CrisisDetector:
+    """Scans one message at a time; safe to share between tasks (no mutable state)."""
+
+    def __init__(self, guild_phrases: GuildPhrases | None = None) -> None:
+        self._shared = _shared_automaton()
+        self._guild: Automaton[PhraseRule] | None = None
+        self._allowed = _builtin_allowed()
+        if guild_phrases is None:
+            return
+        extra = [
+            (template, PhraseRule(f"guild.{index}", category, severity, (), Subject.ANY))
+            for index, (phrase, category, severity) in enumerate(guild_phrases.extra)
+            if (template := _literal(phrase))
+        ]
+        if extra:
+            self._guild = Automaton(extra)
+        if guild_phrases.allowed:
+            self._allowed = _allowed_automaton(guild_phrases.allowed)
+
+    def scan(self, text: str) -> Detection | None:
+        """The most severe detection in `text`, or None."""
+        words = normalise_words(text)
+        hits = list(self._shared.hits(words))
+        if self._guild is not None:
+            hits.extend(self._guild.hits(words))
+        if not hits:
+            return None
+        allowed = [(begin, end) for begin, end, _ in self._allowed.hits(words)]
+        context = MessageContext(words)
+        best: tuple[int, int, PhraseRule] | None = None
+        for begin, end, rules in hits:
+            if any(begin < a_end and a_begin < end for a_begin, a_end in allowed):
+                continue
+            for rule in rules:
+                rank = (int(rule.severity), _URGENCY[rule.category])
+                if best is not None and rank <= best[:2]:
+                    continue
+                if not silenced(rule, context, begin, end):
+                    best = (*rank, rule)
+        if best is None:
+            return None
+        rule = best[2]
+        return Detection(category=rule.category, severity=rule.severity, rule=rule.rule)
+
+
+@cache
+def default_detector() -> CrisisDetector:
+    """The detector for guilds without phrases of their own, built once per process."""
+    return CrisisDetector()
+
+
+def automaton_size() -> int:
+    """States in the shared automaton (for the benchmark's report)."""
+    return _shared_automaton().state_count

@@ -1,0 +1,192 @@
+"""Crisis support: member reply settings, quiet channels, guild phrases, reply times, flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bot.storage.database import Database
+from bot.storage.timestamps import from_db, to_db
+
+
+@dataclass(frozen=True)
+class GuildPhrase:
+    phrase: str
+    kind: str  # "flag" or "allow"
+    category: str | None
+    severity: int | None
+
+
+@dataclass(frozen=True)
+class LocalLine:
+    name: str
+    contact: str
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class NewFlag:
+    guild_id: int
+    source: str
+    category: str
+    severity: int
+    user_id: int
+    channel_id: int | None
+    message_id: int | None
+
+
+class CrisisRepository(Protocol):
+    async def member_settings(self, user_id: int) -> tuple[str | None, bool]: ...
+    async def set_member_country(
+        self, user_id: int, country: str | None, now: datetime
+    ) -> None: ...
+    async def set_member_replies(self, user_id: int, on: bool, now: datetime) -> None: ...
+    async def quiet_channels(self, guild_id: int) -> set[int]: ...
+    async def set_quiet(self, guild_id: int, channel_id: int, quiet: bool) -> None: ...
+    async def phrases(self, guild_id: int) -> list[GuildPhrase]: ...
+    async def add_phrase(self, guild_id: int, phrase: GuildPhrase) -> None: ...
+    async def remove_phrase(self, guild_id: int, text: str) -> bool: ...
+    async def last_reply(self, guild_id: int, user_id: int) -> datetime | None: ...
+    async def record_reply(self, guild_id: int, user_id: int, now: datetime) -> None: ...
+    async def local_lines(self, guild_id: int) -> list[LocalLine]: ...
+    async def set_local_line(self, guild_id: int, line: LocalLine | None, name: str) -> bool: ...
+    async def add_flag(self, flag: NewFlag, now: datetime) -> int: ...
+    async def set_flag_card(self, flag_id: int, channel_id: int, message_id: int) -> None: ...
+
+
+class SqliteCrisisRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def member_settings(self, user_id: int) -> tuple[str | None, bool]:
+        """(the member's own country, whether automatic replies are on)."""
+        row = await self._db.fetch_one(
+            "SELECT country, crisis_replies FROM member_profile WHERE user_id = ?", (user_id,)
+        )
+        return (row["country"], bool(row["crisis_replies"])) if row else (None, True)
+
+    async def set_member_country(self, user_id: int, country: str | None, now: datetime) -> None:
+        await self._upsert_profile(user_id, "country", country, now)
+
+    async def set_member_replies(self, user_id: int, on: bool, now: datetime) -> None:
+        await self._upsert_profile(user_id, "crisis_replies", int(on), now)
+
+    async def _upsert_profile(
+        self, user_id: int, column: str, value: object, now: datetime
+    ) -> None:
+        stamp = to_db(now)
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                f"INSERT INTO member_profile (user_id, {column}, created_at, updated_at)"
+                f" VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+                f" {column} = excluded.{column}, updated_at = excluded.updated_at",
+                (user_id, value, stamp, stamp),
+            )
+
+    async def quiet_channels(self, guild_id: int) -> set[int]:
+        rows = await self._db.fetch_all(
+            "SELECT channel_id FROM crisis_quiet_channels WHERE guild_id = ?", (guild_id,)
+        )
+        return {int(row["channel_id"]) for row in rows}
+
+    async def set_quiet(self, guild_id: int, channel_id: int, quiet: bool) -> None:
+        async with self._db.transaction() as tx:
+            if quiet:
+                await tx.execute(
+                    "INSERT OR IGNORE INTO crisis_quiet_channels (guild_id, channel_id)"
+                    " VALUES (?, ?)",
+                    (guild_id, channel_id),
+                )
+            else:
+                await tx.execute(
+                    "DELETE FROM crisis_quiet_channels WHERE guild_id = ? AND channel_id = ?",
+                    (guild_id, channel_id),
+                )
+
+    async def phrases(self, guild_id: int) -> list[GuildPhrase]:
+        rows = await self._db.fetch_all(
+            "SELECT phrase, kind, category, severity FROM crisis_phrases WHERE guild_id = ?"
+            " ORDER BY kind, phrase",
+            (guild_id,),
+        )
+        return [GuildPhrase(r["phrase"], r["kind"], r["category"], r["severity"]) for r in rows]
+
+    async def add_phrase(self, guild_id: int, phrase: GuildPhrase) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT OR REPLACE INTO crisis_phrases (guild_id, phrase, kind, category,"
+                " severity) VALUES (?, ?, ?, ?, ?)",
+                (guild_id, phrase.phrase, phrase.kind, phrase.category, phrase.severity),
+            )
+
+    async def remove_phrase(self, guild_id: int, text: str) -> bool:
+        async with self._db.transaction() as tx:
+            removed = await tx.execute(
+                "DELETE FROM crisis_phrases WHERE guild_id = ? AND phrase = ?", (guild_id, text)
+            )
+        return removed > 0
+
+    async def last_reply(self, guild_id: int, user_id: int) -> datetime | None:
+        row = await self._db.fetch_one(
+            "SELECT replied_at FROM crisis_replies WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        return from_db(row["replied_at"]) if row else None
+
+    async def record_reply(self, guild_id: int, user_id: int, now: datetime) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO crisis_replies (guild_id, user_id, replied_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (guild_id, user_id) DO UPDATE SET replied_at = excluded.replied_at",
+                (guild_id, user_id, to_db(now)),
+            )
+
+    async def local_lines(self, guild_id: int) -> list[LocalLine]:
+        rows = await self._db.fetch_all(
+            "SELECT name, contact, notes FROM crisis_local_lines WHERE guild_id = ? ORDER BY name",
+            (guild_id,),
+        )
+        return [LocalLine(r["name"], r["contact"], r["notes"]) for r in rows]
+
+    async def set_local_line(self, guild_id: int, line: LocalLine | None, name: str) -> bool:
+        """Add or replace the line called `name`, or with None remove it; True if it changed."""
+        async with self._db.transaction() as tx:
+            if line is None:
+                return (
+                    await tx.execute(
+                        "DELETE FROM crisis_local_lines WHERE guild_id = ? AND name = ?",
+                        (guild_id, name),
+                    )
+                    > 0
+                )
+            await tx.execute(
+                "INSERT OR REPLACE INTO crisis_local_lines (guild_id, name, contact, notes)"
+                " VALUES (?, ?, ?, ?)",
+                (guild_id, line.name, line.contact, line.notes),
+            )
+        return True
+
+    async def add_flag(self, flag: NewFlag, now: datetime) -> int:
+        async with self._db.transaction() as tx:
+            return await tx.insert(
+                "INSERT INTO flags (guild_id, source, category, severity, user_id, channel_id,"
+                " message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    flag.guild_id,
+                    flag.source,
+                    flag.category,
+                    flag.severity,
+                    flag.user_id,
+                    flag.channel_id,
+                    flag.message_id,
+                    to_db(now),
+                ),
+            )
+
+    async def set_flag_card(self, flag_id: int, channel_id: int, message_id: int) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE flags SET card_channel_id = ?, card_message_id = ? WHERE id = ?",
+                (channel_id, message_id, flag_id),
+            )

@@ -1,0 +1,172 @@
+"""/helpline for everyone; /crisis for admins to tune detection."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.domain.crisis import Category, Severity
+from bot.storage.crisis import GuildPhrase, LocalLine
+from bot.ui.context import require_guild
+from bot.ui.errors import UserFacingError
+from bot.ui.replies import reply_ephemeral
+from cogs.crisis import render
+from cogs.crisis.lines import HelplineLookup
+from cogs.crisis.responder import CrisisResponder
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+
+CATEGORY_CHOICES = [app_commands.Choice(name=c.value, value=c.name) for c in Category]
+SEVERITY_CHOICES = [app_commands.Choice(name=s.name.lower(), value=int(s)) for s in Severity]
+
+
+def country_choices(bot: Hearth, current: str) -> list[app_commands.Choice[str]]:
+    covered = set(bot.helplines.countries())
+    found = bot.countries.search(current, limit=100)
+    # Countries with their own lines first; the rest still get the international directory.
+    found.sort(key=lambda pair: pair[0] not in covered)
+    return [app_commands.Choice(name=f"{name} ({code})", value=code) for code, name in found][:25]
+
+
+class Helpline(commands.Cog):
+    def __init__(self, bot: Hearth, lookup: HelplineLookup, responder: CrisisResponder) -> None:
+        self.bot = bot
+        self.lookup = lookup
+        self.responder = responder
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        await self.responder.on_message(message)
+
+    @app_commands.command(
+        name="helpline", description="Helplines you can call, text or chat with, any time (private)"
+    )
+    @app_commands.describe(country="Which country (default: yours, else the server's)")
+    async def helpline(self, interaction: discord.Interaction, country: str | None = None) -> None:
+        chosen = None
+        if country is not None:
+            chosen = self.bot.countries.canonical_code(country)
+            if chosen is None:
+                raise UserFacingError(
+                    f"“{country}” isn't a country I know. Start typing its "
+                    "name and pick it from the list."
+                )
+        own, _ = await self.bot.storage.crisis.member_settings(interaction.user.id)
+        lines = await self.lookup.for_member(own, interaction.guild_id, chosen)
+        await reply_ephemeral(interaction, render.helpline_reply(lines))
+
+    @helpline.autocomplete("country")
+    async def _countries(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return country_choices(self.bot, current)
+
+
+class CrisisSettings(commands.Cog):
+    crisis = app_commands.Group(
+        name="crisis",
+        description="Crisis-language detection settings",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    def __init__(self, bot: Hearth, responder: CrisisResponder) -> None:
+        self.bot = bot
+        self.responder = responder
+
+    @crisis.command(name="detection", description="Switch crisis-language detection on or off")
+    @app_commands.describe(
+        enabled="On: flag crisis language to moderators and reply privately",
+        reply_hours="At most one automatic reply per member in this many hours",
+    )
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def detection(
+        self,
+        interaction: discord.Interaction,
+        enabled: bool,
+        reply_hours: app_commands.Range[int, 1, 72] | None = None,
+    ) -> None:
+        guild = require_guild(interaction)
+        changes: dict[str, object] = {"crisis_detection": enabled}
+        if reply_hours is not None:
+            changes["crisis_reply_hours"] = reply_hours
+        config = await self.bot.guild_configs.update(guild.id, **changes)
+        text = "Detection is **on**." if enabled else "Detection is **off**."
+        if enabled and config.mod_queue_channel_id is None:
+            text += " It starts once a moderator-queue channel is set with `/hearth setup`."
+        await reply_ephemeral(interaction, text)
+
+    @crisis.command(name="channel", description="Turn detection off (or back on) in one channel")
+    @app_commands.describe(channel="The channel", watch="True: watch it (default); False: don't")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def channel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel, watch: bool
+    ) -> None:
+        guild = require_guild(interaction)
+        await self.bot.storage.crisis.set_quiet(guild.id, channel.id, not watch)
+        self.responder.forget_guild(guild.id)
+        await reply_ephemeral(
+            interaction, f"Detection in {channel.mention} is now **{'on' if watch else 'off'}**."
+        )
+
+    @crisis.command(name="phrase", description="Add a phrase that flags, or one that never does")
+    @app_commands.describe(
+        phrase="The words (3+ characters)",
+        flag="True: flag it; False: never flag messages using it",
+        category="What it signals",
+        severity="How urgent",
+    )
+    @app_commands.choices(category=CATEGORY_CHOICES, severity=SEVERITY_CHOICES)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def phrase(
+        self,
+        interaction: discord.Interaction,
+        phrase: app_commands.Range[str, 3, 100],
+        flag: bool,
+        category: app_commands.Choice[str] | None = None,
+        severity: app_commands.Choice[int] | None = None,
+    ) -> None:
+        guild = require_guild(interaction)
+        if flag and category is None:
+            raise UserFacingError("A phrase that flags needs a `category`. Nothing was changed.")
+        entry = GuildPhrase(
+            phrase.strip().lower(),
+            "flag" if flag else "allow",
+            Category[category.value].value if flag and category else None,
+            severity.value if flag and severity else (2 if flag else None),
+        )
+        await self.bot.storage.crisis.add_phrase(guild.id, entry)
+        self.responder.forget_guild(guild.id)
+        await reply_ephemeral(
+            interaction, f"Saved: “{entry.phrase}” {'now flags' if flag else 'will never flag'}."
+        )
+
+    @crisis.command(
+        name="local-line",
+        description="Add (or with no contact, remove) a local support line shown with /helpline",
+    )
+    @app_commands.describe(
+        name="The line's name",
+        contact="Phone, text or link (leave empty to remove the line)",
+        notes="Hours, who it is for…",
+    )
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def local_line(
+        self,
+        interaction: discord.Interaction,
+        name: app_commands.Range[str, 2, 80],
+        contact: app_commands.Range[str, 3, 200] | None = None,
+        notes: app_commands.Range[str, 1, 200] | None = None,
+    ) -> None:
+        guild = require_guild(interaction)
+        line = LocalLine(name.strip(), contact.strip(), notes) if contact else None
+        changed = await self.bot.storage.crisis.set_local_line(guild.id, line, name.strip())
+        if line is None:
+            text = f"Removed **{name}**." if changed else f"There's no line called **{name}**."
+        else:
+            text = f"Saved **{line.name}**: it now shows in `/helpline` and private replies."
+        await reply_ephemeral(interaction, text)
