@@ -12,11 +12,11 @@ from discord.ext import commands
 
 from bot.domain.local_time import local_date
 from bot.feeds import FeedError, fetch_feed
+from bot.ui.confirm import ConfirmView
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError
 from bot.ui.inputs import timezone_choices
 from bot.ui.replies import reply_ephemeral
-from cogs.meetings.confirm import ConfirmMeetingRemoval
 from cogs.meetings.importing import import_meetings
 from cogs.meetings.inputs import NTH_CHOICES, REPEAT_CHOICES
 from cogs.meetings.organizing import Organizing
@@ -110,12 +110,21 @@ class Meetings(commands.Cog):
     async def remove(self, interaction: discord.Interaction, meeting: str) -> None:
         guild = await self.organizing.require_organizer(interaction)
         found = await self.organizing.find(guild.id, meeting)
+
+        async def delete() -> str:
+            await self.organizing.remove(found)
+            return f"Deleted **{found.name}**."
+
+        view = ConfirmView(
+            owner_id=interaction.user.id, confirm_label="Delete meeting", on_confirm=delete
+        )
         await reply_ephemeral(
             interaction,
             f"Delete **{found.name}**? Its announcements and Events entry stop. This can't be "
             "undone.",
-            view=ConfirmMeetingRemoval(self.organizing, found, interaction.user.id),
+            view=view,
         )
+        view.asked = interaction
 
     @meetings.command(name="skip", description="Cancel one date of a meeting (organizers)")
     @app_commands.describe(meeting="The meeting", date="The date to cancel, YYYY-MM-DD")

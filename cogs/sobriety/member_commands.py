@@ -12,12 +12,12 @@ from discord.ext import commands
 from bot.domain.counters import Announce, Counter, clean_label
 from bot.domain.local_time import local_date
 from bot.domain.sobriety import EARLIEST_START, plan_from_spec
+from bot.ui.confirm import ConfirmView
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError
 from bot.ui.replies import reply_ephemeral
 from cogs.sobriety import render
 from cogs.sobriety.celebrations import MilestoneCelebrator
-from cogs.sobriety.confirm import ConfirmRemoval
 from cogs.sobriety.roles import MilestoneRoles
 
 if TYPE_CHECKING:
@@ -204,13 +204,27 @@ class Sobriety(commands.Cog):
     @app_commands.describe(label="Which counter, if you keep more than one")
     async def remove(self, interaction: discord.Interaction, label: str | None = None) -> None:
         counter = await self._counter(interaction, label)
-        view = ConfirmRemoval(self.bot, self.roles, counter, interaction.user.id)
+
+        async def delete() -> str:
+            await self.bot.storage.sobriety.remove(counter.id)
+            self.bot.background.spawn(
+                self.roles.remove_unearned(counter.guild_id, counter.user_id),
+                name="milestone roles",
+            )
+            return f"Deleted **{counter.label}** and its history."
+
+        view = ConfirmView(
+            owner_id=interaction.user.id,
+            confirm_label="Delete counter and history",
+            on_confirm=delete,
+        )
         await reply_ephemeral(
             interaction,
             f"Delete **{counter.label}** and all of its history? This can't be undone. "
             "(To start again but keep your history, use `/sobriety reset` instead.)",
             view=view,
         )
+        view.asked = interaction
 
     @show.autocomplete("label")
     @reset.autocomplete("label")

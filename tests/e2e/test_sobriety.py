@@ -134,6 +134,7 @@ async def test_remove_needs_confirmation(
     )
     done = await fake.click(community.guild_id, community.member, ask.final, delete["custom_id"])
     await answered(done)
+    await done.wait_final()
     assert "Deleted" in done.text
     assert periods(database) == []
 
