@@ -7,6 +7,7 @@ import pytest
 
 from tests.clocks import ManualClock
 from tests.e2e.harness import Community, HearthRunner, build_community
+from tests.e2e.smoke_bot import bot, world  # noqa: F401 (fixtures of the fake's own tests)
 from tests.fakediscord import FakeDiscord
 
 
