@@ -198,3 +198,56 @@ async def test_helpline_falls_back_and_follows_profile_then_server(
     with_local = await fake.slash(community.guild_id, community.member, "helpline")
     await answered(with_local)
     assert "Springfield Recovery Line" in with_local.text
+
+
+async def test_guild_phrases_and_switching_detection_off(
+    fake: FakeDiscord,
+    community: Community,
+    runner: HearthRunner,
+) -> None:
+    await runner.start()
+    await configure(fake, community)
+    general = fake.guild(community.guild_id).add_text_channel("general")
+    allow = await fake.slash(
+        community.guild_id,
+        community.admin,
+        "crisis phrase",
+        options={"phrase": "kill myself laughing", "flag": False},
+    )
+    await answered(allow)
+    extra = await fake.slash(
+        community.guild_id,
+        community.admin,
+        "crisis phrase",
+        options={
+            "phrase": "going to use tonight",
+            "flag": True,
+            "category": "OVERDOSE",
+            "severity": 3,
+        },
+    )
+    await answered(extra)
+    await fake.send_message(general, community.member, "i could kill myself laughing at that")
+    await quiet_moment()
+    assert cards(fake, community) == []
+    await fake.send_message(general, community.member, "i'm going to use tonight, done trying")
+    await fake.wait_for_request("POST", rf"/channels/{community.mod_queue}/messages")
+    assert "overdose" in str(cards(fake, community)[0]["embeds"])
+
+    off = await fake.slash(
+        community.guild_id, community.admin, "crisis detection", options={"enabled": False}
+    )
+    await answered(off)
+    assert "off" in off.text
+    await fake.send_message(general, community.admin, CRISIS)
+    await quiet_moment()
+    assert len(cards(fake, community)) == 1
+    refused = await fake.slash(
+        community.guild_id,
+        community.member,
+        "crisis detection",
+        options={"enabled": True},
+        ignore_command_permissions=True,
+    )
+    await answered(refused)
+    assert "Manage Server" in refused.text
