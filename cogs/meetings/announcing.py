@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot.domain.announcements import Announcement, AnnouncementRepeat, latest_due, next_due
 from bot.domain.local_time import at_local_time, local_date, parse_hhmm
+from bot.ui.delegation import check_can_post_and_ping
 from bot.ui.errors import UserFacingError
 from bot.ui.replies import reply_ephemeral
 from cogs.meetings.organizing import Organizing
@@ -176,6 +177,7 @@ class Announce(commands.Cog):
         ping_role: discord.Role | None = None,
     ) -> None:
         guild = await self.organizing.require_organizer(interaction)
+        check_can_post_and_ping(interaction, channel, ping_role)
         config = await self.bot.guild_configs.get(guild.id)
         target = channel.id if channel else config.announcements_channel_id
         if target is None:

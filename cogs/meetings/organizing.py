@@ -11,6 +11,7 @@ from bot.domain.local_time import local_date
 from bot.domain.meetings import Meeting, upcoming
 from bot.domain.recurrence import local_date_of, occurrences
 from bot.storage.meetings import MeetingFields
+from bot.ui.delegation import check_can_post_and_ping
 from bot.ui.errors import UserFacingError
 from bot.ui.permissions import is_organizer
 from cogs.meetings import render
@@ -54,6 +55,7 @@ class Organizing:
 
     async def add(self, interaction: discord.Interaction, options: dict[str, Any]) -> str:
         guild = await self.require_organizer(interaction)
+        check_can_post_and_ping(interaction, options.get("channel"), options.get("ping_role"))
         config = await self.bot.guild_configs.get(guild.id)
         now = self.bot.clock.now()
         fields = build_fields(
@@ -72,6 +74,7 @@ class Organizing:
         self, interaction: discord.Interaction, reference: str, options: dict[str, Any]
     ) -> str:
         guild = await self.require_organizer(interaction)
+        check_can_post_and_ping(interaction, options.get("channel"), options.get("ping_role"))
         meeting = await self.find(guild.id, reference)
         config = await self.bot.guild_configs.get(guild.id)
         now = self.bot.clock.now()

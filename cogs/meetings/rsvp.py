@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.domain.meetings import GOING_NUDGE
+from bot.domain.recurrence import local_date_of
 from bot.ui.errors import report_interaction_error
 from bot.ui.replies import reply_ephemeral
 
@@ -56,11 +58,21 @@ class RsvpButton(
     async def _answer(self, interaction: discord.Interaction) -> None:
         bot: Hearth = interaction.client  # type: ignore[assignment]
         meetings = bot.storage.meetings
-        if await meetings.get(self.meeting_id) is None:
+        meeting = await meetings.get(self.meeting_id)
+        if meeting is None:
             await reply_ephemeral(interaction, "This meeting isn't on the schedule any more.")
             return
-        if self.occurrence <= bot.clock.now():
+        now = bot.clock.now()
+        if self.occurrence <= now:
             await reply_ephemeral(interaction, "This meeting has already started.")
+            return
+        day = local_date_of(meeting.schedule, self.occurrence)
+        if day in await meetings.skips(self.meeting_id):
+            await reply_ephemeral(
+                interaction,
+                "This date was cancelled, so there's nothing to "
+                "answer. `/meetings info` shows the next one.",
+            )
             return
         going, not_going = await meetings.rsvp(
             self.meeting_id, self.occurrence, interaction.user.id, self.going, bot.clock.now()
@@ -68,10 +80,13 @@ class RsvpButton(
         await interaction.response.edit_message(
             view=rsvp_view(self.meeting_id, self.occurrence, going, not_going)
         )
-        await interaction.followup.send(
-            "See you there! I'll send you a private reminder 15 minutes before, if your direct "
-            "messages are open."
-            if self.going
-            else "Thanks for letting us know.",
-            ephemeral=True,
-        )
+        if not self.going:
+            thanks = "Thanks for letting us know."
+        elif self.occurrence - now > GOING_NUDGE:
+            thanks = (
+                "See you there! I'll send you a private reminder 15 minutes before, if your "
+                "direct messages are open."
+            )
+        else:
+            thanks = "See you there! It starts very soon."
+        await interaction.followup.send(thanks, ephemeral=True)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.domain.local_time import local_date
 from bot.domain.meetings import Meeting, upcoming
 from bot.domain.recurrence import occurrences
 from bot.rendering.meeting_calendar import CalendarMeeting, render_ics
@@ -50,7 +51,8 @@ async def info_embed(bot: Hearth, service: MeetingService, meeting: Meeting) -> 
     else:
         embed = render.meeting_embed(meeting, nxt, service.types)
     embed.add_field(name="Reminders", value=render.reminders_words(meeting), inline=False)
-    coming_skips = sorted(d for d in skipped if d >= now.date() - timedelta(days=1))
+    today_there = local_date(now, meeting.schedule.zone)
+    coming_skips = sorted(d for d in skipped if d >= today_there)
     if coming_skips:
         embed.add_field(
             name="Skipped", value=", ".join(f"{d:%a %-d %b}" for d in coming_skips[:10])

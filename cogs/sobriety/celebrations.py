@@ -152,6 +152,11 @@ class MilestoneCelebrator:
                 fell_back=counter.announce == Announce.PUBLIC,
             )
         except discord.HTTPException as exc:
+            if 400 <= exc.status < 500 and exc.status != 429:
+                # Refused for good (not a passing fault): record it rather than retry for ever.
+                await sobriety.finish_celebration(celebration_id, "failed", None, None, now)
+                log.warning("milestone refused by Discord", extra={"status": exc.status})
+                return
             # Passing trouble (Discord 5xx, rate limits): the next run tries again.
             await sobriety.release_celebration(celebration_id)
             log.warning("milestone not delivered, will retry", extra={"status": exc.status})

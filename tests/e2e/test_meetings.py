@@ -186,6 +186,11 @@ async def test_skip_posts_a_cancellation_and_moves_the_event_and_remove_deletes_
         fake, community, community.admin, "skip", meeting=str(meeting_id), date="2026-11-24"
     )
     assert "Skipped" in skip.text and "cancellation notice" in skip.text
+    card = announcements_in(fake, community.announcements)[0]
+    going = card["components"][0]["components"][0]["custom_id"]
+    late = await fake.click(community.guild_id, community.member, card, going)
+    await answered(late)
+    assert late.ephemeral and "was cancelled" in late.text
     await run_meeting(bot, meeting_id)
     notices = [
         m
@@ -268,9 +273,11 @@ async def test_announcement_that_cannot_be_posted_reaches_moderators(
 ) -> None:
     guild = fake.guild(community.guild_id)
     send_messages = 1 << 11
-    closed = guild.add_text_channel(
+    closed = guild.add_text_channel(  # members may post; Hearth's own role may not
         "closed",
-        overwrites=[{"id": str(guild.id), "type": 0, "allow": "0", "deny": str(send_messages)}],
+        overwrites=[
+            {"id": str(guild.bot_role_id), "type": 0, "allow": "0", "deny": str(send_messages)}
+        ],
     )
     clock.set(FIRST_START - timedelta(days=1))
     bot = await runner.start()
@@ -360,3 +367,36 @@ async def test_skip_works_on_the_29th_of_february(
         fake, community, community.admin, "skip", meeting=str(meeting_id), date="2028-03-07"
     )
     assert "Skipped" in ix.text
+
+
+async def test_organizers_cannot_ping_or_post_beyond_their_own_rights(
+    fake: FakeDiscord,
+    community: Community,
+    runner: HearthRunner,
+    database: Path,
+    voice: int,
+) -> None:
+    guild = fake.guild(community.guild_id)
+    organizer = fake.add_user("olga")
+    guild.add_member(organizer, roles=[community.organizer_role])
+    quiet_role = guild.add_role("Everyone in recovery")  # not mentionable
+    await runner.start()
+    await setup_guild(
+        fake,
+        community,
+        announcements_channel=community.announcements,
+        organizer_role=community.organizer_role,
+    )
+    ix = await meetings_cmd(
+        fake,
+        community,
+        organizer,
+        "add",
+        name="Ping all",
+        weekdays="Mon",
+        time="18:00",
+        voice_channel=voice,
+        ping_role=quiet_role,
+    )
+    assert "can't be mentioned by you" in ix.text
+    assert meeting_ids(database) == []
