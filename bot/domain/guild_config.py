@@ -30,6 +30,9 @@ class GuildConfig(BaseModel):
     milestone_plan: str | None = None  # None: the default plan
     crisis_detection: bool = True
     crisis_reply_hours: int = 6
+    escalate_high_minutes: int = 5
+    escalate_medium_minutes: int = 30
+    escalate_low_minutes: int = 240
 
     @classmethod
     def settable_fields(cls) -> frozenset[str]:

@@ -25,17 +25,6 @@ class LocalLine:
     notes: str | None
 
 
-@dataclass(frozen=True)
-class NewFlag:
-    guild_id: int
-    source: str
-    category: str
-    severity: int
-    user_id: int
-    channel_id: int | None
-    message_id: int | None
-
-
 class CrisisRepository(Protocol):
     async def member_settings(self, user_id: int) -> tuple[str | None, bool]: ...
     async def set_member_country(
@@ -51,8 +40,6 @@ class CrisisRepository(Protocol):
     async def record_reply(self, guild_id: int, user_id: int, now: datetime) -> None: ...
     async def local_lines(self, guild_id: int) -> list[LocalLine]: ...
     async def set_local_line(self, guild_id: int, line: LocalLine | None, name: str) -> bool: ...
-    async def add_flag(self, flag: NewFlag, now: datetime) -> int: ...
-    async def set_flag_card(self, flag_id: int, channel_id: int, message_id: int) -> None: ...
 
 
 class SqliteCrisisRepository:
@@ -166,27 +153,3 @@ class SqliteCrisisRepository:
                 (guild_id, line.name, line.contact, line.notes),
             )
         return True
-
-    async def add_flag(self, flag: NewFlag, now: datetime) -> int:
-        async with self._db.transaction() as tx:
-            return await tx.insert(
-                "INSERT INTO flags (guild_id, source, category, severity, user_id, channel_id,"
-                " message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    flag.guild_id,
-                    flag.source,
-                    flag.category,
-                    flag.severity,
-                    flag.user_id,
-                    flag.channel_id,
-                    flag.message_id,
-                    to_db(now),
-                ),
-            )
-
-    async def set_flag_card(self, flag_id: int, channel_id: int, message_id: int) -> None:
-        async with self._db.transaction() as tx:
-            await tx.execute(
-                "UPDATE flags SET card_channel_id = ?, card_message_id = ? WHERE id = ?",
-                (channel_id, message_id, flag_id),
-            )

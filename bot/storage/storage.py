@@ -14,6 +14,7 @@ from bot.storage.checkin_schedule import (
 from bot.storage.checkins import CheckinRepository, SqliteCheckinRepository
 from bot.storage.crisis import CrisisRepository, SqliteCrisisRepository
 from bot.storage.database import Database
+from bot.storage.flags import FlagRepository, SqliteFlagRepository
 from bot.storage.guild_config import GuildConfigRepository, SqliteGuildConfigRepository
 from bot.storage.guild_extras import GuildExtrasRepository, SqliteGuildExtrasRepository
 from bot.storage.meetings import MeetingRepository, SqliteMeetingRepository
@@ -36,6 +37,7 @@ class Storage:
     meetings: MeetingRepository
     announcements: AnnouncementRepository
     crisis: CrisisRepository
+    flags: FlagRepository
 
     async def close(self) -> None:
         await self.database.close()
@@ -61,4 +63,5 @@ async def open_storage(path: Path, *, migrate: bool = True) -> Storage:
         meetings=SqliteMeetingRepository(database),
         announcements=SqliteAnnouncementRepository(database),
         crisis=SqliteCrisisRepository(database),
+        flags=SqliteFlagRepository(database),
     )

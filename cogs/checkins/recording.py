@@ -13,6 +13,7 @@ from bot.domain.local_time import local_date
 from bot.domain.streaks import streaks
 from bot.ui.replies import reply_ephemeral
 from cogs.checkins import render
+from cogs.modqueue.buttons import SupportButton
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -56,12 +57,21 @@ class CheckinRecorder:
         channel = await self._share_channel(guild) if share else None
         if share:
             lines.append(render.sharing_line(channel))
+        view = None
         if needs_gentle_support(mood, craving):
-            lines.append(render.support_offer(self.bot.tree.get_command("helpline") is not None))
+            can_ask = self.bot.get_cog("ModQueue") is not None
+            lines.append(
+                render.support_offer(
+                    self.bot.tree.get_command("helpline") is not None, can_ask_peers=can_ask
+                )
+            )
+            if can_ask:
+                view = discord.ui.View(timeout=None)
+                view.add_item(SupportButton(guild.id))
         if await self.bot.storage.checkin_schedule.take_notice(guild.id, member.id):
             lines.append(render.reminders_off_notice())
         log.info("check-in recorded", extra={"guild": guild.id, "updated": recorded.updated})
-        await reply_ephemeral(interaction, "\n\n".join(lines))
+        await reply_ephemeral(interaction, "\n\n".join(lines), view=view)
         if channel is not None:
             # After the answer: a slow or rate-limited channel must not make the member wait.
             self.bot.background.spawn(

@@ -51,8 +51,10 @@ def saved_reply(
     return "\n".join(lines)
 
 
-def support_offer(helpline_available: bool) -> str:
+def support_offer(helpline_available: bool, *, can_ask_peers: bool = False) -> str:
     lines = ["💛 You don't have to carry today alone."]
+    if can_ask_peers:
+        lines.append("**Ask for support** below lets the moderators know, quietly.")
     if helpline_available:
         lines.append("`/helpline` shows people you can call, text or chat with, any time.")
     lines.append(

@@ -8,17 +8,10 @@ from __future__ import annotations
 
 import discord
 
-from bot.domain.crisis import Category, Detection, GuildPhrases, Severity
+from bot.domain.crisis import Category, GuildPhrases, Severity
 from bot.helplines import Helpline
 from bot.storage.crisis import GuildPhrase
 from cogs.crisis.lines import LinesToShow
-
-SEVERITY_COLOURS = {
-    Severity.HIGH: discord.Colour(0xC0392B),
-    Severity.MEDIUM: discord.Colour(0xE67E22),
-    Severity.LOW: discord.Colour(0xF1C40F),
-}
-EXCERPT_LIMIT = 300
 
 
 def guild_phrases(phrases: list[GuildPhrase]) -> GuildPhrases:
@@ -97,26 +90,3 @@ def helpline_reply(lines: LinesToShow) -> str:
         head = "**Support lines**"
     tail = "\n-# Wrong country? Use `/helpline country:` or set yours with `/profile country`."
     return f"{head}\n{lines_block(lines, limit=12)}{tail}"[:1990]
-
-
-def flag_card(flag_id: int, message: discord.Message, detection: Detection) -> discord.Embed:
-    excerpt = message.content[:EXCERPT_LIMIT].replace("||", "|\u200b|")
-    where = getattr(message.channel, "mention", "a channel")
-    if len(message.content) > EXCERPT_LIMIT:
-        excerpt += "…"
-    embed = discord.Embed(
-        title=f"Possible crisis: {detection.category.value}",
-        description=(
-            f"{message.author.mention} in {where} · [jump to the message]({message.jump_url})\n"
-            f"Message (may be distressing): ||{excerpt}||"
-        ),
-        colour=SEVERITY_COLOURS[detection.severity],
-        timestamp=message.created_at,
-    )
-    embed.add_field(name="Severity", value=detection.severity.name.lower())
-    embed.add_field(name="Source", value="automatic detection")
-    embed.set_footer(
-        text=f"Flag #{flag_id} · Hearth has sent them helplines privately "
-        "(unless they opted out or were messaged recently)"
-    )
-    return embed

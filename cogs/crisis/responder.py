@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.domain.crisis import CrisisDetector, Detection, GuildPhrases
-from bot.storage.crisis import NewFlag
+from bot.domain.crisis import CrisisDetector, Detection
+from bot.storage.flags import NewFlag
 from cogs.crisis import render
 from cogs.crisis.lines import HelplineLookup
+from cogs.modqueue.buttons import service_of
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -73,14 +74,13 @@ class CrisisResponder:
                 "severity": int(detection.severity),
             },
         )
-        told = await self._flag(message, detection, config.mod_queue_channel_id)
+        told = await self._flag(message, detection)
         await self._reply(message, detection, told, timedelta(hours=config.crisis_reply_hours))
 
-    async def _flag(self, message: discord.Message, detection: Detection, queue_id: int) -> bool:
-        """Store the flag and post its card; True when moderators have it in front of them."""
+    async def _flag(self, message: discord.Message, detection: Detection) -> bool:
+        """Hand the detection to the moderator queue; True when moderators have its card."""
         assert message.guild is not None
-        now = self.bot.clock.now()
-        flag_id = await self.bot.storage.crisis.add_flag(
+        _, posted = await service_of(self.bot).raise_flag(
             NewFlag(
                 guild_id=message.guild.id,
                 source="detection",
@@ -90,32 +90,10 @@ class CrisisResponder:
                 channel_id=message.channel.id,
                 message_id=message.id,
             ),
-            now,
+            message_text=message.content,
+            jump_url=message.jump_url,
         )
-        queue = self.bot.get_channel(queue_id)
-        if not isinstance(queue, discord.TextChannel):
-            await self._alert(message.guild.id, "the moderator-queue channel is missing")
-            return False
-        try:
-            card = await queue.send(
-                embed=render.flag_card(flag_id, message, detection),
-                allowed_mentions=discord.AllowedMentions.none(),
-            )
-        except discord.HTTPException:
-            await self._alert(message.guild.id, "Hearth can't post in the moderator-queue channel")
-            return False
-        await self.bot.storage.crisis.set_flag_card(flag_id, queue.id, card.id)
-        return True
-
-    async def _alert(self, guild_id: int, problem: str) -> None:
-        # The flag is stored either way; admins see why its card is missing in /hearth status.
-        await self.bot.storage.guild_extras.raise_alert(
-            guild_id,
-            "crisis-flags",
-            f"crisis flags couldn't reach moderators: {problem}",
-            self.bot.clock.now(),
-        )
-        log.error("crisis flag card not posted", extra={"guild": guild_id})
+        return posted
 
     async def _reply(
         self,
@@ -155,6 +133,3 @@ class CrisisResponder:
                 "crisis reply could not be sent anywhere",
                 extra={"guild": message.guild.id if message.guild else None},
             )
-
-
-__all__ = ["CrisisResponder", "GuildPhrases"]

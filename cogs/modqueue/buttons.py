@@ -1,0 +1,193 @@
+"""The flag card's buttons and the check-in's "ask for support" button: persistent by design."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.domain.flags import Flag, FlagStatus
+from bot.storage.flags import NewFlag
+from bot.ui.errors import report_interaction_error
+from bot.ui.permissions import is_moderator
+from bot.ui.replies import reply_ephemeral
+from cogs.modqueue import render
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+    from cogs.modqueue.service import FlagService
+
+RESOLVE_FORM = "hearth:flag-resolve:"
+ACTIONS = {
+    "claim": ("Claim", discord.ButtonStyle.primary),
+    "resolve": ("Resolve", discord.ButtonStyle.success),
+    "dismiss": ("Not a concern", discord.ButtonStyle.secondary),
+    "escalate": ("Escalate", discord.ButtonStyle.danger),
+}
+
+
+def flag_buttons(flag: Flag) -> discord.ui.View | None:
+    if not flag.is_active:
+        return None
+    view = discord.ui.View(timeout=None)
+    for action in ACTIONS:
+        button = FlagButton(flag.id, action)
+        button.item.disabled = action in ("claim", "escalate") and flag.status == FlagStatus.CLAIMED
+        view.add_item(button)
+    return view
+
+
+def service_of(bot: Hearth) -> FlagService:
+    cog = bot.get_cog("ModQueue")
+    assert cog is not None
+    return cog.service  # type: ignore[attr-defined,no-any-return]
+
+
+async def show(interaction: discord.Interaction, flag: Flag) -> None:
+    """Update the card the interaction came from to show the flag as it is now."""
+    bot: Hearth = interaction.client  # type: ignore[assignment]
+    message = interaction.message
+    description = message.embeds[0].description if message and message.embeds else ""
+    reporters = await bot.storage.flags.reporters(flag.id)
+    await interaction.response.edit_message(
+        embed=render.card(flag, description or "", reporters), view=flag_buttons(flag)
+    )
+
+
+class FlagButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"hearth:flag:(?P<id>[0-9]+):(?P<action>claim|resolve|dismiss|escalate)",
+):
+    def __init__(self, flag_id: int, action: str) -> None:
+        label, style = ACTIONS[action]
+        super().__init__(
+            discord.ui.Button(label=label, style=style, custom_id=f"hearth:flag:{flag_id}:{action}")
+        )
+        self.flag_id = flag_id
+        self.action = action
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> FlagButton:
+        return cls(int(match["id"]), match["action"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self._act(interaction)
+        except Exception as error:
+            await report_interaction_error(interaction, error)
+
+    async def _act(self, interaction: discord.Interaction) -> None:
+        bot: Hearth = interaction.client  # type: ignore[assignment]
+        flag = await bot.storage.flags.get(self.flag_id)
+        if flag is None or interaction.guild_id != flag.guild_id:
+            await reply_ephemeral(interaction, "I can't find this flag any more.")
+            return
+        config = await bot.guild_configs.get(flag.guild_id)
+        if not is_moderator(interaction, config):
+            await reply_ephemeral(
+                interaction, "Only moderators can act on flags. Thank you for caring, though."
+            )
+            return
+        flags = bot.storage.flags
+        now = bot.clock.now()
+        if self.action == "resolve":
+            await interaction.response.send_modal(resolve_form(flag.id, interaction))
+            return
+        if self.action == "claim":
+            if not await flags.claim(flag.id, interaction.user.id, now):
+                await reply_ephemeral(interaction, _already(flag))
+                return
+        elif self.action == "dismiss":
+            if not await flags.close(flag.id, interaction.user.id, FlagStatus.DISMISSED, None, now):
+                await reply_ephemeral(interaction, _already(flag))
+                return
+        elif await service_of(bot).escalate(flag, interaction.user.id) is None:
+            await reply_ephemeral(
+                interaction,
+                "There's no further step to escalate to: it has already reached everyone.",
+            )
+            return
+        updated = await flags.get(flag.id)
+        assert updated is not None
+        service_of(bot).schedule(updated)
+        await show(interaction, updated)
+
+
+def _already(flag: Flag) -> str:
+    if flag.status == FlagStatus.CLAIMED:
+        return f"<@{flag.claimed_by}> has already claimed this flag."
+    return "This flag is already closed."
+
+
+def resolve_form(flag_id: int, opened_by: discord.Interaction) -> discord.ui.Modal:
+    form = discord.ui.Modal(
+        title=f"Resolve flag #{flag_id}",
+        custom_id=f"{RESOLVE_FORM}{flag_id}:{opened_by.id}",
+        timeout=None,
+    )
+    form.add_item(
+        discord.ui.Label(
+            text="What was done? (optional, for the audit)",
+            component=discord.ui.TextInput(
+                custom_id="note", style=discord.TextStyle.paragraph, required=False, max_length=500
+            ),
+        )
+    )
+    # Detached at once (see bot/ui/modals.py): the submission is handled by its id prefix.
+    form.stop()
+    return form
+
+
+class SupportButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"hearth:support:(?P<guild>[0-9]+)",
+):
+    """Offered on a hard day's check-in: lets the moderators know, gently."""
+
+    def __init__(self, guild_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Ask for support",
+                emoji="💛",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"hearth:support:{guild_id}",
+            )
+        )
+        self.guild_id = guild_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> SupportButton:
+        return cls(int(match["guild"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self._ask(interaction)
+        except Exception as error:
+            await report_interaction_error(interaction, error)
+
+    async def _ask(self, interaction: discord.Interaction) -> None:
+        bot: Hearth = interaction.client  # type: ignore[assignment]
+        user = interaction.user.id
+        if await bot.storage.flags.open_support(self.guild_id, user) is None:
+            await service_of(bot).raise_flag(
+                NewFlag(
+                    guild_id=self.guild_id,
+                    source="support",
+                    category="asked for support",
+                    severity=2,
+                    user_id=user,
+                    channel_id=None,
+                    message_id=None,
+                )
+            )
+        await reply_ephemeral(
+            interaction,
+            "Thank you for reaching out. 💛 The moderators know, and someone will be in touch. "
+            "If you might be in danger right now, please call your local emergency number; "
+            "`/helpline` shows people you can talk to any time.",
+        )

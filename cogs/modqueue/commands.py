@@ -1,0 +1,301 @@
+"""Reports in, and the moderators' own commands."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.domain.flags import FlagStatus, median
+from bot.storage.flags import NewFlag
+from bot.ui.context import require_guild
+from bot.ui.errors import UserFacingError, report_interaction_error
+from bot.ui.modals import modal_custom_id, submitted_values
+from bot.ui.permissions import is_moderator
+from bot.ui.replies import reply_ephemeral
+from cogs.modqueue import render
+from cogs.modqueue.buttons import RESOLVE_FORM, show
+from cogs.modqueue.service import FlagService
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+
+REPORT_FORM = "hearth:report:"
+MESSAGE_LINK = re.compile(r"discord(?:app)?\.com/channels/(\d+)/(\d+)/(\d+)")
+THANKS = (
+    "Thank you for letting the moderators know. 💛 They'll take it from here; the person "
+    "you reported won't be told who reported."
+)
+
+
+class ModQueue(commands.Cog):
+    modqueue = app_commands.Group(
+        name="modqueue", description="The moderator queue", guild_only=True
+    )
+
+    def __init__(self, bot: Hearth, service: FlagService) -> None:
+        self.bot = bot
+        self.service = service
+        self.report_menu = app_commands.ContextMenu(
+            name="Report to moderators", callback=self.report_message
+        )
+        self.report_menu.guild_only = True
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.report_menu)
+        await self.service.load_all()
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.report_menu.name, type=self.report_menu.type)
+        self.bot.scheduler.cancel_prefix("flag:")
+
+    async def report_message(
+        self, interaction: discord.Interaction, message: discord.Message
+    ) -> None:
+        form = discord.ui.Modal(
+            title="Report to moderators",
+            custom_id=f"{REPORT_FORM}{message.channel.id}:{message.id}:{interaction.id}",
+            timeout=None,
+        )
+        form.add_item(
+            discord.ui.Label(
+                text="What's worrying you? (optional)",
+                component=discord.ui.TextInput(
+                    custom_id="reason",
+                    style=discord.TextStyle.paragraph,
+                    required=False,
+                    max_length=500,
+                ),
+            )
+        )
+        await interaction.response.send_modal(form)
+        form.stop()  # handled by its id prefix below, so it survives restarts
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        custom_id = modal_custom_id(interaction)
+        if custom_id is None:
+            return
+        try:
+            if custom_id.startswith(REPORT_FORM):
+                channel_id, message_id = custom_id.removeprefix(REPORT_FORM).split(":")[:2]
+                reason = submitted_values(interaction).get("reason")
+                await self._report(
+                    interaction,
+                    int(channel_id),
+                    int(message_id),
+                    reason if isinstance(reason, str) and reason.strip() else None,
+                )
+            elif custom_id.startswith(RESOLVE_FORM):
+                flag_id = int(custom_id.removeprefix(RESOLVE_FORM).split(":")[0])
+                note = submitted_values(interaction).get("note")
+                await self._resolve(
+                    interaction, flag_id, note if isinstance(note, str) and note.strip() else None
+                )
+        except Exception as error:
+            await report_interaction_error(interaction, error)
+
+    async def _report(
+        self,
+        interaction: discord.Interaction,
+        channel_id: int,
+        message_id: int | None,
+        reason: str | None,
+    ) -> None:
+        guild = require_guild(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        author_id = text = jump = None
+        if message_id is not None:
+            channel = guild.get_channel_or_thread(channel_id)
+            if not isinstance(channel, discord.abc.Messageable):
+                raise UserFacingError("I can't see that channel, so I couldn't report it.")
+            try:
+                found = await channel.fetch_message(message_id)
+            except discord.HTTPException:
+                raise UserFacingError(
+                    "I couldn't find that message; it may have been "
+                    "deleted. You can still use `/report` with a reason."
+                ) from None
+            author_id, text, jump = found.author.id, found.content, found.jump_url
+        await self.service.raise_flag(
+            NewFlag(
+                guild_id=guild.id,
+                source="report",
+                category="member report",
+                severity=2,
+                user_id=author_id,
+                channel_id=channel_id if message_id else None,
+                message_id=message_id,
+            ),
+            message_text=text,
+            jump_url=jump,
+            reporter=interaction.user.id,
+            reason=reason,
+        )
+        await interaction.followup.send(THANKS, ephemeral=True)
+
+    async def _resolve(
+        self, interaction: discord.Interaction, flag_id: int, note: str | None
+    ) -> None:
+        flag = await self.bot.storage.flags.get(flag_id)
+        config = await self.bot.guild_configs.get(interaction.guild_id or 0)
+        if flag is None or not is_moderator(interaction, config):
+            raise UserFacingError("Only moderators can resolve flags.")
+        if not await self.bot.storage.flags.close(
+            flag_id, interaction.user.id, FlagStatus.RESOLVED, note, self.bot.clock.now()
+        ):
+            raise UserFacingError("This flag was already closed.")
+        updated = await self.bot.storage.flags.get(flag_id)
+        assert updated is not None
+        self.service.schedule(updated)
+        if interaction.message is not None:
+            await show(interaction, updated)
+        else:
+            await self.service.refresh_card(updated)
+            await reply_ephemeral(interaction, f"Resolved flag #{flag_id}.")
+
+    @app_commands.command(
+        name="report", description="Tell the moderators about something worrying (private)"
+    )
+    @app_commands.describe(
+        reason="What's worrying you",
+        message_link="A link to the message, "
+        "if it's about one (right-click it → Copy Message Link)",
+    )
+    @app_commands.guild_only()
+    async def report(
+        self,
+        interaction: discord.Interaction,
+        reason: app_commands.Range[str, 3, 500],
+        message_link: str | None = None,
+    ) -> None:
+        guild = require_guild(interaction)
+        if message_link:
+            match = MESSAGE_LINK.search(message_link)
+            if match is None or int(match.group(1)) != guild.id:
+                raise UserFacingError(
+                    "That doesn't look like a link to a message in this "
+                    "server. Right-click the message → Copy Message Link."
+                )
+            await self._report(interaction, int(match.group(2)), int(match.group(3)), reason)
+        else:
+            await self._report(interaction, interaction.channel_id or 0, None, reason)
+
+    async def _require_moderator(self, interaction: discord.Interaction) -> discord.Guild:
+        guild = require_guild(interaction)
+        if not is_moderator(interaction, await self.bot.guild_configs.get(guild.id)):
+            raise UserFacingError("The moderator queue is for moderators.")
+        return guild
+
+    @modqueue.command(name="list", description="Flags in the queue (moderators)")
+    @app_commands.describe(status="Which flags (default: open and claimed)")
+    @app_commands.choices(
+        status=[app_commands.Choice(name=s.value, value=s.value) for s in FlagStatus]
+    )
+    async def list_flags(
+        self, interaction: discord.Interaction, status: app_commands.Choice[str] | None = None
+    ) -> None:
+        guild = await self._require_moderator(interaction)
+        wanted = FlagStatus(status.value) if status else None
+        flags = await self.bot.storage.flags.for_guild(guild.id, wanted, 25)
+        if not flags:
+            await reply_ephemeral(interaction, "Nothing here. 🌿")
+            return
+        lines = [
+            f"#{f.id} · {f.severity.name.lower()} · {f.category} · {f.status.value} · "
+            f"{render.stamp(f.created_at)}"
+            for f in flags
+        ]
+        await reply_ephemeral(interaction, "\n".join(lines)[:1990])
+
+    @modqueue.command(name="show", description="One flag with its history (moderators)")
+    @app_commands.describe(flag="The flag's number, from /modqueue list or its card")
+    async def show_flag(self, interaction: discord.Interaction, flag: int) -> None:
+        guild = await self._require_moderator(interaction)
+        found = await self.bot.storage.flags.get(flag)
+        if found is None or found.guild_id != guild.id:
+            raise UserFacingError(f"There's no flag #{flag} in this server.")
+        events = await self.bot.storage.flags.events(found.id)
+        await reply_ephemeral(interaction, render.history(found, events))
+
+    @modqueue.command(name="stats", description="Open flags and response times (moderators)")
+    async def stats(self, interaction: discord.Interaction) -> None:
+        guild = await self._require_moderator(interaction)
+        now = self.bot.clock.now()
+        open_now = await self.bot.storage.flags.for_guild(guild.id, None, 500)
+        lines = [f"**Open or claimed now:** {len(open_now)}"]
+        for days in (7, 30):
+            flags = await self.bot.storage.flags.since(guild.id, now - timedelta(days=days))
+            to_claim = median([f.claimed_at - f.created_at for f in flags if f.claimed_at])
+            to_close = median([f.closed_at - f.created_at for f in flags if f.closed_at])
+            lines.append(
+                f"**Last {days} days:** {len(flags)} flags · median time to claim "
+                f"{_duration(to_claim)} · to resolve {_duration(to_close)}"
+            )
+        await reply_ephemeral(interaction, "\n".join(lines))
+
+    @modqueue.command(name="oncall", description="Get escalation DMs for unclaimed flags")
+    @app_commands.describe(on="True: you're on call; False: you're off")
+    async def oncall(self, interaction: discord.Interaction, on: bool) -> None:
+        guild = await self._require_moderator(interaction)
+        await self.bot.storage.flags.set_oncall(
+            guild.id, interaction.user.id, on, self.bot.clock.now()
+        )
+        await reply_ephemeral(
+            interaction,
+            "You're **on call**: I'll DM you about flags nobody has claimed."
+            if on
+            else "You're **off call**. Rest well. 🌙",
+        )
+
+    @modqueue.command(
+        name="delays",
+        description="How long unclaimed flags wait before each escalation step (admins)",
+    )
+    @app_commands.describe(
+        high="Minutes for high severity (default 5)",
+        medium="Minutes for medium severity (default 30)",
+        low="Minutes for low severity (default 240)",
+    )
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def delays(
+        self,
+        interaction: discord.Interaction,
+        high: app_commands.Range[int, 1, 1440] | None = None,
+        medium: app_commands.Range[int, 1, 1440] | None = None,
+        low: app_commands.Range[int, 1, 10080] | None = None,
+    ) -> None:
+        guild = require_guild(interaction)
+        changes = {
+            name: value
+            for name, value in (
+                ("escalate_high_minutes", high),
+                ("escalate_medium_minutes", medium),
+                ("escalate_low_minutes", low),
+            )
+            if value is not None
+        }
+        config = (
+            await self.bot.guild_configs.update(guild.id, **changes)
+            if changes
+            else await self.bot.guild_configs.get(guild.id)
+        )
+        await reply_ephemeral(
+            interaction,
+            f"Unclaimed flags escalate after **{config.escalate_high_minutes} min** (high), "
+            f"**{config.escalate_medium_minutes} min** (medium) and "
+            f"**{config.escalate_low_minutes} min** (low) per step: the moderator role is "
+            "mentioned again, then on-call moderators get a DM, then (high only) the owner.",
+        )
+
+
+def _duration(value: timedelta | None) -> str:
+    if value is None:
+        return "—"
+    minutes = int(value.total_seconds() // 60)
+    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"

@@ -1,0 +1,121 @@
+"""The moderator-queue card and the words around it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import discord
+
+from bot.domain.flags import Flag, FlagSeverity, FlagStatus
+from bot.storage.flags import FlagEvent
+
+COLOURS = {
+    FlagSeverity.HIGH: discord.Colour(0xC0392B),
+    FlagSeverity.MEDIUM: discord.Colour(0xE67E22),
+    FlagSeverity.LOW: discord.Colour(0xF1C40F),
+}
+CLOSED_COLOUR = discord.Colour(0x95A5A6)
+SOURCES = {
+    "detection": "automatic detection",
+    "report": "member report",
+    "support": "member asked for support",
+}
+EXCERPT_LIMIT = 300
+
+
+def stamp(moment: datetime, style: str = "R") -> str:
+    return f"<t:{int(moment.timestamp())}:{style}>"
+
+
+def excerpt(text: str) -> str:
+    # Behind a spoiler: it may be distressing. "||" inside would close the spoiler early.
+    cut = text[:EXCERPT_LIMIT].replace("||", "|\u200b|")
+    return f"||{cut}{'…' if len(text) > EXCERPT_LIMIT else ''}||"
+
+
+def card_description(
+    flag: Flag, *, jump_url: str | None, message_text: str | None, reason: str | None
+) -> str:
+    lines = []
+    if flag.user_id:
+        where = f" in <#{flag.channel_id}>" if flag.channel_id else ""
+        lines.append(f"About <@{flag.user_id}>{where}")
+    if jump_url:
+        lines.append(f"[Jump to the message]({jump_url})")
+    if message_text:
+        lines.append(f"Message (may be distressing): {excerpt(message_text)}")
+    if reason:
+        lines.append(f"Reason given: {excerpt(reason)}")
+    return "\n".join(lines) or "No details were given."
+
+
+def status_line(flag: Flag) -> str:
+    if flag.status == FlagStatus.OPEN:
+        return "🔴 Open: nobody has claimed it yet"
+    if flag.status == FlagStatus.CLAIMED:
+        return (
+            f"🟡 Claimed by <@{flag.claimed_by}> {stamp(flag.claimed_at)}"
+            if flag.claimed_at
+            else f"🟡 Claimed by <@{flag.claimed_by}>"
+        )
+    word = "Resolved" if flag.status == FlagStatus.RESOLVED else "Marked not a concern"
+    when = f" {stamp(flag.closed_at)}" if flag.closed_at else ""
+    return f"🟢 {word} by <@{flag.closed_by}>{when}"
+
+
+def card(flag: Flag, description: str, reporters: list[int]) -> discord.Embed:
+    embed = discord.Embed(
+        title=f"Flag #{flag.id}: {flag.category}",
+        description=description,
+        colour=COLOURS[flag.severity] if flag.is_active else CLOSED_COLOUR,
+        timestamp=flag.created_at,
+    )
+    embed.add_field(name="Severity", value=flag.severity.name.lower())
+    embed.add_field(name="Source", value=SOURCES.get(flag.source, flag.source))
+    if flag.source == "report":
+        who = ", ".join(f"<@{r}>" for r in reporters[:10]) or "—"
+        embed.add_field(name=f"Reports ({flag.reports})", value=who[:1024])
+    embed.add_field(name="Status", value=status_line(flag), inline=False)
+    if flag.escalation_step:
+        embed.set_footer(text=f"Escalated {flag.escalation_step} time(s)")
+    return embed
+
+
+def history(flag: Flag, events: list[FlagEvent]) -> str:
+    lines = [
+        f"**Flag #{flag.id}**: {flag.category} · {flag.severity.name.lower()} · {flag.status.value}"
+    ]
+    for event in events:
+        actor = f"<@{event.actor_id}>" if event.actor_id else "Hearth"
+        detail = (
+            f": {event.detail}"
+            if event.detail and event.action in ("resolved", "dismissed", "escalated")
+            else ""
+        )
+        lines.append(f"• {stamp(event.at, 'f')} · {event.action} by {actor}{detail}")
+    return "\n".join(lines)[:1990]
+
+
+def reping(flag: Flag, role_id: int | None, card_url: str | None) -> str:
+    who = f"<@&{role_id}> " if role_id else ""
+    link = f" [Open the card]({card_url})" if card_url else ""
+    return (
+        f"⏰ {who}flag #{flag.id} ({flag.category}, {flag.severity.name.lower()}) has been "
+        f"waiting {stamp(flag.created_at)} with nobody on it.{link}"
+    )
+
+
+def oncall_dm(flag: Flag, guild_name: str, card_url: str | None) -> str:
+    link = f"\n{card_url}" if card_url else ""
+    return (
+        f"⏰ You're on call in **{guild_name}**: flag #{flag.id} ({flag.category}, "
+        f"{flag.severity.name.lower()}) is still unclaimed. Could you take a look?{link}"
+    )
+
+
+def owner_dm(flag: Flag, guild_name: str, card_url: str | None) -> str:
+    link = f"\n{card_url}" if card_url else ""
+    return (
+        f"⚠️ A high-severity flag in **{guild_name}** (#{flag.id}, {flag.category}) has "
+        f"gone unclaimed through every step. Please make sure someone sees it.{link}"
+    )
