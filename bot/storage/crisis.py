@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.storage.database import Database
@@ -36,8 +36,9 @@ class CrisisRepository(Protocol):
     async def phrases(self, guild_id: int) -> list[GuildPhrase]: ...
     async def add_phrase(self, guild_id: int, phrase: GuildPhrase) -> None: ...
     async def remove_phrase(self, guild_id: int, text: str) -> bool: ...
-    async def last_reply(self, guild_id: int, user_id: int) -> datetime | None: ...
-    async def record_reply(self, guild_id: int, user_id: int, now: datetime) -> None: ...
+    async def claim_reply(
+        self, guild_id: int, user_id: int, now: datetime, window: timedelta
+    ) -> bool: ...
     async def local_lines(self, guild_id: int) -> list[LocalLine]: ...
     async def set_local_line(self, guild_id: int, line: LocalLine | None, name: str) -> bool: ...
 
@@ -114,20 +115,24 @@ class SqliteCrisisRepository:
             )
         return removed > 0
 
-    async def last_reply(self, guild_id: int, user_id: int) -> datetime | None:
-        row = await self._db.fetch_one(
-            "SELECT replied_at FROM crisis_replies WHERE guild_id = ? AND user_id = ?",
-            (guild_id, user_id),
-        )
-        return from_db(row["replied_at"]) if row else None
-
-    async def record_reply(self, guild_id: int, user_id: int, now: datetime) -> None:
+    async def claim_reply(
+        self, guild_id: int, user_id: int, now: datetime, window: timedelta
+    ) -> bool:
+        """Take the member's automatic reply for this window, or False if it's already taken.
+        One transaction, so messages arriving together can't each get a reply."""
         async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                "SELECT replied_at FROM crisis_replies WHERE guild_id = ? AND user_id = ?",
+                (guild_id, user_id),
+            )
+            if row is not None and now - from_db(row["replied_at"]) < window:
+                return False
             await tx.execute(
                 "INSERT INTO crisis_replies (guild_id, user_id, replied_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (guild_id, user_id) DO UPDATE SET replied_at = excluded.replied_at",
                 (guild_id, user_id, to_db(now)),
             )
+        return True
 
     async def local_lines(self, guild_id: int) -> list[LocalLine]:
         rows = await self._db.fetch_all(

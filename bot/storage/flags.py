@@ -47,6 +47,9 @@ class FlagRepository(Protocol):
         now: datetime,
         first_escalation: datetime | None,
     ) -> tuple[Flag, bool]: ...
+    async def detect(
+        self, flag: NewFlag, now: datetime, first_escalation: datetime | None
+    ) -> tuple[Flag, bool]: ...
     async def get(self, flag_id: int) -> Flag | None: ...
     async def for_guild(
         self, guild_id: int, status: FlagStatus | None, limit: int
@@ -113,6 +116,33 @@ class SqliteFlagRepository:
             if added:
                 await tx.execute("UPDATE flags SET reports = reports + 1 WHERE id = ?", (flag_id,))
             await _event(tx, flag_id, "merged", reporter, reason, now)
+            return await _get(tx, flag_id), True
+
+    async def detect(
+        self, flag: NewFlag, now: datetime, first_escalation: datetime | None
+    ) -> tuple[Flag, bool]:
+        """A detection: merged into the member's open detection flag if there is one (raising
+        its severity if this one is worse), so moderators get one card, not one per message."""
+        async with self._db.transaction() as tx:
+            existing = await tx.fetch_one(
+                "SELECT id, severity FROM flags WHERE guild_id = ? AND user_id = ?"
+                " AND source = 'detection' AND status IN ('open', 'claimed')"
+                " ORDER BY id DESC LIMIT 1",
+                (flag.guild_id, flag.user_id),
+            )
+            if existing is None:
+                flag_id = await _insert(tx, flag, now, first_escalation, None, None)
+                await tx.execute("UPDATE flags SET reports = 1 WHERE id = ?", (flag_id,))
+                return await _get(tx, flag_id), False
+            flag_id = int(existing["id"])
+            worse = flag.severity > int(existing["severity"])
+            await tx.execute(
+                "UPDATE flags SET reports = reports + 1,"
+                " severity = max(severity, ?), category = CASE WHEN ? THEN ? ELSE category END"
+                " WHERE id = ?",
+                (flag.severity, int(worse), flag.category, flag_id),
+            )
+            await _event(tx, flag_id, "merged", None, flag.category, now)
             return await _get(tx, flag_id), True
 
     async def get(self, flag_id: int) -> Flag | None:

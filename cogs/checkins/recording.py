@@ -59,7 +59,10 @@ class CheckinRecorder:
             lines.append(render.sharing_line(channel))
         view = None
         if needs_gentle_support(mood, craving):
-            can_ask = self.bot.get_cog("ModQueue") is not None
+            config = await self.bot.guild_configs.get(guild.id)
+            can_ask = (
+                self.bot.get_cog("ModQueue") is not None and config.mod_queue_channel_id is not None
+            )
             lines.append(
                 render.support_offer(
                     self.bot.tree.get_command("helpline") is not None, can_ask_peers=can_ask

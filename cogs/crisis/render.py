@@ -42,38 +42,59 @@ def helpline_line(line: Helpline) -> str:
     return text
 
 
-def lines_block(lines: LinesToShow, *, limit: int = 8) -> str:
+DM_LIMIT = 1900
+DM_LINES = 4  # short: the few lines that matter most now, the rest are one /helpline away
+
+
+def lines_block(lines: LinesToShow, *, limit: int = 8, someone_else: bool = False) -> str:
+    who = "someone is" if someone_else else "you're"
     parts = []
     if lines.country is not None:
-        parts.append(f"If you're in immediate danger, call **{lines.country.emergency}** now.")
+        parts.append(f"If {who} in immediate danger, call **{lines.country.emergency}** now.")
         parts += [helpline_line(line) for line in lines.ordered[:limit]]
     parts += [
         f"• **{local.name}**: {local.contact}" + (f" ({local.notes})" if local.notes else "")
-        for local in lines.local[:5]
+        for local in lines.local[:3]
     ]
     if lines.country is None:
         parts.append(
-            "If you're in immediate danger, please call your local emergency number now.\n"
+            f"If {who} in immediate danger, please call your local emergency number now.\n"
             f"• **{lines.fallback.name}**: <{lines.fallback.website}> {lines.fallback.text}"
         )
     return "\n".join(parts)
 
 
-def private_reply(guild_name: str, lines: LinesToShow, moderators_told: bool) -> str:
+def private_reply(
+    guild_name: str, lines: LinesToShow, moderators_told: bool, *, someone_else: bool = False
+) -> str:
+    """The automated DM. Its opening and its opt-out line are always kept whole; only the list
+    of lines is shortened to fit Discord's limit."""
+    if someone_else:
+        opening = (
+            f"Hi, this is an automated message from Hearth, the bot in **{guild_name}**. It "
+            "sounds like someone you care about may be in danger. You don't have to handle this "
+            "alone. These people can help right now:"
+        )
+    else:
+        opening = (
+            f"Hi, this is an automated message from Hearth, the bot in **{guild_name}**. "
+            "Something you wrote made us want to check in. You're not alone, and you don't have "
+            "to carry this by yourself. People are ready to listen right now:"
+        )
     told = (
-        f"The moderators of **{guild_name}** have been let know, so a person can reach out too.\n"
+        f"The moderators of **{guild_name}** have been told, so a person can reach out too.\n"
         if moderators_told
         else ""
     )
-    text = (
-        f"Hi, this is an automated message from Hearth, the bot in **{guild_name}**. Something "
-        "you wrote made us want to check in. You're not alone, and you don't have to carry this "
-        "by yourself. People are ready to listen right now:\n\n"
-        f"{lines_block(lines)}\n\n{told}"
-        "-# Would you rather not get these messages? `/profile crisis-replies off` turns them "
-        "off. `/helpline` shows these lines any time."
+    closing = (
+        "-# Would you rather not get these messages? `/profile crisis-replies off` turns "
+        "them off. `/helpline` shows all the lines any time."
     )
-    return text[:1990]
+    room = DM_LIMIT - len(opening) - len(told) - len(closing) - 6
+    block = lines_block(lines, limit=DM_LINES, someone_else=someone_else)
+    if len(block) > room:
+        block = block[:room].rsplit("\n", 1)[0]
+    return f"{opening}\n\n{block}\n\n{told}{closing}"
 
 
 def channel_reply(member: discord.abc.User) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.domain.crisis import CrisisDetector, Detection
+from bot.domain.crisis import Category, CrisisDetector, Detection
 from bot.storage.flags import NewFlag
 from cogs.crisis import render
 from cogs.crisis.lines import HelplineLookup
@@ -74,7 +74,12 @@ class CrisisResponder:
                 "severity": int(detection.severity),
             },
         )
-        told = await self._flag(message, detection)
+        try:
+            told = await self._flag(message, detection)
+        except Exception:
+            # The member still gets their helplines, whatever went wrong on the moderators' side.
+            log.exception("crisis flag could not be raised", extra={"guild": guild.id})
+            told = False
         await self._reply(message, detection, told, timedelta(hours=config.crisis_reply_hours))
 
     async def _flag(self, message: discord.Message, detection: Detection) -> bool:
@@ -107,19 +112,25 @@ class CrisisResponder:
         country, replies_on = await self.bot.storage.crisis.member_settings(member.id)
         if not replies_on:
             return
-        crisis = self.bot.storage.crisis
         now = self.bot.clock.now()
-        last = await crisis.last_reply(message.guild.id, member.id)
-        if last is not None and now - last < quiet_for:
+        if not await self.bot.storage.crisis.claim_reply(
+            message.guild.id, member.id, now, quiet_for
+        ):
             return  # at most one automatic reply per member in the window; the flag still went
         lines = await self.lookup.for_member(country, message.guild.id)
-        text = render.private_reply(message.guild.name, lines, moderators_told)
+        text = render.private_reply(
+            message.guild.name,
+            lines,
+            moderators_told,
+            someone_else=detection.category == Category.THIRD_PARTY,
+        )
         try:
             dm = await self.bot.create_dm(member)
             await dm.send(text)
-        except discord.Forbidden:
+        except discord.HTTPException as exc:
+            if not isinstance(exc, discord.Forbidden):
+                log.warning("crisis DM failed", extra={"status": exc.status})
             await self._reply_in_channel(message)
-        await crisis.record_reply(message.guild.id, member.id, now)
 
     async def _reply_in_channel(self, message: discord.Message) -> None:
         # DMs closed: a short, gentle pointer that never quotes or repeats what they wrote.

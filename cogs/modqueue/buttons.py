@@ -50,9 +50,11 @@ async def show(interaction: discord.Interaction, flag: Flag) -> None:
     message = interaction.message
     description = message.embeds[0].description if message and message.embeds else ""
     reporters = await bot.storage.flags.reporters(flag.id)
-    await interaction.response.edit_message(
-        embed=render.card(flag, description or "", reporters), view=flag_buttons(flag)
-    )
+    embed, view = render.card(flag, description or "", reporters), flag_buttons(flag)
+    if interaction.response.is_done():
+        await interaction.edit_original_response(embed=embed, view=view)
+    else:
+        await interaction.response.edit_message(embed=embed, view=view)
 
 
 class FlagButton(
@@ -104,12 +106,15 @@ class FlagButton(
             if not await flags.close(flag.id, interaction.user.id, FlagStatus.DISMISSED, None, now):
                 await reply_ephemeral(interaction, _already(flag))
                 return
-        elif await service_of(bot).escalate(flag, interaction.user.id) is None:
-            await reply_ephemeral(
-                interaction,
-                "There's no further step to escalate to: it has already reached everyone.",
-            )
-            return
+        else:
+            # Escalating sends DMs: acknowledge first so the click never times out.
+            await interaction.response.defer()
+            if await service_of(bot).escalate(flag, interaction.user.id) is None:
+                await interaction.followup.send(
+                    "There's no further step to escalate to: it has already reached everyone.",
+                    ephemeral=True,
+                )
+                return
         updated = await flags.get(flag.id)
         assert updated is not None
         service_of(bot).schedule(updated)
@@ -172,9 +177,11 @@ class SupportButton(
 
     async def _ask(self, interaction: discord.Interaction) -> None:
         bot: Hearth = interaction.client  # type: ignore[assignment]
+        await interaction.response.defer(ephemeral=True, thinking=True)
         user = interaction.user.id
+        reached = True
         if await bot.storage.flags.open_support(self.guild_id, user) is None:
-            await service_of(bot).raise_flag(
+            _, reached = await service_of(bot).raise_flag(
                 NewFlag(
                     guild_id=self.guild_id,
                     source="support",
@@ -185,9 +192,14 @@ class SupportButton(
                     message_id=None,
                 )
             )
-        await reply_ephemeral(
-            interaction,
-            "Thank you for reaching out. 💛 The moderators know, and someone will be in touch. "
-            "If you might be in danger right now, please call your local emergency number; "
-            "`/helpline` shows people you can talk to any time.",
+        first = (
+            "Thank you for reaching out. 💛 The moderators know, and someone will be in touch."
+            if reached
+            else "Thank you for reaching out. 💛 I couldn't reach the moderators just now, so "
+            "please also message one directly if you can."
+        )
+        await interaction.followup.send(
+            f"{first} If you might be in danger right now, please call your local emergency "
+            "number; `/helpline` shows people you can talk to any time.",
+            ephemeral=True,
         )

@@ -44,6 +44,8 @@ class ModQueue(commands.Cog):
             name="Report to moderators", callback=self.report_message
         )
         self.report_menu.guild_only = True
+        # What the message menu already gave us, for its form (a restart only costs a fetch).
+        self._menu_messages: dict[str, tuple[int, str, str]] = {}
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.report_menu)
@@ -72,6 +74,9 @@ class ModQueue(commands.Cog):
                 ),
             )
         )
+        self._menu_messages[form.custom_id] = (message.author.id, message.content, message.jump_url)
+        if len(self._menu_messages) > 1000:
+            self._menu_messages.pop(next(iter(self._menu_messages)))
         await interaction.response.send_modal(form)
         form.stop()  # handled by its id prefix below, so it survives restarts
 
@@ -89,6 +94,7 @@ class ModQueue(commands.Cog):
                     int(channel_id),
                     int(message_id),
                     reason if isinstance(reason, str) and reason.strip() else None,
+                    known=self._menu_messages.pop(custom_id, None),
                 )
             elif custom_id.startswith(RESOLVE_FORM):
                 flag_id = int(custom_id.removeprefix(RESOLVE_FORM).split(":")[0])
@@ -105,22 +111,24 @@ class ModQueue(commands.Cog):
         channel_id: int,
         message_id: int | None,
         reason: str | None,
+        known: tuple[int, str, str] | None = None,
     ) -> None:
         guild = require_guild(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         author_id = text = jump = None
-        if message_id is not None:
+        if known is not None:
+            author_id, text, jump = known
+        elif message_id is not None:
             channel = guild.get_channel_or_thread(channel_id)
-            if not isinstance(channel, discord.abc.Messageable):
-                raise UserFacingError("I can't see that channel, so I couldn't report it.")
             try:
+                if not isinstance(channel, discord.abc.Messageable):
+                    raise LookupError("not a channel Hearth can read")
                 found = await channel.fetch_message(message_id)
-            except discord.HTTPException:
-                raise UserFacingError(
-                    "I couldn't find that message; it may have been "
-                    "deleted. You can still use `/report` with a reason."
-                ) from None
-            author_id, text, jump = found.author.id, found.content, found.jump_url
+            except (discord.HTTPException, LookupError):
+                # Still reported: moderators get the link even if Hearth can't read the message.
+                jump = f"https://discord.com/channels/{guild.id}/{channel_id}/{message_id}"
+            else:
+                author_id, text, jump = found.author.id, found.content, found.jump_url
         await self.service.raise_flag(
             NewFlag(
                 guild_id=guild.id,
@@ -143,7 +151,11 @@ class ModQueue(commands.Cog):
     ) -> None:
         flag = await self.bot.storage.flags.get(flag_id)
         config = await self.bot.guild_configs.get(interaction.guild_id or 0)
-        if flag is None or not is_moderator(interaction, config):
+        if (
+            flag is None
+            or flag.guild_id != interaction.guild_id
+            or not is_moderator(interaction, config)
+        ):
             raise UserFacingError("Only moderators can resolve flags.")
         if not await self.bot.storage.flags.close(
             flag_id, interaction.user.id, FlagStatus.RESOLVED, note, self.bot.clock.now()

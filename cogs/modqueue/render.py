@@ -75,6 +75,8 @@ def card(flag: Flag, description: str, reporters: list[int]) -> discord.Embed:
     if flag.source == "report":
         who = ", ".join(f"<@{r}>" for r in reporters[:10]) or "—"
         embed.add_field(name=f"Reports ({flag.reports})", value=who[:1024])
+    elif flag.source == "detection" and flag.reports > 1:
+        embed.add_field(name="Messages noticed", value=f"{flag.reports} (the first is shown)")
     embed.add_field(name="Status", value=status_line(flag), inline=False)
     if flag.escalation_step:
         embed.set_footer(text=f"Escalated {flag.escalation_step} time(s)")
@@ -113,9 +115,16 @@ def oncall_dm(flag: Flag, guild_name: str, card_url: str | None) -> str:
     )
 
 
-def owner_dm(flag: Flag, guild_name: str, card_url: str | None) -> str:
+def owner_dm(
+    flag: Flag, guild_name: str, card_url: str | None, *, nobody_on_call: bool = False
+) -> str:
     link = f"\n{card_url}" if card_url else ""
+    why = (
+        "is still unclaimed and no moderator is on call (`/modqueue oncall`)"
+        if nobody_on_call
+        else "has gone unclaimed through every step"
+    )
     return (
-        f"⚠️ A high-severity flag in **{guild_name}** (#{flag.id}, {flag.category}) has "
-        f"gone unclaimed through every step. Please make sure someone sees it.{link}"
+        f"⚠️ A {flag.severity.name.lower()}-severity flag in **{guild_name}** (#{flag.id}, "
+        f"{flag.category}) {why}. Please make sure someone sees it.{link}"
     )

@@ -18,6 +18,7 @@ from bot.domain.flags import (
     EscalationStep,
     Flag,
     FlagSeverity,
+    last_step,
     next_escalation,
 )
 from bot.storage.flags import NewFlag
@@ -72,6 +73,8 @@ class FlagService:
         flags = self.bot.storage.flags
         if reporter is not None and new.source == "report":
             flag, merged = await flags.report(new, reporter, reason, now, first)
+        elif new.source == "detection" and new.user_id is not None:
+            flag, merged = await flags.detect(new, now, first)
         else:
             flag, merged = await flags.create(new, now, first, reporter, reason), False
         description = render.card_description(
@@ -80,8 +83,9 @@ class FlagService:
             message_text=message_text,
             reason=reason if not merged else None,
         )
-        if merged and flag.card_message_id:
-            return flag, await self.refresh_card(flag)
+        if merged and flag.card_message_id and await self.refresh_card(flag):
+            return flag, True
+        # New, or merged into a flag whose card is gone (deleted by someone): post a card.
         posted = await self._post_card(flag, description)
         if flag.next_escalation_at is not None:
             self.schedule(flag)
@@ -177,7 +181,7 @@ class FlagService:
         step = flag.escalation_step + 1
         now = self.bot.clock.now()
         following = next_escalation(flag.severity, step, now, await self.delays(flag.guild_id))
-        if step > EscalationStep.OWNER or not await self.bot.storage.flags.advance(
+        if step > last_step(flag.severity) or not await self.bot.storage.flags.advance(
             flag.id, step, following, actor, now
         ):
             return None
@@ -211,6 +215,10 @@ class FlagService:
         if step == EscalationStep.ONCALL:
             targets = await self.bot.storage.flags.oncall(flag.guild_id)
             text = render.oncall_dm(flag, guild.name if guild else "your server", url)
+            if not targets and guild is not None and guild.owner_id:
+                # Nobody is on call: rather than a silent step, the owner hears.
+                targets = [guild.owner_id]
+                text = render.owner_dm(flag, guild.name, url, nobody_on_call=True)
         else:
             targets = [guild.owner_id] if guild and guild.owner_id else []
             text = render.owner_dm(flag, guild.name if guild else "your server", url)

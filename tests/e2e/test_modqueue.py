@@ -211,9 +211,11 @@ async def test_hard_day_check_in_can_ask_for_support(
     )
     click = await fake.click(community.guild_id, community.member, ix.final, ask)
     await answered(click)
+    await click.wait_final()
     assert click.ephemeral and "moderators know" in click.text
     again = await fake.click(community.guild_id, community.member, ix.final, ask)
     await answered(again)
+    await again.wait_final()
     [card] = queue_cards(fake, community)
     assert "asked for support" in str(card["embeds"][0])
     assert len(flag_ids(database)) == 1, "asking twice doesn't pile up flags"
@@ -263,3 +265,48 @@ async def test_admins_set_escalation_delays(
             "SELECT escalate_high_minutes, escalate_low_minutes FROM guild_config"
         ).fetchone()
     assert row == (2, 60)
+
+
+async def test_escalate_button_stops_at_the_severitys_last_step(
+    fake: FakeDiscord,
+    community: Community,
+    runner: HearthRunner,
+    database: Path,
+) -> None:
+    await runner.start()
+    await queue_setup(fake, community)
+    owner = fake.guild(community.guild_id).owner_id
+    ix = await fake.slash(
+        community.guild_id,
+        community.member,
+        "report",
+        options={"reason": "worried about a friend here"},
+    )
+    await answered(ix)
+    await ix.wait_final()
+    [card] = queue_cards(fake, community)
+    escalate = buttons(card)["Escalate"]
+    first = await fake.click(community.guild_id, community.moderator, card, escalate)
+    await answered(first)
+    await first.wait_final()
+    repings = [
+        m
+        for m in fake.channel_messages(community.mod_queue)
+        if "with nobody on it" in m.get("content", "")
+    ]
+    assert len(repings) == 1
+    # Nobody is on call: the owner hears rather than nobody.
+    second = await fake.click(community.guild_id, community.moderator, card, escalate)
+    await answered(second)
+    await second.wait_final()
+    assert [m for m in fake.dm_messages(owner) if "no moderator is on call" in m["content"]]
+    third = await fake.click(community.guild_id, community.moderator, card, escalate)
+    await answered(third)
+    notes = await third.wait_followup(1)
+    assert "no further step" in notes[0]["content"]
+    [flag_id] = flag_ids(database)
+    history = await fake.slash(
+        community.guild_id, community.moderator, "modqueue show", options={"flag": flag_id}
+    )
+    await answered(history)
+    assert f"escalated by <@{community.moderator}>" in history.text
