@@ -41,3 +41,8 @@ async def runner(
         yield hearth_runner
     finally:
         await hearth_runner.stop_all()
+
+
+@pytest.fixture
+def voice(fake: FakeDiscord, community: Community) -> int:
+    return fake.guild(community.guild_id).add_voice_channel("Meeting room")

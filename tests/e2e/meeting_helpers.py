@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.app import Hearth
+from tests.e2e.checkin_helpers import setup_guild
 from tests.e2e.harness import Community, answered
 from tests.fakediscord import FakeDiscord, Interaction
 
@@ -32,3 +34,35 @@ async def run_meeting(bot: Hearth, meeting_id: int) -> None:
 
 def announcements_in(fake: FakeDiscord, channel_id: int) -> list[dict]:
     return [m for m in fake.channel_messages(channel_id) if m.get("embeds")]
+
+
+# Tuesday 24 November 2026, 19:00 in New York (EST, UTC-5) is 00:00 UTC on the 25th.
+FIRST_START = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
+
+
+async def add_tuesday_meeting(
+    fake: FakeDiscord, community: Community, voice: int, **extra: object
+) -> None:
+    await setup_guild(
+        fake,
+        community,
+        timezone="America/New_York",
+        announcements_channel=community.announcements,
+        mod_queue_channel=community.mod_queue,
+        organizer_role=community.organizer_role,
+    )
+    ix = await meetings_cmd(
+        fake,
+        community,
+        community.admin,
+        "add",
+        name="Tuesday Night Group",
+        weekdays="Tuesday",
+        time="19:00",
+        voice_channel=voice,
+        types="O,D",
+        description="An open discussion meeting.",
+        **extra,
+    )
+    assert ix.ephemeral
+    assert "Added" in ix.text, ix.text
