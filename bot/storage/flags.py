@@ -65,6 +65,7 @@ class FlagRepository(Protocol):
         self, flag_id: int, step: int, next_at: datetime | None, actor: int | None, now: datetime
     ) -> bool: ...
     async def escalating(self) -> list[Flag]: ...
+    async def without_card(self, guild_id: int | None) -> list[Flag]: ...
     async def events(self, flag_id: int) -> list[FlagEvent]: ...
     async def since(self, guild_id: int, start: datetime) -> list[Flag]: ...
     async def set_oncall(self, guild_id: int, user_id: int, on: bool, now: datetime) -> None: ...
@@ -228,6 +229,18 @@ class SqliteFlagRepository:
         rows = await self._db.fetch_all(
             "SELECT * FROM flags WHERE status = 'open' AND next_escalation_at IS NOT NULL"
         )
+        return [_flag(row) for row in rows]
+
+    async def without_card(self, guild_id: int | None) -> list[Flag]:
+        """Active flags that never reached the queue (it was missing or refused them)."""
+        query = (
+            "SELECT * FROM flags WHERE status IN ('open', 'claimed') AND card_message_id IS NULL"
+        )
+        params: tuple[int, ...] = ()
+        if guild_id is not None:
+            query += " AND guild_id = ?"
+            params = (guild_id,)
+        rows = await self._db.fetch_all(query + " ORDER BY id", params)
         return [_flag(row) for row in rows]
 
     async def events(self, flag_id: int) -> list[FlagEvent]:

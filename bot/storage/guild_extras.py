@@ -21,7 +21,7 @@ class GuildExtrasRepository(Protocol):
     async def set_milestone_role(self, guild_id: int, key: str, role_id: int | None) -> None: ...
     async def alerts(self, guild_id: int) -> list[GuildAlert]: ...
     async def raise_alert(self, guild_id: int, topic: str, message: str, now: datetime) -> bool: ...
-    async def clear_alert(self, guild_id: int, topic: str) -> None: ...
+    async def clear_alert(self, guild_id: int, topic: str) -> bool: ...
 
 
 class SqliteGuildExtrasRepository:
@@ -72,8 +72,10 @@ class SqliteGuildExtrasRepository:
             )
         return existed is None
 
-    async def clear_alert(self, guild_id: int, topic: str) -> None:
+    async def clear_alert(self, guild_id: int, topic: str) -> bool:
+        """Remove an alert; True if there was one (a problem just got fixed)."""
         async with self._db.transaction() as tx:
-            await tx.execute(
+            removed = await tx.execute(
                 "DELETE FROM guild_alerts WHERE guild_id = ? AND topic = ?", (guild_id, topic)
             )
+        return removed > 0

@@ -51,6 +51,11 @@ class ModQueue(commands.Cog):
         self.bot.tree.add_command(self.report_menu)
         await self.service.load_all()
 
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        # Flags kept while the queue was unreachable get their cards once it works.
+        self.bot.background.spawn(self.service.post_missing_cards(), name="cards for kept flags")
+
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.report_menu.name, type=self.report_menu.type)
         self.bot.scheduler.cancel_prefix("flag:")

@@ -7,6 +7,7 @@ duplicate run never repeats one, and a step that fell due while Hearth was down 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -48,6 +49,8 @@ def card_url(flag: Flag) -> str | None:
 class FlagService:
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
+        # One catch-up at a time: two would both see the same card-less flags.
+        self._catching_up = asyncio.Lock()
 
     async def delays(self, guild_id: int) -> EscalationDelays:
         config = await self.bot.guild_configs.get(guild_id)
@@ -112,7 +115,11 @@ class FlagService:
                 log.warning("flag card refused by the queue channel", extra={"flag": flag.id})
             else:
                 await self.bot.storage.flags.set_card(flag.id, queue.id, card.id)
-                await self.bot.storage.guild_extras.clear_alert(flag.guild_id, QUEUE_ALERT)
+                if await self.bot.storage.guild_extras.clear_alert(flag.guild_id, QUEUE_ALERT):
+                    # The queue works again: flags kept while it didn't get their cards now.
+                    self.bot.background.spawn(
+                        self.post_missing_cards(flag.guild_id), name="cards for kept flags"
+                    )
                 return True
         await self._queue_missing(flag.guild_id)
         return False
@@ -165,6 +172,26 @@ class FlagService:
     async def load_all(self) -> None:
         for flag in await self.bot.storage.flags.escalating():
             self.schedule(flag)
+
+    async def post_missing_cards(self, guild_id: int | None = None) -> int:
+        """Post cards for flags kept while the queue was unreachable; returns how many."""
+        await self.bot.wait_until_ready()
+        posted = 0
+        async with self._catching_up:
+            for flag in await self.bot.storage.flags.without_card(guild_id):
+                jump = (
+                    f"https://discord.com/channels/{flag.guild_id}/{flag.channel_id}/{flag.message_id}"
+                    if flag.message_id
+                    else None
+                )
+                text = render.card_description(flag, jump_url=jump, message_text=None, reason=None)
+                note = (
+                    "\n-# Kept while the queue channel was unreachable; the message isn't quoted."
+                )
+                if not await self._post_card(flag, text + note):
+                    break  # still unreachable: the owner was told once already
+                posted += 1
+        return posted
 
     async def escalate_due(self, flag_id: int) -> None:
         await self.bot.wait_until_ready()

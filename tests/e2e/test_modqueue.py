@@ -232,7 +232,7 @@ async def test_missing_queue_keeps_flags_and_tells_the_owner_once(
     await runner.stop(bot)
     with sqlite3.connect(database) as conn:  # the queue channel was deleted meanwhile
         conn.execute("UPDATE guild_config SET mod_queue_channel_id = 999999999999999999")
-    await runner.start()
+    bot = await runner.start()
     owner = fake.guild(community.guild_id).owner_id
     for reason in ("first worry", "second worry"):
         ix = await fake.slash(
@@ -246,6 +246,19 @@ async def test_missing_queue_keeps_flags_and_tells_the_owner_once(
     status = await fake.slash(community.guild_id, community.admin, "hearth status")
     await answered(status)
     assert "moderator-queue" in status.text
+
+    # The queue is set again: the kept flags get their cards, once, at the next start.
+    await runner.stop(bot)
+    with sqlite3.connect(database) as conn:
+        conn.execute("UPDATE guild_config SET mod_queue_channel_id = ?", (community.mod_queue,))
+    bot = await runner.start()
+    await bot.background.wait_idle()
+    kept = queue_cards(fake, community)
+    assert len(kept) == 2
+    assert "Kept while the queue channel was unreachable" in str(kept[0]["embeds"])
+    bot = await runner.restart(bot)
+    await bot.background.wait_idle()
+    assert len(queue_cards(fake, community)) == 2
 
 
 async def test_admins_set_escalation_delays(
