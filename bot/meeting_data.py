@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError, field_validator
+from pydantic import BaseModel, field_validator
 
 from bot.domain.meeting_types import MeetingTypes
-from bot.reference_data import CONFIG_DIR, ReferenceDataError
+from bot.reference_data import CONFIG_DIR, read_model
 
 
 class _MeetingTypesFile(BaseModel):
@@ -34,15 +33,5 @@ class _MeetingTypesFile(BaseModel):
 
 
 def load_meeting_types(path: Path | None = None) -> MeetingTypes:
-    path = path or CONFIG_DIR / "meeting_types.json"
-    try:
-        parsed = _MeetingTypesFile.model_validate_json(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise ReferenceDataError(f"{path} is missing") from None
-    except (ValidationError, json.JSONDecodeError) as exc:
-        first = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
-        # One line whatever the parser said, so the start-up error stays one clear line.
-        raise ReferenceDataError(f"{path} is not valid: {' '.join(str(first).split())}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReferenceDataError(f"{path} could not be read: {exc}") from None
+    parsed = read_model(path or CONFIG_DIR / "meeting_types.json", _MeetingTypesFile)
     return MeetingTypes(parsed.types)

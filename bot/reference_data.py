@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError, field_validator
 
 from bot.domain.countries import CountryDirectory
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+M = TypeVar("M", bound=BaseModel)
 
 
 class ReferenceDataError(Exception):
@@ -29,13 +31,20 @@ class _CountriesFile(BaseModel):
         return value
 
 
-def load_countries(path: Path | None = None) -> CountryDirectory:
-    path = path or CONFIG_DIR / "countries.json"
+def read_model(path: Path, model: type[M]) -> M:
+    """Read a shipped JSON file into its pydantic model; any problem is one ReferenceDataError
+    line naming the file, so start-up stops with a message a person can act on."""
     try:
-        parsed = _CountriesFile.model_validate_json(path.read_text("utf-8"))
+        return model.model_validate_json(path.read_text("utf-8"))
     except FileNotFoundError:
         raise ReferenceDataError(f"{path} is missing") from None
     except (ValidationError, json.JSONDecodeError) as exc:
         first = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
-        raise ReferenceDataError(f"{path} is not valid: {first}") from None
+        raise ReferenceDataError(f"{path} is not valid: {' '.join(str(first).split())}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReferenceDataError(f"{path} could not be read: {exc}") from None
+
+
+def load_countries(path: Path | None = None) -> CountryDirectory:
+    parsed = read_model(path or CONFIG_DIR / "countries.json", _CountriesFile)
     return CountryDirectory(parsed.countries)
