@@ -12,8 +12,9 @@ from tests.fakediscord import FakeDiscord
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord(token="fake-bot-token-for-tests") as server:
+async def fake(clock: ManualClock) -> AsyncIterator[FakeDiscord]:
+    # The fake and the bot read the same clock, so "in the past" means the same to both.
+    async with FakeDiscord(token="fake-bot-token-for-tests", clock=clock.now) as server:
         yield server
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
@@ -83,7 +83,7 @@ async def create_event(request: web.Request) -> web.Response:
         "image": None,
         "recurrence_rule": body.get("recurrence_rule"),
     }
-    _validate(guild, event, new=True)
+    _validate(state, guild, event, new=True)
     guild.scheduled_events[int(event["id"])] = event
     state.sink.dispatch("GUILD_SCHEDULED_EVENT_CREATE", copy.deepcopy(event))
     state.changed.notify()
@@ -111,7 +111,7 @@ async def edit_event(request: web.Request) -> web.Response:
                 )
             )
         event["status"] = body["status"]
-    _validate(guild, event, new=False, changed_start="scheduled_start_time" in body)
+    _validate(state, guild, event, new=False, changed_start="scheduled_start_time" in body)
     stored.clear()
     stored.update(event)
     state.sink.dispatch("GUILD_SCHEDULED_EVENT_UPDATE", copy.deepcopy(event))
@@ -145,7 +145,12 @@ def _require_manage(state: FakeState, guild: FakeGuild, event: dict[str, Any]) -
 
 
 def _validate(
-    guild: FakeGuild, event: dict[str, Any], *, new: bool, changed_start: bool = False
+    state: FakeState,
+    guild: FakeGuild,
+    event: dict[str, Any],
+    *,
+    new: bool,
+    changed_start: bool = False,
 ) -> None:
     form = FormErrors()
     form.length_between(["name"], event.get("name") or "", 1, 100)
@@ -155,7 +160,7 @@ def _validate(
     kind = event.get("entity_type")
     start = _time(form, event, "scheduled_start_time", required=True)
     end = _time(form, event, "scheduled_end_time", required=kind == EXTERNAL)
-    if start and (new or changed_start) and start <= datetime.now(tz=UTC):
+    if start and (new or changed_start) and start <= state.now():
         form.add(
             ["scheduled_start_time"],
             "GUILD_SCHEDULED_EVENT_SCHEDULE_PAST",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
@@ -47,11 +48,13 @@ class FakeDiscord(UserActions):
         *,
         bot_name: str = "Hearth",
         privileged_intents: int = PRIVILEGED_INTENTS,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         """``privileged_intents``: the privileged intents "switched on in the developer
         portal"; identifying with any other privileged intent is refused with close code
-        4014, as Discord does."""
-        self._state = FakeState(token, bot_name)
+        4014, as Discord does. ``clock``: the fake's "now" (default: the wall clock); pass the
+        bot's test clock so both agree on what is past."""
+        self._state = FakeState(token, bot_name, clock)
         self._gateway = Gateway(self._state, "", privileged_intents)
         self._state.sink = self._gateway
         self._builder = InteractionBuilder(self._state)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from tests.fakediscord import payloads
@@ -69,8 +71,13 @@ class RecordedRequest:
 
 
 class FakeState:
-    def __init__(self, token: str, bot_name: str) -> None:
+    def __init__(
+        self, token: str, bot_name: str, clock: Callable[[], datetime] | None = None
+    ) -> None:
         self.ids = SnowflakeGenerator()
+        # "Now" for rules that compare with the present (e.g. events in the past): the same
+        # clock the bot under test reads, so no test depends on the day it runs.
+        self.now: Callable[[], datetime] = clock or (lambda: datetime.now(tz=UTC))
         self.token = token
         self.sink: EventSink = _NoGateway()
         self.base_url = ""  # http://127.0.0.1:PORT once listening (attachment URLs use it)
