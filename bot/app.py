@@ -69,6 +69,7 @@ class Hearth(commands.Bot):
         countries: CountryDirectory,
         helplines: HelplineDirectory,
         force_sync: bool = False,
+        owns_timed_work: bool = True,
         **client_options: Any,
     ) -> None:
         options: dict[str, Any] = {
@@ -95,6 +96,9 @@ class Hearth(commands.Bot):
         self.scheduler = Scheduler(clock)
         self.background = BackgroundTasks()
         self.force_sync = force_sync
+        # False for a process that only syncs commands beside a running bot: it must not recover
+        # claims, schedule jobs or start the scheduler against the live database.
+        self.owns_timed_work = owns_timed_work
         self.failed_cogs: dict[str, str] = {}
         # For fetching things members point Hearth at (meeting feeds); not for Discord itself.
         self.http_session: aiohttp.ClientSession | None = None
@@ -106,7 +110,8 @@ class Hearth(commands.Bot):
 
     async def setup_hook(self) -> None:
         self.http_session = aiohttp.ClientSession()
-        self.scheduler.start()
+        if self.owns_timed_work:
+            self.scheduler.start()
         await self._load_cogs()
         await self._sync_commands()
 

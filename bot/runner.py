@@ -35,6 +35,7 @@ async def build_hearth(
     *,
     clock: Clock | None = None,
     force_sync: bool = False,
+    owns_timed_work: bool = True,
     **client_options: Any,
 ) -> Hearth:
     """Open storage (migrating it), load shipped data and construct the bot, failing early."""
@@ -55,6 +56,7 @@ async def build_hearth(
         countries=countries,
         helplines=helplines,
         force_sync=force_sync,
+        owns_timed_work=owns_timed_work,
         **client_options,
     )
 
@@ -88,7 +90,7 @@ async def run(settings: Settings) -> int:
 
 async def sync(settings: Settings) -> int:
     """Log in over REST only, force a command sync, and leave."""
-    bot = await build_hearth(settings, force_sync=True)
+    bot = await build_hearth(settings, force_sync=True, owns_timed_work=False)
     try:
         async with bot:
             await bot.run_with_token(settings.discord_token.get_secret_value(), connect=False)

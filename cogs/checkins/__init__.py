@@ -32,6 +32,8 @@ class CheckinSchedule(commands.Cog):
         self.sender = sender
 
     async def cog_load(self) -> None:
+        if not self.bot.owns_timed_work:
+            return
         await self.bot.storage.checkin_schedule.recover_interrupted_prompts(self.bot.clock.now())
         self.bot.scheduler.run_every(DUE_JOB, DUE_INTERVAL, self.run_due)
 

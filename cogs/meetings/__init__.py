@@ -31,6 +31,8 @@ class MeetingJobs(commands.Cog):
         self.announcements = announcements
 
     async def cog_load(self) -> None:
+        if not self.bot.owns_timed_work:
+            return
         started = time.perf_counter()
         recovered = await self.bot.storage.meetings.recover_interrupted()
         recovered += await self.bot.storage.announcements.recover_interrupted()

@@ -49,7 +49,8 @@ class ModQueue(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.report_menu)
-        await self.service.load_all()
+        if self.bot.owns_timed_work:
+            await self.service.load_all()
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:

@@ -26,6 +26,8 @@ class MilestoneSchedule(commands.Cog):
         self.celebrator = celebrator
 
     async def cog_load(self) -> None:
+        if not self.bot.owns_timed_work:
+            return
         # A celebration cut off mid-send by the last stop is given back and sent again.
         await self.bot.storage.sobriety.recover_interrupted()
         self.bot.scheduler.run_every(DUE_JOB, DUE_INTERVAL, self.run_due)
