@@ -20,7 +20,7 @@ COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY --chown=hearth bot ./bot
 COPY --chown=hearth cogs ./cogs
-COPY --chown=hearth config ./config
+
 USER hearth
 VOLUME ["/data"]
 HEALTHCHECK --interval=5m --timeout=30s CMD ["python", "-m", "bot", "check"]

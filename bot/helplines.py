@@ -1,10 +1,10 @@
-"""The helpline directory: config/helplines.json, validated at start, looked up by country.
+"""The helpline directory: bot/data/helplines.json, validated at start, looked up by country.
 
 A wrong number is a real harm, so the file is strict: every line says where its data comes from
 (`source`, an https page of the service itself) and when a person last checked it there
 (`last_verified`, never in the future); phone numbers contain only digits, spaces, dashes and a
 leading plus; every line offers at least one way to reach it. A broken file stops start-up with one
-line naming the file and the place: "config/helplines.json: US → lines[2] → phone: ...".
+line naming the file and the place: "bot/data/helplines.json: US → lines[2] → phone: ...".
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import json
 import re
 from datetime import date
 from enum import StrEnum
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Annotated, Self
 
@@ -28,7 +29,7 @@ from pydantic import (
 )
 
 from bot.clock import SystemClock
-from bot.reference_data import CONFIG_DIR, ReferenceDataError
+from bot.reference_data import ReferenceDataError, display_name, shipped_file
 
 _PHONE = re.compile(r"\+?[0-9][0-9 \-]*[0-9]|[0-9]")
 _HTTPS = re.compile(r"https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?:[/?#][^\s]*)?")
@@ -157,13 +158,6 @@ class HelplineDirectory:
         return first + [line for line in country.lines if line.kind not in FIRST_KINDS]
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(CONFIG_DIR.parent))
-    except ValueError:
-        return str(path)
-
-
 def _where(location: tuple[str | int, ...]) -> str:
     parts: list[str] = []
     for part in location[1:] if location[:1] == ("countries",) else location:
@@ -174,10 +168,12 @@ def _where(location: tuple[str | int, ...]) -> str:
     return " → ".join(parts)
 
 
-def load_helplines(path: Path | None = None, *, today: date | None = None) -> HelplineDirectory:
+def load_helplines(
+    path: Path | Traversable | None = None, *, today: date | None = None
+) -> HelplineDirectory:
     """Read and validate the directory; ReferenceDataError (one line) when it is unusable."""
-    path = path or CONFIG_DIR / "helplines.json"
-    name = _display(path)
+    path = path or shipped_file("helplines.json")
+    name = display_name(path)
     try:
         raw = path.read_text("utf-8")
         parsed = _HelplinesFile.model_validate_json(raw, context={"today": today})

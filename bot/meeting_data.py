@@ -1,4 +1,4 @@
-"""The shipped Meeting Guide type table (config/meeting_types.json), loaded and checked at start."""
+"""The shipped Meeting Guide type table (bot/data/meeting_types.json), checked at start."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import BaseModel, field_validator
 
 from bot.domain.meeting_types import MeetingTypes
-from bot.reference_data import CONFIG_DIR, read_model
+from bot.reference_data import read_model, shipped_file
 
 
 class _MeetingTypesFile(BaseModel):
@@ -33,5 +33,5 @@ class _MeetingTypesFile(BaseModel):
 
 
 def load_meeting_types(path: Path | None = None) -> MeetingTypes:
-    parsed = read_model(path or CONFIG_DIR / "meeting_types.json", _MeetingTypesFile)
+    parsed = read_model(path or shipped_file("meeting_types.json"), _MeetingTypesFile)
     return MeetingTypes(parsed.types)

@@ -1,8 +1,10 @@
-"""Shipped data files under config/: loaded and validated once at start."""
+"""Shipped data files in the `bot.data` package: loaded and validated once at start."""
 
 from __future__ import annotations
 
 import json
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TypeVar
 
@@ -10,8 +12,24 @@ from pydantic import BaseModel, ValidationError, field_validator
 
 from bot.domain.countries import CountryDirectory
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+DATA_PACKAGE = "bot.data"
 M = TypeVar("M", bound=BaseModel)
+
+
+def shipped_file(name: str) -> Traversable:
+    """A data file of the installed package, wherever pip put it (editable or wheel)."""
+    return files(DATA_PACKAGE) / name
+
+
+def display_name(path: Path | Traversable) -> str:
+    """How error lines name a file: shipped ones as bot/data/NAME, others as given."""
+    shipped = files(DATA_PACKAGE)
+    if isinstance(path, Path) and isinstance(shipped, Path):
+        try:
+            return f"bot/data/{path.resolve().relative_to(shipped.resolve())}"
+        except ValueError:
+            return str(path)
+    return f"bot/data/{path.name}"
 
 
 class ReferenceDataError(Exception):
@@ -31,20 +49,21 @@ class _CountriesFile(BaseModel):
         return value
 
 
-def read_model(path: Path, model: type[M]) -> M:
+def read_model(path: Path | Traversable, model: type[M]) -> M:
     """Read a shipped JSON file into its pydantic model; any problem is one ReferenceDataError
     line naming the file, so start-up stops with a message a person can act on."""
     try:
         return model.model_validate_json(path.read_text("utf-8"))
     except FileNotFoundError:
-        raise ReferenceDataError(f"{path} is missing") from None
+        raise ReferenceDataError(f"{display_name(path)} is missing") from None
     except (ValidationError, json.JSONDecodeError) as exc:
         first = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
-        raise ReferenceDataError(f"{path} is not valid: {' '.join(str(first).split())}") from None
+        detail = " ".join(str(first).split())
+        raise ReferenceDataError(f"{display_name(path)} is not valid: {detail}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ReferenceDataError(f"{path} could not be read: {exc}") from None
+        raise ReferenceDataError(f"{display_name(path)} could not be read: {exc}") from None
 
 
 def load_countries(path: Path | None = None) -> CountryDirectory:
-    parsed = read_model(path or CONFIG_DIR / "countries.json", _CountriesFile)
+    parsed = read_model(path or shipped_file("countries.json"), _CountriesFile)
     return CountryDirectory(parsed.countries)

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from bot.helplines import FIRST_KINDS, LineKind, load_helplines
-from bot.reference_data import CONFIG_DIR, ReferenceDataError
+from bot.reference_data import ReferenceDataError, shipped_file
 
-SHIPPED = CONFIG_DIR / "helplines.json"
+SHIPPED = shipped_file("helplines.json")
 
 
 def _by_name(code: str) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from bot.domain.meeting_guide import (
 from bot.domain.meeting_types import MeetingTypes
 from bot.domain.recurrence import Repeat
 from bot.meeting_data import load_meeting_types
-from bot.reference_data import ReferenceDataError
+from bot.reference_data import ReferenceDataError, shipped_file
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "meeting_guide"
 TYPES = load_meeting_types()
@@ -274,8 +274,6 @@ def test_loader_errors_name_the_file(tmp_path: Path, content: str | None, messag
 
 
 def test_shipped_table_matches_the_shared_copy() -> None:
-    shipped = json.loads(
-        (Path(__file__).resolve().parents[2] / "config" / "meeting_types.json").read_text("utf-8")
-    )
+    shipped = json.loads(shipped_file("meeting_types.json").read_text("utf-8"))
     assert "code4recovery/spec" in shipped["source"] and "MIT" in shipped["source"]
     assert set(shipped["types"]) == set(TYPES.codes())
