@@ -64,10 +64,21 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class VoiceNoticeFilter(logging.Filter):
+    """Hearth never joins voice, so discord.py's start-up notices that voice libraries are
+    missing are noise that makes operators look for a problem that is not there."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            record.name == "discord.client" and "voice will NOT be supported" in str(record.msg)
+        )
+
+
 def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(LogfmtFormatter())
     handler.addFilter(RedactingFilter(secrets))
+    handler.addFilter(VoiceNoticeFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

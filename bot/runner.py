@@ -9,9 +9,13 @@ import signal
 import sys
 from typing import Any
 
+import aiohttp
+import discord
+
 from bot.app import Hearth, TokenRefused, apply_discord_endpoints, cog_modules
 from bot.clock import Clock, SystemClock
 from bot.helplines import load_helplines
+from bot.reachability import wait_until_reachable
 from bot.reference_data import ReferenceDataError, load_countries
 from bot.settings import Settings
 from bot.storage.database import Database, DatabaseError, bundled_migrations
@@ -20,6 +24,7 @@ from bot.storage.storage import open_storage
 log = logging.getLogger("hearth")
 
 EXIT_OK, EXIT_FAILURE, EXIT_CONFIG = 0, 1, 2
+UNREACHABLE = (aiohttp.ClientError, OSError, discord.DiscordServerError)
 
 
 class StartupError(Exception):
@@ -72,6 +77,7 @@ async def run(settings: Settings) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, request_stop, sig)
     try:
+        await wait_until_reachable(discord.http.Route.BASE)
         async with bot:
             await bot.run_with_token(settings.discord_token.get_secret_value())
     except TokenRefused:
@@ -79,6 +85,11 @@ async def run(settings: Settings) -> int:
             "DISCORD_TOKEN was refused by Discord (401): copy the bot token again from the "
             "developer portal",
             EXIT_FAILURE,
+        ) from None
+    except UNREACHABLE as exc:
+        # Reachable a moment ago and gone again during login: exit so a supervisor restarts us.
+        raise StartupError(
+            f"Discord stopped answering during login ({exc!r})", EXIT_FAILURE
         ) from None
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -92,10 +103,15 @@ async def sync(settings: Settings) -> int:
     """Log in over REST only, force a command sync, and leave."""
     bot = await build_hearth(settings, force_sync=True, owns_timed_work=False)
     try:
+        await wait_until_reachable(discord.http.Route.BASE)
         async with bot:
             await bot.run_with_token(settings.discord_token.get_secret_value(), connect=False)
     except TokenRefused:
         raise StartupError("DISCORD_TOKEN was refused by Discord (401)", EXIT_FAILURE) from None
+    except UNREACHABLE as exc:
+        raise StartupError(
+            f"Discord stopped answering during login ({exc!r})", EXIT_FAILURE
+        ) from None
     finally:
         await bot.storage.close()
     print("hearth: application commands synced")
