@@ -20,8 +20,8 @@ COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY --chown=hearth bot ./bot
 COPY --chown=hearth cogs ./cogs
-
 USER hearth
 VOLUME ["/data"]
-HEALTHCHECK --interval=5m --timeout=30s CMD ["python", "-m", "bot", "check"]
+# Healthy only while the bot's gateway connection is alive (a file it touches on heartbeats).
+HEALTHCHECK --interval=1m --timeout=30s --start-period=2m CMD ["python", "-m", "bot", "health"]
 CMD ["python", "-m", "bot"]

@@ -1,4 +1,4 @@
-"""`python -m bot [run|check|sync|migrate]`."""
+"""`python -m bot [run|check|sync|migrate|health]`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ COMMANDS = {
     "check": runner.check,
     "sync": runner.sync,
     "migrate": runner.migrate,
+    "health": runner.health,
 }
 
 
@@ -25,7 +26,8 @@ def main(argv: list[str] | None = None) -> int:
         default="run",
         choices=sorted(COMMANDS),
         help="run (default): start the bot; check: validate settings and database; "
-        "sync: force an application-command sync; migrate: apply database migrations",
+        "sync: force an application-command sync; migrate: apply database migrations; "
+        "health: exit 0 only while a running bot's gateway connection is alive",
     )
     args = parser.parse_args(argv)
     try:

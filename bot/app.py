@@ -16,6 +16,7 @@ from bot.background import BackgroundTasks
 from bot.clock import Clock
 from bot.domain.countries import CountryDirectory
 from bot.guild_configs import GuildConfigs
+from bot.health import beat_while, gateway_alive, health_file
 from bot.helplines import HelplineDirectory
 from bot.scheduling import Scheduler
 from bot.settings import Settings
@@ -112,6 +113,10 @@ class Hearth(commands.Bot):
         self.http_session = aiohttp.ClientSession()
         if self.owns_timed_work:
             self.scheduler.start()
+            self.background.spawn(
+                beat_while(self._gateway_alive, health_file(self.settings.database_path)),
+                name="health file",
+            )
         await self._load_cogs()
         await self._sync_commands()
 
@@ -156,6 +161,9 @@ class Hearth(commands.Bot):
                 await self.login(token)
         except discord.LoginFailure:
             raise TokenRefused from None
+
+    def _gateway_alive(self) -> bool:
+        return gateway_alive(self.is_ready(), self.is_closed(), self.latency)
 
     async def on_ready(self) -> None:
         log.info("ready", extra={"guilds": len(self.guilds)})

@@ -14,6 +14,7 @@ import discord
 
 from bot.app import Hearth, TokenRefused, apply_discord_endpoints, cog_modules
 from bot.clock import Clock, SystemClock
+from bot.health import health_file, is_fresh
 from bot.helplines import load_helplines
 from bot.reachability import wait_until_reachable
 from bot.reference_data import ReferenceDataError, load_countries
@@ -158,6 +159,16 @@ async def check(settings: Settings) -> int:
     state = "up to date" if version == latest else f"{latest - version} migration(s) to apply"
     print(f"hearth: settings OK; database {settings.database_path}: schema {version} ({state})")
     return EXIT_OK
+
+
+async def health(settings: Settings) -> int:
+    """For container health checks: healthy while the running bot's gateway is alive."""
+    path = health_file(settings.database_path)
+    if is_fresh(path):
+        print("hearth: healthy (gateway connected)")
+        return EXIT_OK
+    print(f"hearth: unhealthy: {path} is missing or stale (no live gateway connection)")
+    return EXIT_FAILURE
 
 
 def print_error(message: str) -> None:
