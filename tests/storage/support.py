@@ -25,11 +25,18 @@ async def count(storage: Storage, table: str) -> int:
     return int(row[0])
 
 
-async def fail_inserts_into(storage: Storage, table: str) -> None:
-    """From now on every INSERT into `table` aborts, as a full disk or a broken constraint
+@asynccontextmanager
+async def failing_inserts(storage: Storage, table: str) -> AsyncIterator[None]:
+    """While inside, every INSERT into `table` aborts, as a full disk or a broken constraint
     would: a repository writing to it after other statements must roll all of them back."""
+    trigger = f"fail_insert_{table}"
     async with storage.database.transaction() as tx:
         await tx.execute(
-            f"CREATE TRIGGER fail_insert_{table} BEFORE INSERT ON {table}"
+            f"CREATE TRIGGER {trigger} BEFORE INSERT ON {table}"
             " BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
         )
+    try:
+        yield
+    finally:
+        async with storage.database.transaction() as tx:
+            await tx.execute(f"DROP TRIGGER {trigger}")
