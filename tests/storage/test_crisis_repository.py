@@ -111,15 +111,17 @@ async def test_local_lines_are_added_replaced_listed_by_name_and_removed(
     assert await crisis.set_local_line(
         1, LocalLine("Samaritans", "116 123", "24/7, free"), "Samaritans"
     )
+    await crisis.set_local_line(1, LocalLine("befrienders", "0800", None), "befrienders")
     await crisis.set_local_line(2, LocalLine("Other", "000", None), "Other")
     assert await crisis.local_lines(1) == [
+        LocalLine("befrienders", "0800", None),
         LocalLine("Mind", "0300 123 3393", "9-6"),
         LocalLine("Samaritans", "116 123", "24/7, free"),
-    ]
+    ], "alphabetical, whatever the case"
     assert await crisis.set_local_line(1, None, "Mind")
     assert not await crisis.set_local_line(1, None, "Mind"), "already gone"
     assert not await crisis.set_local_line(1, None, "Other"), "another guild's line stays"
-    assert [line.name for line in await crisis.local_lines(1)] == ["Samaritans"]
+    assert [line.name for line in await crisis.local_lines(1)] == ["befrienders", "Samaritans"]
     assert [line.name for line in await crisis.local_lines(2)] == ["Other"]
 
 

@@ -125,13 +125,16 @@ async def test_listings_by_guild_order_by_name_and_slugs_are_unique_per_guild(
     zeta = await repo.create(1, fields("Zeta", source_slug="zeta-1"), 80, NOW)
     alpha = await repo.create(1, fields("Alpha"), 80, NOW)
     alpha_again = await repo.create(1, fields("Alpha"), 80, NOW)
+    beta = await repo.create(1, fields("beta"), 80, NOW)
     elsewhere = await repo.create(2, fields("Zeta", source_slug="zeta-1"), 80, NOW)
-    assert [m.id for m in await repo.for_guild(1)] == [alpha.id, alpha_again.id, zeta.id]
+    in_order = [alpha.id, alpha_again.id, beta.id, zeta.id]
+    assert [m.id for m in await repo.for_guild(1)] == in_order, "alphabetical, whatever the case"
     assert [m.id for m in await repo.for_guild(2)] == [elsewhere.id]
     assert {m.id for m in await repo.everything()} == {
         zeta.id,
         alpha.id,
         alpha_again.id,
+        beta.id,
         elsewhere.id,
     }
     assert await repo.by_slug(1, "zeta-1") == zeta
@@ -139,7 +142,7 @@ async def test_listings_by_guild_order_by_name_and_slugs_are_unique_per_guild(
     assert await repo.by_slug(1, "missing") is None
     with pytest.raises(sqlite3.IntegrityError):
         await repo.create(1, fields("Copy", source_slug="zeta-1"), 80, NOW)
-    assert len(await repo.for_guild(1)) == 3
+    assert len(await repo.for_guild(1)) == 4
 
 
 async def test_skips_are_kept_once_per_day(storage: Storage) -> None:
