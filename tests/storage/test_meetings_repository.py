@@ -95,6 +95,22 @@ async def test_monthly_and_biweekly_schedules_and_empty_lists_round_trip(
     assert second.schedule.weekdays == (0, 4)
 
 
+async def test_a_meeting_shorter_than_5_minutes_is_refused_and_nothing_changes(
+    storage: Storage,
+) -> None:
+    repo = storage.meetings
+    short = replace(BASE.schedule, duration=timedelta(minutes=4))
+    with pytest.raises(sqlite3.IntegrityError, match="duration_minutes"):
+        await repo.create(1, fields(schedule=short), 80, NOW)
+    assert await repo.everything() == []
+    shortest = await repo.create(
+        1, fields(schedule=replace(BASE.schedule, duration=timedelta(minutes=5))), 80, NOW
+    )
+    with pytest.raises(sqlite3.IntegrityError, match="duration_minutes"):
+        await repo.replace(shortest.id, fields(schedule=short), NOW)
+    assert await repo.get(shortest.id) == shortest
+
+
 async def test_replace_changes_fields_keeps_the_event_id_and_clears_its_start(
     storage: Storage,
 ) -> None:

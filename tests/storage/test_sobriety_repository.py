@@ -69,6 +69,18 @@ async def test_setting_an_existing_name_corrects_the_start_of_the_open_period(
     assert changed.announce == Announce.OFF
 
 
+async def test_simultaneous_starts_of_one_name_make_one_counter(storage: Storage) -> None:
+    results = await asyncio.gather(
+        *(
+            storage.sobriety.set_counter(GUILD, MEMBER, label, START, None, NOW)
+            for label in ("Sobriety", "sobriety", "SOBRIETY")
+        )
+    )
+    assert [created for _, created in results].count(True) == 1
+    assert len({counter.id for counter, _ in results}) == 1
+    assert await count(storage, "sobriety_periods") == 1
+
+
 async def test_counters_are_listed_by_name_for_one_member_in_one_guild(storage: Storage) -> None:
     await start(storage, "Nicotine")
     await start(storage, "alcohol")
