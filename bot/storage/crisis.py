@@ -136,7 +136,8 @@ class SqliteCrisisRepository:
 
     async def local_lines(self, guild_id: int) -> list[LocalLine]:
         rows = await self._db.fetch_all(
-            "SELECT name, contact, notes FROM crisis_local_lines WHERE guild_id = ? ORDER BY name",
+            "SELECT name, contact, notes FROM crisis_local_lines WHERE guild_id = ?"
+            " ORDER BY name COLLATE NOCASE, name",
             (guild_id,),
         )
         return [LocalLine(r["name"], r["contact"], r["notes"]) for r in rows]

@@ -109,7 +109,8 @@ class SqliteMeetingRepository:
 
     async def for_guild(self, guild_id: int) -> list[Meeting]:
         rows = await self._db.fetch_all(
-            "SELECT * FROM meetings WHERE guild_id = ? ORDER BY name, id", (guild_id,)
+            "SELECT * FROM meetings WHERE guild_id = ? ORDER BY name COLLATE NOCASE, id",
+            (guild_id,),
         )
         return [_meeting(row) for row in rows]
 
