@@ -14,10 +14,13 @@ from discord.ext import commands
 import cogs
 from bot.background import BackgroundTasks
 from bot.clock import Clock
+from bot.delivery import Deliverer
 from bot.domain.countries import CountryDirectory
 from bot.guild_configs import GuildConfigs
 from bot.health import beat_while, gateway_alive, health_file
 from bot.helplines import HelplineDirectory
+from bot.outbound import OutboundLane
+from bot.presence import GuildPresence
 from bot.scheduling import Scheduler
 from bot.settings import Settings
 from bot.storage.storage import Storage
@@ -73,7 +76,10 @@ class Hearth(commands.Bot):
         owns_timed_work: bool = True,
         **client_options: Any,
     ) -> None:
+        # Every REST request waits its turn here, within Discord's global limit (bot/outbound.py).
+        lane = OutboundLane()
         options: dict[str, Any] = {
+            "http_trace": lane.trace_config(),
             "command_prefix": commands.when_mentioned,
             "help_command": None,
             "intents": hearth_intents(),
@@ -96,6 +102,10 @@ class Hearth(commands.Bot):
         self.zones = ZoneResolver(storage.profiles, self.guild_configs)
         self.scheduler = Scheduler(clock)
         self.background = BackgroundTasks()
+        self.lane = lane
+        self.presence = GuildPresence(self)
+        self.presence.attach()
+        self.delivery = Deliverer(self)
         self.force_sync = force_sync
         # False for a process that only syncs commands beside a running bot: it must not recover
         # claims, schedule jobs or start the scheduler against the live database.

@@ -14,6 +14,7 @@ from bot.storage.checkin_schedule import (
 from bot.storage.checkins import CheckinRepository, SqliteCheckinRepository
 from bot.storage.crisis import CrisisRepository, SqliteCrisisRepository
 from bot.storage.database import Database
+from bot.storage.deliveries import DeliveryJournal, SqliteDeliveryJournal
 from bot.storage.flags import FlagRepository, SqliteFlagRepository
 from bot.storage.guild_config import GuildConfigRepository, SqliteGuildConfigRepository
 from bot.storage.guild_extras import GuildExtrasRepository, SqliteGuildExtrasRepository
@@ -38,6 +39,7 @@ class Storage:
     announcements: AnnouncementRepository
     crisis: CrisisRepository
     flags: FlagRepository
+    deliveries: DeliveryJournal
 
     async def close(self) -> None:
         await self.database.close()
@@ -64,4 +66,5 @@ async def open_storage(path: Path, *, migrate: bool = True) -> Storage:
         announcements=SqliteAnnouncementRepository(database),
         crisis=SqliteCrisisRepository(database),
         flags=SqliteFlagRepository(database),
+        deliveries=SqliteDeliveryJournal(database),
     )
