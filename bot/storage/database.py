@@ -137,7 +137,14 @@ class Database:
                 await self._conn.execute("ROLLBACK")
                 raise
             else:
-                await self._conn.execute("COMMIT")
+                try:
+                    await self._conn.execute("COMMIT")
+                except BaseException:
+                    # A refused COMMIT (deferred constraint, full disk) leaves the transaction
+                    # open, and every later write on this connection would fail with it.
+                    if self._conn.in_transaction:
+                        await self._conn.execute("ROLLBACK")
+                    raise
 
     @asynccontextmanager
     async def single_writes(self) -> AsyncIterator[Transaction]:
