@@ -221,3 +221,84 @@ async def test_report_link_to_a_hidden_channel_is_refused_without_saying_if_it_e
     assert "won't be told who reported" in ok.text
     [card] = queue_cards(fake, community)
     assert "||something worrying||" in str(card["embeds"][0])
+
+
+async def test_report_link_into_a_thread_follows_the_parent_channel(
+    fake: FakeDiscord,
+    community: Community,
+    runner: HearthRunner,
+    clock: ManualClock,
+    database: Path,
+) -> None:
+    guild = fake.guild(community.guild_id)
+    staff_view = VIEW_CHANNEL | SEND_MESSAGES | READ_MESSAGE_HISTORY
+    guild.set_overwrites(
+        community.checkins,
+        [
+            {"id": str(guild.id), "type": 0, "allow": "0", "deny": str(VIEW_CHANNEL)},
+            {"id": str(community.moderator_role), "type": 0, "allow": str(staff_view), "deny": "0"},
+            {"id": str(guild.bot_role_id), "type": 0, "allow": str(VIEW_CHANNEL), "deny": "0"},
+        ],
+    )
+    clock.set(datetime(2026, 11, 22, 9, 0, tzinfo=UTC))
+    bot = await runner.start()
+    await queue_setup(fake, community)
+    await setup_guild(fake, community, checkin_channel=community.checkins, checkin_thread=True)
+    await bot.scheduler.run_now("checkins:due")
+    [thread] = guild.threads
+    words = await fake.send_message(thread.id, community.moderator, "thread words")
+    link = f"https://discord.com/channels/{community.guild_id}/{thread.id}/{words['id']}"
+
+    hidden = await fake.slash(
+        community.guild_id,
+        community.member,
+        "report",
+        options={"reason": "please look", "message_link": link},
+    )
+    await answered(hidden)
+    assert hidden.ephemeral and hidden.text == NOT_FOUND_FOR_REPORTER
+    assert flag_ids(database) == []
+
+    seen = await fake.slash(
+        community.guild_id,
+        community.moderator,
+        "report",
+        options={"reason": "please look", "message_link": link},
+    )
+    await answered(seen)
+    await seen.wait_final()
+    assert "won't be told who reported" in seen.text
+    assert len(flag_ids(database)) == 1
+
+
+async def test_milestone_settings_need_manage_server_from_a_role_not_a_channel(
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+) -> None:
+    guild = fake.guild(community.guild_id)
+    cam = fake.add_user("cam")
+    guild.add_member(cam, roles=[])
+    guild.set_overwrites(
+        community.checkins,
+        [{"id": str(cam), "type": 1, "allow": str(VIEW_CHANNEL | MANAGE_GUILD), "deny": "0"}],
+    )
+    badge = guild.add_role("1 day")
+    await runner.start()
+    assert guild.permissions_of(cam, community.checkins) & MANAGE_GUILD
+    for command, options in (
+        ("milestones role", {"milestone": "1d", "role": badge}),
+        ("milestones plan", {"milestones": "7d,30d"}),
+    ):
+        ix = await fake.slash(
+            community.guild_id,
+            cam,
+            command,
+            options=options,
+            channel_id=community.checkins,
+            ignore_command_permissions=True,
+        )
+        await answered(ix)
+        assert ix.ephemeral and "needs the Manage Server permission" in ix.text
+    assert milestone_roles(database) == {}
+    with sqlite3.connect(database) as conn:
+        plans = conn.execute("SELECT milestone_plan FROM guild_config").fetchall()
+    assert all(plan is None for (plan,) in plans)
