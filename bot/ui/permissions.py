@@ -98,7 +98,7 @@ def check_assignable_role(
     )
 
 
-def role_check_words(check: RoleCheck, *, configurer: str = "your") -> list[str]:
+def role_check_words(check: RoleCheck) -> list[str]:
     """Plain reasons a role can't be given, for admins to read and fix."""
     reasons: list[str] = []
     if check.dangerous:
@@ -107,7 +107,7 @@ def role_check_words(check: RoleCheck, *, configurer: str = "your") -> list[str]
             "power over other members"
         )
     if check.not_below_configurer:
-        reasons.append(f"it isn't below {configurer} highest role")
+        reasons.append("it isn't below your highest role")
     if check.not_below_hearth:
         reasons.append("it isn't below Hearth's own highest role")
     return reasons

@@ -217,6 +217,8 @@ class ModQueue(commands.Cog):
     ) -> bool:
         """Whether the reporter can read messages in that channel (a thread: its parent's)."""
         member = interaction.user
+        if not isinstance(member, discord.Member):
+            return False
         channel = guild.get_channel_or_thread(channel_id)
         if channel is None:
             # Threads Hearth hasn't seen yet (archived ones, say) aren't in its cache.
@@ -227,8 +229,6 @@ class ModQueue(commands.Cog):
             if not isinstance(fetched, discord.Thread) or fetched.guild.id != guild.id:
                 return False
             channel = fetched
-        if not isinstance(member, discord.Member):
-            return False
         try:
             permissions = channel.permissions_for(member)
         except discord.ClientException:  # a thread whose parent Hearth can't see
