@@ -18,6 +18,7 @@ from bot.domain.countries import CountryDirectory
 from bot.guild_configs import GuildConfigs
 from bot.health import beat_while, gateway_alive, health_file
 from bot.helplines import HelplineDirectory
+from bot.membership import Membership
 from bot.scheduling import Scheduler
 from bot.settings import Settings
 from bot.storage.storage import Storage
@@ -94,6 +95,8 @@ class Hearth(commands.Bot):
         self.helplines = helplines
         self.guild_configs = GuildConfigs(storage.guild_configs, clock)
         self.zones = ZoneResolver(storage.profiles, self.guild_configs)
+        self.membership = Membership(self, storage.checkin_schedule, clock)
+        self.add_listener(self.membership.on_raw_member_remove)
         self.scheduler = Scheduler(clock)
         self.background = BackgroundTasks()
         self.force_sync = force_sync

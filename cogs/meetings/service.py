@@ -155,6 +155,9 @@ class MeetingService:
             if not await repo.claim(meeting.id, occurrence, kind, now):
                 continue
             try:
+                if await self.bot.membership.has_left(meeting.guild_id, user_id):
+                    await repo.finish(meeting.id, occurrence, kind, "skipped", now)
+                    continue
                 dm = await self.bot.create_dm(discord.Object(user_id))
                 await dm.send(render.nudge_text(meeting, occurrence, guild.name if guild else None))
             except discord.Forbidden:
