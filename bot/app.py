@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import pkgutil
 from typing import Any
@@ -100,6 +101,7 @@ class Hearth(commands.Bot):
         self.scheduler = Scheduler(clock)
         self.background = BackgroundTasks()
         self.force_sync = force_sync
+        self._health_beat: asyncio.Task[None] | None = None
         # False for a process that only syncs commands beside a running bot: it must not recover
         # claims, schedule jobs or start the scheduler against the live database.
         self.owns_timed_work = owns_timed_work
@@ -116,7 +118,8 @@ class Hearth(commands.Bot):
         self.http_session = aiohttp.ClientSession()
         if self.owns_timed_work:
             self.scheduler.start()
-            self.background.spawn(
+            # Not a background task: those are finite work that wait_idle() waits for.
+            self._health_beat = asyncio.create_task(
                 beat_while(self._gateway_alive, health_file(self.settings.database_path)),
                 name="health file",
             )
@@ -173,6 +176,8 @@ class Hearth(commands.Bot):
 
     async def close(self) -> None:
         self.scheduler.shutdown()
+        if self._health_beat is not None:
+            self._health_beat.cancel()
         await self.background.cancel_all()
         if self.http_session is not None:
             await self.http_session.close()
