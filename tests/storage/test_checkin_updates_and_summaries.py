@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from bot.domain.checkins import CheckinInput, Mood
-from bot.storage.storage import Storage, open_storage
+from bot.storage.storage import Storage
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 DAY = date(2026, 11, 22)
 GUILD, MEMBER = 1, 2
-
-
-@pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    opened = await open_storage(tmp_path / "h.db")
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 async def test_second_check_in_updates_and_keeps_what_was_not_given(storage: Storage) -> None:
