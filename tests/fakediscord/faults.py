@@ -58,7 +58,7 @@ class FaultRule:
     times: int | None
     hold: float = 0.0
     applied: bool = False
-    matched: int = 0
+    matched: int = 0  # matching requests seen while the rule was live (not exhausted/cancelled)
     served: int = 0
     active: bool = True
     _pattern: re.Pattern[str] = field(init=False, repr=False)

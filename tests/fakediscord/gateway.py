@@ -84,11 +84,17 @@ class Gateway(GatewayFaults):
             if filtered is not None:
                 session.push(event, filtered)
 
-    def guild_available(self, guild: FakeGuild) -> None:
+    def guild_available(self, guild: FakeGuild, *, joined: bool = False) -> None:
+        """GUILD_CREATE to every session. Discord omits ``unavailable`` when the bot has just
+        joined (discord.py then fires on_guild_join) and sends ``false`` when a guild comes
+        back from an outage (on_guild_available)."""
         if guild.unavailable or self._state.bot_user.id not in guild.members:
             return
         for session in self._live_sessions():
-            session.push("GUILD_CREATE", self._guild_create(guild, session))
+            data = self._guild_create(guild, session)
+            if joined:
+                del data["unavailable"]
+            session.push("GUILD_CREATE", data)
 
     # -------------------------------------------------------------- test hooks
     def active_session(self) -> GatewaySession | None:

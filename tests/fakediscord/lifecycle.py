@@ -3,7 +3,8 @@
 - ``fake.guild_outage(guild_id)``: GUILD_DELETE ``{"id", "unavailable": true}``. Until
   ``fake.guild_returns(guild_id)`` (a full GUILD_CREATE) the guild sends no events, a new
   IDENTIFY lists it as unavailable without a GUILD_CREATE, test users cannot act in it, and REST
-  for the guild (``/guilds/{id}/...`` and its channels' routes) answers ``rest_status`` (503
+  for the guild (``/guilds/{id}/...`` and its channels' ``/channels/{id}/...``; application
+  command routes keep working) answers ``rest_status`` (503
   ``{"message": "503: Service Unavailable", "code": 0}`` by default; discord.py raises
   ``DiscordServerError`` at once for a 503, while 500/502/504 it retries for ~25 s first).
   Discord documents no REST answer for an unavailable guild; a 5xx is what bots meet in practice.
@@ -30,14 +31,16 @@ if TYPE_CHECKING:
     from tests.fakediscord.state import FakeState
 
 
-def check_guild_reachable(state: FakeState, match_info: Mapping[str, str]) -> None:
-    """Raise the outage answer for a route on an unavailable guild (or one of its channels)."""
+def check_guild_reachable(state: FakeState, template: str, match_info: Mapping[str, str]) -> None:
+    """Raise the outage answer for a route on an unavailable guild or one of its channels
+    (``/guilds/{guild_id}/...``, ``/channels/{channel_id}/...``; application-command routes
+    keep working)."""
     guild: FakeGuild | None = None
     raw_guild = match_info.get("guild_id", "")
     raw_channel = match_info.get("channel_id", "")
-    if raw_guild.isdigit():
+    if template.startswith("/guilds/{guild_id}") and raw_guild.isdigit():
         guild = state.guilds.get(int(raw_guild))
-    elif raw_channel.isdigit():
+    elif template.startswith("/channels/{channel_id}") and raw_channel.isdigit():
         channel = state.channel(int(raw_channel))
         guild = state.guild_of(channel) if channel is not None else None
     if guild is not None and guild.unavailable and state.bot_user.id in guild.members:
@@ -112,7 +115,7 @@ class GuildLifecycle:
         guild.bot_role_id = role.id
         guild.members[bot.id] = FakeMember(user_id=bot.id, role_ids=[role.id], joined_at=iso_now())
         guild.joined_at = iso_now()
-        self._state.sink.guild_available(guild)
+        self._state.sink.guild_available(guild, joined=True)
         self._state.fault_log.add(BOT_ADDED, str(guild.id))
 
     def _bot_guild(self, guild_id: int) -> FakeGuild:

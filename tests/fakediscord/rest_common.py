@@ -169,9 +169,10 @@ async def _paced(
     """Rate limits first (Discord's edge answers 429 before the API looks at the request),
     then guild availability, then the route itself."""
     state = state_of(request)
+    template = _template(request)
     limited, headers = state.rate_limits.check(
         record.method,
-        _template(request),
+        template,
         dict(request.match_info),
         public=public,
         path=record.path,
@@ -181,7 +182,7 @@ async def _paced(
         return limited
     if headers is not None:
         request[_LIMIT_HEADERS_KEY] = headers
-    check_guild_reachable(state, request.match_info)
+    check_guild_reachable(state, template, request.match_info)
     return await handler(request)
 
 

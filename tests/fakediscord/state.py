@@ -41,7 +41,7 @@ class EventSink(Protocol):
 
     def dispatch(self, event: str, data: dict[str, Any]) -> None: ...
 
-    def guild_available(self, guild: FakeGuild) -> None: ...
+    def guild_available(self, guild: FakeGuild, *, joined: bool = False) -> None: ...
 
 
 class _NoGateway:
@@ -50,7 +50,7 @@ class _NoGateway:
     def dispatch(self, event: str, data: dict[str, Any]) -> None:
         return None
 
-    def guild_available(self, guild: FakeGuild) -> None:
+    def guild_available(self, guild: FakeGuild, *, joined: bool = False) -> None:
         return None
 
 
@@ -159,7 +159,7 @@ class FakeState:
                 user_id=user_id, role_ids=roles, joined_at=iso_now()
             )
         self.guilds[guild.id] = guild
-        self.sink.guild_available(guild)
+        self.sink.guild_available(guild, joined=True)
         return guild
 
     def guild(self, guild_id: int) -> FakeGuild:
