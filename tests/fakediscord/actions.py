@@ -223,6 +223,7 @@ class UserActions:
         """A user reacts to a message (MESSAGE_REACTION_ADD to the bot)."""
         message = self._state.messages.require(message_id)
         channel = self._state.channels[int(message["channel_id"])]
+        require_reachable(self._state, channel.guild_id)
         if not self._state.permissions_in(user_id, channel) & VIEW_CHANNEL:
             raise InteractionRefused(f"user {user_id} cannot see channel {channel.name!r}")
         reactions.add_reaction(self._state, message_id, reactions.parse_emoji(emoji), user_id)
