@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,6 +71,7 @@ class HearthRunner:
         self.clock = clock
         self._monkeypatch = monkeypatch
         self._running: list[tuple[Hearth, asyncio.Task[None]]] = []
+        self._unfollow: dict[int, Callable[[], None]] = {}
 
     def environment(self) -> dict[str, str]:
         return {
@@ -84,6 +86,9 @@ class HearthRunner:
             self._monkeypatch.setenv(name, value)
         settings = load_settings()
         bot = await build_hearth(settings, clock=self.clock, guild_ready_timeout=0.05)
+        # The test's clock jumps; the scheduler looks at its jobs after each jump, so timed work
+        # fires by itself as soon as the clock reaches it, as it does in production.
+        self._unfollow[id(bot)] = self.clock.on_move(bot.scheduler.wakeup)
         task = asyncio.create_task(bot.start(settings.discord_token.get_secret_value()))
         self._running.append((bot, task))
         ready = asyncio.create_task(bot.wait_until_ready())
@@ -99,6 +104,7 @@ class HearthRunner:
         for entry in list(self._running):
             if entry[0] is bot:
                 self._running.remove(entry)
+                self._unfollow.pop(id(bot))()
                 await bot.close()
                 with contextlib.suppress(asyncio.CancelledError):
                     await entry[1]
