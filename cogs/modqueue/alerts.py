@@ -76,6 +76,7 @@ class AlertDelivery:
             log.warning("worse-detection ping refused by the queue", extra={"flag": flag.id})
             await self.service.queue.unreachable(flag.guild_id)
             return False
+        await self.service.queue.works_again(flag.guild_id)
         return True
 
     async def _tell_claimer(self, flag: Flag, alert: FlagAlert) -> bool:
