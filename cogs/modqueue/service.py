@@ -207,8 +207,11 @@ class FlagService:
         """Post cards for flags kept while the queue was unreachable; returns how many."""
         await self.bot.wait_until_ready()
         posted = 0
+        held: set[int] = set()  # guilds whose queue still can't take cards
         async with self._catching_up:
             for flag in await self.bot.storage.flags.without_card(guild_id):
+                if flag.guild_id in held:
+                    continue
                 jump = (
                     f"https://discord.com/channels/{flag.guild_id}/{flag.channel_id}/{flag.message_id}"
                     if flag.message_id
@@ -219,7 +222,8 @@ class FlagService:
                     "\n-# Kept while the queue channel was unreachable; the message isn't quoted."
                 )
                 if not await self._post_card(flag, text + note):
-                    break  # still unreachable: the owner was told once already
+                    held.add(flag.guild_id)  # its owner was told once already
+                    continue
                 posted += 1
         return posted
 

@@ -11,7 +11,7 @@ import discord
 
 from tests.clocks import ManualClock
 from tests.e2e.crisis_helpers import card_text, cards_about, configure_queue, settled
-from tests.e2e.harness import Community, HearthRunner, answered, private_to
+from tests.e2e.harness import Community, HearthRunner, answered, build_community, private_to
 from tests.fakediscord import FakeDiscord
 
 HIGH = "i am going to kill myself tonight"
@@ -178,3 +178,28 @@ async def test_a_queue_that_becomes_public_holds_cards_and_tells_the_owner_once(
     status = await fake.slash(community.guild_id, community.admin, "hearth status")
     await answered(status)
     assert "not private" not in status.text
+
+
+async def test_one_servers_public_queue_never_holds_back_another_servers_cards(
+    fake: FakeDiscord,
+    community: Community,
+    runner: HearthRunner,
+) -> None:
+    other = build_community(fake)
+    bot = await runner.start()
+    for server in (community, other):
+        await configure_queue(fake, server)
+        fake.guild(server.guild_id).set_overwrites(server.mod_queue, [])
+    for server in (community, other):
+        general = fake.guild(server.guild_id).add_text_channel("general")
+        await fake.send_message(general, server.member, HIGH)
+        await settled(fake, server)
+        assert cards_about(fake, server, server.member) == []
+    await runner.stop(bot)
+
+    second = fake.guild(other.guild_id)
+    second.set_overwrites(other.mod_queue, private_to(second, other.moderator_role))
+    bot = await runner.start()
+    await bot.get_cog("ModQueue").service.catch_up()
+    assert len(cards_about(fake, other, other.member)) == 1
+    assert cards_about(fake, community, community.member) == [], "still public: still held"
