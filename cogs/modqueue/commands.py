@@ -59,8 +59,8 @@ class ModQueue(commands.Cog):
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        # Flags kept while the queue was unreachable get their cards once it works.
-        self.bot.background.spawn(self.service.post_missing_cards(), name="cards for kept flags")
+        # Flags kept while the queue was unreachable get their cards, and alerts still owed go.
+        self.bot.background.spawn(self.service.catch_up(), name="cards for kept flags")
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.report_menu.name, type=self.report_menu.type)

@@ -16,6 +16,7 @@ from bot.runner import build_hearth
 from bot.settings import load_settings
 from tests.clocks import ManualClock
 from tests.fakediscord import FakeDiscord, Interaction
+from tests.fakediscord.guild import FakeGuild
 
 DEADLINE_SECONDS = 3.0
 
@@ -40,7 +41,11 @@ class Community:
 def build_community(fake: FakeDiscord) -> Community:
     guild = fake.add_guild("Recovery Circle")
     admin_role = guild.add_role("Admins", permissions=discord.Permissions(manage_guild=True).value)
-    moderator_role = guild.add_role("Moderators", permissions=0)
+    # Moderators can manage messages, as on most servers: with that, their role may read the
+    # moderator queue even before it is named the moderator role in /hearth setup.
+    moderator_role = guild.add_role(
+        "Moderators", permissions=discord.Permissions(manage_messages=True).value
+    )
     organizer_role = guild.add_role("Organizers", permissions=0)
     admin, member, moderator = fake.add_user("ada"), fake.add_user("sam"), fake.add_user("mo")
     guild.add_member(admin, roles=[admin_role])
@@ -51,13 +56,23 @@ def build_community(fake: FakeDiscord) -> Community:
         checkins=guild.add_text_channel("check-ins"),
         celebrations=guild.add_text_channel("celebrations"),
         announcements=guild.add_text_channel("announcements"),
-        mod_queue=guild.add_text_channel("mod-queue"),
+        mod_queue=guild.add_text_channel("mod-queue", overwrites=private_to(guild, moderator_role)),
         moderator_role=moderator_role,
         organizer_role=organizer_role,
         admin=admin,
         member=member,
         moderator=moderator,
     )
+
+
+def private_to(guild: FakeGuild, *role_ids: int) -> list[dict]:
+    """Overwrites for a channel only these roles (and Hearth) can read: a private queue."""
+    view = str(discord.Permissions(view_channel=True).value)
+    return [
+        {"id": str(guild.id), "type": 0, "allow": "0", "deny": view},
+        *({"id": str(role), "type": 0, "allow": view, "deny": "0"} for role in role_ids),
+        {"id": str(guild.bot_role_id), "type": 0, "allow": view, "deny": "0"},
+    ]
 
 
 class HearthRunner:
