@@ -16,6 +16,7 @@ from bot.background import BackgroundTasks
 from bot.clock import Clock
 from bot.domain.countries import CountryDirectory
 from bot.guild_configs import GuildConfigs
+from bot.guild_erasure import ERASED_EVENT, GuildEraser
 from bot.helplines import HelplineDirectory
 from bot.scheduling import Scheduler
 from bot.settings import Settings
@@ -92,6 +93,11 @@ class Hearth(commands.Bot):
         self.helplines = helplines
         self.guild_configs = GuildConfigs(storage.guild_configs, clock)
         self.zones = ZoneResolver(storage.profiles, self.guild_configs)
+        self.guild_eraser = GuildEraser(
+            storage.guild_privacy,
+            self.guild_configs,
+            lambda guild_id: self.dispatch(ERASED_EVENT, guild_id),
+        )
         self.scheduler = Scheduler(clock)
         self.background = BackgroundTasks()
         self.force_sync = force_sync

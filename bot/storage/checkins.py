@@ -8,6 +8,7 @@ from typing import Protocol
 
 from bot.domain.checkins import CheckinEntry, CheckinInput, CheckinSummary, Mood
 from bot.storage.database import Database, Row
+from bot.storage.sealing import CHECKIN_NOTE, PLAIN, FieldCodec
 from bot.storage.timestamps import to_db
 
 
@@ -48,8 +49,9 @@ class CheckinRepository(Protocol):
 
 
 class SqliteCheckinRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, codec: FieldCodec = PLAIN) -> None:
         self._db = db
+        self._codec = codec
 
     async def record(
         self,
@@ -70,7 +72,15 @@ class SqliteCheckinRepository:
                 " craving = excluded.craving, note = excluded.note,"
                 " shared = max(shared, excluded.shared), revision = revision + 1,"
                 " updated_at = excluded.updated_at RETURNING revision",
-                (*key, int(checkin.mood), checkin.craving, checkin.note, int(shared), stamp, stamp),
+                (
+                    *key,
+                    int(checkin.mood),
+                    checkin.craving,
+                    self._codec.seal(CHECKIN_NOTE, checkin.note),
+                    int(shared),
+                    stamp,
+                    stamp,
+                ),
             )
             rows = await tx.fetch_all(
                 "SELECT local_date FROM checkins WHERE guild_id = ? AND user_id = ?"
@@ -99,7 +109,7 @@ class SqliteCheckinRepository:
             " ORDER BY local_date",
             (guild_id, user_id, first.isoformat(), last.isoformat()),
         )
-        return [_entry(row) for row in rows]
+        return [_entry(row, self._codec) for row in rows]
 
     async def exists(self, guild_id: int, user_id: int, day: date) -> bool:
         row = await self._db.fetch_one(
@@ -137,11 +147,11 @@ class SqliteCheckinRepository:
             )
 
 
-def _entry(row: Row) -> CheckinEntry:
+def _entry(row: Row, codec: FieldCodec) -> CheckinEntry:
     return CheckinEntry(
         local_date=date.fromisoformat(row["local_date"]),
         mood=Mood(row["mood"]),
         craving=row["craving"],
-        note=row["note"],
+        note=codec.open(CHECKIN_NOTE, row["note"]),
         shared=bool(row["shared"]),
     )

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from bot.domain.flags import Flag, FlagSeverity, FlagStatus
 from bot.storage.database import Database, Row, Transaction
+from bot.storage.sealing import FLAG_DETAIL, PLAIN, FieldCodec
 from bot.storage.timestamps import from_db, to_db
 
 
@@ -73,8 +74,13 @@ class FlagRepository(Protocol):
 
 
 class SqliteFlagRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, codec: FieldCodec = PLAIN) -> None:
         self._db = db
+        self._codec = codec
+
+    def _seal(self, detail: str | None) -> str | None:
+        # Every detail is sealed alike: reasons and moderators' notes are people's words.
+        return self._codec.seal(FLAG_DETAIL, detail)
 
     async def create(
         self,
@@ -85,7 +91,7 @@ class SqliteFlagRepository:
         detail: str | None = None,
     ) -> Flag:
         async with self._db.transaction() as tx:
-            flag_id = await _insert(tx, flag, now, first_escalation, reporter, detail)
+            flag_id = await _insert(tx, flag, now, first_escalation, reporter, self._seal(detail))
             return await _get(tx, flag_id)
 
     async def report(
@@ -107,7 +113,9 @@ class SqliteFlagRepository:
                     (flag.guild_id, flag.message_id),
                 )
             if existing is None:
-                flag_id = await _insert(tx, flag, now, first_escalation, reporter, reason)
+                flag_id = await _insert(
+                    tx, flag, now, first_escalation, reporter, self._seal(reason)
+                )
                 return await _get(tx, flag_id), False
             flag_id = int(existing["id"])
             added = await tx.execute(
@@ -116,7 +124,7 @@ class SqliteFlagRepository:
             )
             if added:
                 await tx.execute("UPDATE flags SET reports = reports + 1 WHERE id = ?", (flag_id,))
-            await _event(tx, flag_id, "merged", reporter, reason, now)
+            await _event(tx, flag_id, "merged", reporter, self._seal(reason), now)
             return await _get(tx, flag_id), True
 
     async def detect(
@@ -143,7 +151,7 @@ class SqliteFlagRepository:
                 " WHERE id = ?",
                 (flag.severity, int(worse), flag.category, flag_id),
             )
-            await _event(tx, flag_id, "merged", None, flag.category, now)
+            await _event(tx, flag_id, "merged", None, self._seal(flag.category), now)
             return await _get(tx, flag_id), True
 
     async def get(self, flag_id: int) -> Flag | None:
@@ -208,7 +216,7 @@ class SqliteFlagRepository:
                 (status.value, actor, to_db(now), actor, to_db(now), flag_id),
             )
             if changed:
-                await _event(tx, flag_id, status.value, actor, note, now)
+                await _event(tx, flag_id, status.value, actor, self._seal(note), now)
         return changed > 0
 
     async def advance(
@@ -222,7 +230,7 @@ class SqliteFlagRepository:
                 (step, to_db(next_at) if next_at else None, flag_id, step - 1),
             )
             if changed:
-                await _event(tx, flag_id, "escalated", actor, f"step {step}", now)
+                await _event(tx, flag_id, "escalated", actor, self._seal(f"step {step}"), now)
         return changed > 0
 
     async def escalating(self) -> list[Flag]:
@@ -248,7 +256,15 @@ class SqliteFlagRepository:
             "SELECT action, actor_id, detail, at FROM flag_events WHERE flag_id = ? ORDER BY id",
             (flag_id,),
         )
-        return [FlagEvent(r["action"], r["actor_id"], r["detail"], from_db(r["at"])) for r in rows]
+        return [
+            FlagEvent(
+                r["action"],
+                r["actor_id"],
+                self._codec.open(FLAG_DETAIL, r["detail"]),
+                from_db(r["at"]),
+            )
+            for r in rows
+        ]
 
     async def since(self, guild_id: int, start: datetime) -> list[Flag]:
         rows = await self._db.fetch_all(

@@ -226,6 +226,25 @@ class FakeGuild:
         data["guild_id"] = str(self.id)
         self._state.sink.dispatch("GUILD_MEMBER_UPDATE", data)
 
+    # ----------------------------------------------------------- the bot itself
+    def remove_bot(self) -> None:
+        """The bot is removed (kicked, or the app uninstalled): GUILD_DELETE without
+        `unavailable`, as Discord sends it. The guild is left out of later READYs."""
+        self.members.pop(self._state.bot_user.id, None)
+        self._state.sink.dispatch("GUILD_DELETE", {"id": str(self.id)})
+
+    def add_bot(self) -> None:
+        """The bot is added (back): it joins with its managed role and gets GUILD_CREATE."""
+        self.members[self._state.bot_user.id] = FakeMember(
+            user_id=self._state.bot_user.id, role_ids=[self.bot_role_id], joined_at=iso_now()
+        )
+        self.joined_at = iso_now()
+        self._state.sink.guild_available(self)
+
+    def outage(self) -> None:
+        """Discord loses the guild for a while: GUILD_DELETE with `unavailable: true`."""
+        self._state.sink.dispatch("GUILD_DELETE", {"id": str(self.id), "unavailable": True})
+
     # -------------------------------------------------------------- permissions
     def permissions_of(self, user_id: int, channel_id: int | None = None) -> int:
         """Computed permissions of a member, guild-wide or in one channel."""
