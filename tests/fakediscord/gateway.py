@@ -158,8 +158,13 @@ class Gateway:
                 session.push(event, filtered)
 
     def guild_available(self, guild: FakeGuild) -> None:
+        """The bot joined a guild while connected. Discord's GUILD_CREATE for a join has no
+        `unavailable` key (`unavailable: false` means an outage ended): clients tell them apart
+        by it, and discord.py dispatches on_guild_join."""
         for session in self._live_sessions():
-            session.push("GUILD_CREATE", self._guild_create(guild, session))
+            joined = self._guild_create(guild, session)
+            joined.pop("unavailable", None)
+            session.push("GUILD_CREATE", joined)
 
     # -------------------------------------------------------------- test hooks
     def active_session(self) -> GatewaySession | None:
