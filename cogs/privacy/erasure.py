@@ -53,8 +53,9 @@ class MemberEraser:
         outcomes = [await self._erase_in(user_id, g) for g in guild_ids]
         profile = None
         if everywhere:
-            # The cached zone goes first, so nothing reads the old one back into memory.
-            await self.bot.zones.set_member_zone(user_id, None, self.bot.clock.now())
+            if (await self.bot.zones.for_member(user_id, None)).source == "profile":
+                # Clear the cached zone too, so nothing serves the old one from memory.
+                await self.bot.zones.set_member_zone(user_id, None, self.bot.clock.now())
             profile = await self.bot.storage.privacy.erase_profile(user_id)
         log.info(
             "member data erased",
