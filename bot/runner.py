@@ -164,7 +164,8 @@ async def check(settings: Settings) -> int:
     try:
         database = await Database.open(settings.database_path)
         version = await database.schema_version()
-        marker = await sealed_with(database) if version else None
+        # app_state, where the key's id is kept, arrives with migration 2.
+        marker = await sealed_with(database) if version >= 2 else None
         await database.close()
         latest = bundled_migrations()[-1].version
     except DatabaseError as exc:
