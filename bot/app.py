@@ -17,6 +17,7 @@ from bot.background import BackgroundTasks
 from bot.clock import Clock
 from bot.domain.countries import CountryDirectory
 from bot.guild_configs import GuildConfigs
+from bot.guild_erasure import ERASED_EVENT, GuildEraser
 from bot.health import beat_while, gateway_alive, health_file
 from bot.helplines import HelplineDirectory
 from bot.membership import Membership
@@ -98,6 +99,11 @@ class Hearth(commands.Bot):
         self.zones = ZoneResolver(storage.profiles, self.guild_configs)
         self.membership = Membership(self, storage.checkin_schedule, clock)
         self.add_listener(self.membership.on_raw_member_remove)
+        self.guild_eraser = GuildEraser(
+            storage.guild_privacy,
+            self.guild_configs,
+            lambda guild_id: self.dispatch(ERASED_EVENT, guild_id),
+        )
         self.scheduler = Scheduler(clock)
         self.background = BackgroundTasks()
         self.force_sync = force_sync

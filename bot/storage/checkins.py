@@ -8,6 +8,7 @@ from typing import Protocol
 
 from bot.domain.checkins import CheckinEntry, CheckinInput, CheckinSummary, Mood
 from bot.storage.database import Database, Row
+from bot.storage.sealing import CHECKIN_NOTE, PLAIN, FieldCodec
 from bot.storage.timestamps import to_db
 
 
@@ -53,8 +54,9 @@ class CheckinRepository(Protocol):
 
 
 class SqliteCheckinRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, codec: FieldCodec = PLAIN) -> None:
         self._db = db
+        self._codec = codec
 
     async def record(
         self,
@@ -87,14 +89,15 @@ class SqliteCheckinRepository:
                     *key,
                     int(checkin.mood),
                     checkin.craving,
-                    checkin.note,
+                    self._codec.seal(CHECKIN_NOTE, checkin.note),
                     int(shared),
                     stamp,
                     stamp,
                     int(clear_note),
                 ),
             )
-            assert stored is not None
+            if stored is None:  # an upsert with RETURNING always returns its row
+                raise RuntimeError("the check-in upsert returned no row")
             rows = await tx.fetch_all(
                 "SELECT local_date FROM checkins WHERE guild_id = ? AND user_id = ?"
                 " ORDER BY local_date",
@@ -103,7 +106,7 @@ class SqliteCheckinRepository:
         return RecordedCheckin(
             updated=stored["revision"] > 0,
             days=[date.fromisoformat(row["local_date"]) for row in rows],
-            entry=_entry(stored),
+            entry=_entry(stored, self._codec),
         )
 
     async def days(self, guild_id: int, user_id: int) -> list[date]:
@@ -123,7 +126,7 @@ class SqliteCheckinRepository:
             " ORDER BY local_date",
             (guild_id, user_id, first.isoformat(), last.isoformat()),
         )
-        return [_entry(row) for row in rows]
+        return [_entry(row, self._codec) for row in rows]
 
     async def exists(self, guild_id: int, user_id: int, day: date) -> bool:
         row = await self._db.fetch_one(
@@ -170,11 +173,11 @@ class SqliteCheckinRepository:
             )
 
 
-def _entry(row: Row) -> CheckinEntry:
+def _entry(row: Row, codec: FieldCodec) -> CheckinEntry:
     return CheckinEntry(
         local_date=date.fromisoformat(row["local_date"]),
         mood=Mood(row["mood"]),
         craving=row["craving"],
-        note=row["note"],
+        note=codec.open(CHECKIN_NOTE, row["note"]),
         shared=bool(row["shared"]),
     )

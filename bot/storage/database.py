@@ -31,6 +31,8 @@ _PRAGMAS = (
     "PRAGMA synchronous = NORMAL",
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 5000",
+    # Erased rows are overwritten with zeros, not left readable in free space.
+    "PRAGMA secure_delete = ON",
 )
 
 

@@ -10,6 +10,7 @@ from bot.storage import flag_detections
 from bot.storage.database import Database
 from bot.storage.flag_detections import Detected, FlagAlert, RuleCount
 from bot.storage.flag_rows import FlagEvent, NewFlag, add_event, flag_of, get_flag, insert_flag
+from bot.storage.sealing import FLAG_DETAIL, PLAIN, FieldCodec
 from bot.storage.timestamps import from_db, to_db
 
 __all__ = [
@@ -70,8 +71,14 @@ class FlagRepository(Protocol):
 
 
 class SqliteFlagRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, codec: FieldCodec = PLAIN) -> None:
         self._db = db
+        self._codec = codec
+
+    def _seal(self, detail: str | None) -> str | None:
+        # Reasons and moderators' notes are people's words: sealed when a data key is set.
+        # Details Hearth writes itself (categories, steps, rule ids) read the same either way.
+        return self._codec.seal(FLAG_DETAIL, detail)
 
     async def create(
         self,
@@ -82,7 +89,9 @@ class SqliteFlagRepository:
         detail: str | None = None,
     ) -> Flag:
         async with self._db.transaction() as tx:
-            flag_id = await insert_flag(tx, flag, now, first_escalation, reporter, detail)
+            flag_id = await insert_flag(
+                tx, flag, now, first_escalation, reporter, self._seal(detail)
+            )
             return await get_flag(tx, flag_id)
 
     async def report(
@@ -104,7 +113,9 @@ class SqliteFlagRepository:
                     (flag.guild_id, flag.message_id),
                 )
             if existing is None:
-                flag_id = await insert_flag(tx, flag, now, first_escalation, reporter, reason)
+                flag_id = await insert_flag(
+                    tx, flag, now, first_escalation, reporter, self._seal(reason)
+                )
                 return await get_flag(tx, flag_id), False
             flag_id = int(existing["id"])
             added = await tx.execute(
@@ -113,7 +124,7 @@ class SqliteFlagRepository:
             )
             if added:
                 await tx.execute("UPDATE flags SET reports = reports + 1 WHERE id = ?", (flag_id,))
-            await add_event(tx, flag_id, "merged", reporter, reason, now)
+            await add_event(tx, flag_id, "merged", reporter, self._seal(reason), now)
             return await get_flag(tx, flag_id), True
 
     async def detect(
@@ -192,7 +203,7 @@ class SqliteFlagRepository:
                     # message itself was never stored.
                     rules = await flag_detections.rules_of(tx, flag_id)
                     note = f"rules: {', '.join(rules)}" if rules else None
-                await add_event(tx, flag_id, status.value, actor, note, now)
+                await add_event(tx, flag_id, status.value, actor, self._seal(note), now)
         return changed > 0
 
     async def advance(
@@ -232,7 +243,15 @@ class SqliteFlagRepository:
             "SELECT action, actor_id, detail, at FROM flag_events WHERE flag_id = ? ORDER BY id",
             (flag_id,),
         )
-        return [FlagEvent(r["action"], r["actor_id"], r["detail"], from_db(r["at"])) for r in rows]
+        return [
+            FlagEvent(
+                r["action"],
+                r["actor_id"],
+                self._codec.open(FLAG_DETAIL, r["detail"]),
+                from_db(r["at"]),
+            )
+            for r in rows
+        ]
 
     async def since(self, guild_id: int, start: datetime) -> list[Flag]:
         rows = await self._db.fetch_all(
