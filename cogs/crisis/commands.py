@@ -85,6 +85,11 @@ class CrisisSettings(commands.Cog):
         self.bot = bot
         self.responder = responder
 
+    @commands.Cog.listener()
+    async def on_hearth_guild_erased(self, guild_id: int) -> None:
+        # The server's phrases, quiet channels and rule switches were erased with it.
+        self.responder.forget_guild(guild_id)
+
     @crisis.command(name="detection", description="Switch crisis-language detection on or off")
     @app_commands.describe(
         enabled="On: flag crisis language to moderators and reply privately",
