@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import pkgutil
 from typing import Any
@@ -17,8 +18,10 @@ from bot.clock import Clock
 from bot.delivery import Deliverer
 from bot.domain.countries import CountryDirectory
 from bot.guild_configs import GuildConfigs
+from bot.guild_erasure import ERASED_EVENT, GuildEraser
 from bot.health import beat_while, gateway_alive, health_file
 from bot.helplines import HelplineDirectory
+from bot.membership import Membership
 from bot.outbound import OutboundLane
 from bot.presence import GuildPresence
 from bot.scheduling import Scheduler
@@ -100,6 +103,13 @@ class Hearth(commands.Bot):
         self.helplines = helplines
         self.guild_configs = GuildConfigs(storage.guild_configs, clock)
         self.zones = ZoneResolver(storage.profiles, self.guild_configs)
+        self.membership = Membership(self, storage.checkin_schedule, clock)
+        self.add_listener(self.membership.on_raw_member_remove)
+        self.guild_eraser = GuildEraser(
+            storage.guild_privacy,
+            self.guild_configs,
+            lambda guild_id: self.dispatch(ERASED_EVENT, guild_id),
+        )
         self.scheduler = Scheduler(clock)
         self.background = BackgroundTasks()
         self.lane = lane
@@ -107,6 +117,7 @@ class Hearth(commands.Bot):
         self.presence.attach()
         self.delivery = Deliverer(self)
         self.force_sync = force_sync
+        self._health_beat: asyncio.Task[None] | None = None
         # False for a process that only syncs commands beside a running bot: it must not recover
         # claims, schedule jobs or start the scheduler against the live database.
         self.owns_timed_work = owns_timed_work
@@ -123,7 +134,8 @@ class Hearth(commands.Bot):
         self.http_session = aiohttp.ClientSession()
         if self.owns_timed_work:
             self.scheduler.start()
-            self.background.spawn(
+            # Not a background task: those are finite work that wait_idle() waits for.
+            self._health_beat = asyncio.create_task(
                 beat_while(self._gateway_alive, health_file(self.settings.database_path)),
                 name="health file",
             )
@@ -180,6 +192,8 @@ class Hearth(commands.Bot):
 
     async def close(self) -> None:
         self.scheduler.shutdown()
+        if self._health_beat is not None:
+            self._health_beat.cancel()
         await self.background.cancel_all()
         if self.http_session is not None:
             await self.http_session.close()

@@ -29,3 +29,7 @@ class GuildConfigs:
         config = await self._repository.update(guild_id, changes, self._clock.now())
         self._cache[guild_id] = config
         return config
+
+    def forget(self, guild_id: int) -> None:
+        """Drop the cached configuration after the guild's data was erased."""
+        self._cache.pop(guild_id, None)

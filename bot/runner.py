@@ -20,6 +20,8 @@ from bot.reachability import wait_until_reachable
 from bot.reference_data import ReferenceDataError, load_countries
 from bot.settings import Settings
 from bot.storage.database import Database, DatabaseError, bundled_migrations
+from bot.storage.rekey import DataKeyError, check_data_key, rekey, sealed_with
+from bot.storage.sealing import FieldCodec
 from bot.storage.storage import open_storage
 
 log = logging.getLogger("hearth")
@@ -50,15 +52,22 @@ async def build_hearth(
         helplines = load_helplines()
     except ReferenceDataError as exc:
         raise StartupError(str(exc), EXIT_CONFIG) from None
+    clock = clock or SystemClock()
+    codec = FieldCodec(settings.data_keys[0])
     try:
-        storage = await open_storage(settings.database_path)
+        storage = await open_storage(settings.database_path, codec=codec)
     except DatabaseError as exc:
         raise StartupError(str(exc), EXIT_FAILURE) from None
+    try:
+        await check_data_key(storage.database, codec, clock.now())
+    except DataKeyError as exc:
+        await storage.close()
+        raise StartupError(str(exc), EXIT_CONFIG) from None
     apply_discord_endpoints(settings)
     return Hearth(
         settings=settings,
         storage=storage,
-        clock=clock or SystemClock(),
+        clock=clock,
         countries=countries,
         helplines=helplines,
         force_sync=force_sync,
@@ -132,6 +141,33 @@ async def migrate(settings: Settings) -> int:
     return EXIT_OK
 
 
+async def rotate_key(settings: Settings) -> int:
+    """Re-seal every sealed value: from HEARTH_DATA_KEY_OLD (unset: the values are plain) to
+    HEARTH_DATA_KEY (unset: store them plain again). Run it while Hearth is stopped."""
+    new, old = settings.data_keys
+    if new is None and old is None:
+        raise StartupError(
+            "rotate-key needs HEARTH_DATA_KEY (the key to seal with) and, if the data is sealed "
+            "already, HEARTH_DATA_KEY_OLD (the key it is sealed with now)",
+            EXIT_CONFIG,
+        )
+    if new is not None and old is not None and new.key_id == old.key_id:
+        raise StartupError("HEARTH_DATA_KEY and HEARTH_DATA_KEY_OLD are the same key", EXIT_CONFIG)
+    try:
+        storage = await open_storage(settings.database_path)
+    except DatabaseError as exc:
+        raise StartupError(str(exc), EXIT_FAILURE) from None
+    try:
+        result = await rekey(storage.database, old, new, SystemClock().now())
+    except DataKeyError as exc:
+        raise StartupError(str(exc), EXIT_CONFIG) from None
+    finally:
+        await storage.close()
+    state = f"sealed with data key {result.key_id}" if result.key_id else "stored plain"
+    print(f"hearth: {result.values} value(s) re-written, now {state}")
+    return EXIT_OK
+
+
 async def check(settings: Settings) -> int:
     """Validate settings, shipped data, cogs and the database without changing anything."""
     try:
@@ -147,6 +183,8 @@ async def check(settings: Settings) -> int:
     try:
         database = await Database.open(settings.database_path)
         version = await database.schema_version()
+        # app_state, where the key's id is kept, arrives with migration 2.
+        marker = await sealed_with(database) if version >= 2 else None
         await database.close()
         latest = bundled_migrations()[-1].version
     except DatabaseError as exc:
@@ -156,8 +194,19 @@ async def check(settings: Settings) -> int:
             f"the database is at schema version {version}, newer than this Hearth ({latest})",
             EXIT_FAILURE,
         )
+    key = settings.data_keys[0]
+    if marker is not None and (key is None or key.key_id != marker):
+        raise StartupError(
+            f"the database's notes are sealed with data key {marker}, and HEARTH_DATA_KEY "
+            + ("is not set" if key is None else f"is key {key.key_id}"),
+            EXIT_CONFIG,
+        )
     state = "up to date" if version == latest else f"{latest - version} migration(s) to apply"
-    print(f"hearth: settings OK; database {settings.database_path}: schema {version} ({state})")
+    sealing = f"notes sealed with data key {key.key_id}" if key else "notes stored plain"
+    print(
+        f"hearth: settings OK; database {settings.database_path}: schema {version} ({state}); "
+        f"{sealing}"
+    )
     return EXIT_OK
 
 

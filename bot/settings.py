@@ -15,6 +15,8 @@ from urllib.parse import urlparse
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from bot.storage.sealing import DataKey, KeyFormatError
+
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 # The names people type: used in every error message so the fix is obvious.
@@ -25,6 +27,8 @@ ENV_NAMES: dict[str, str] = {
     "discord_api_base": "HEARTH_DISCORD_API_BASE",
     "discord_gateway_url": "HEARTH_DISCORD_GATEWAY_URL",
     "dev_guild_id": "HEARTH_DEV_GUILD_ID",
+    "data_key": "HEARTH_DATA_KEY",
+    "data_key_old": "HEARTH_DATA_KEY_OLD",
 }
 CONFIG_FILE_ENV = "HEARTH_CONFIG"
 
@@ -50,12 +54,27 @@ class Settings(BaseSettings):
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
     dev_guild_id: int | None = Field(default=None, gt=0)
+    # Seals check-in notes, counter names and notes, and report reasons in the database.
+    data_key: SecretStr | None = None
+    # Only for `python -m bot rotate-key`: the key the data is sealed with now.
+    data_key_old: SecretStr | None = None
 
     @field_validator("discord_token")
     @classmethod
     def _token_not_blank(cls, value: SecretStr) -> SecretStr:
         if not value.get_secret_value().strip():
             raise ValueError("must not be empty")
+        return value
+
+    @field_validator("data_key", "data_key_old")
+    @classmethod
+    def _key_format(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        try:
+            DataKey.parse(value.get_secret_value())
+        except KeyFormatError as exc:
+            raise ValueError(str(exc)) from None
         return value
 
     @field_validator("log_level", mode="before")
@@ -97,6 +116,20 @@ class Settings(BaseSettings):
     @property
     def database_path(self) -> Path:
         return Path(self.database_url.removeprefix("sqlite:///"))
+
+    @property
+    def data_keys(self) -> tuple[DataKey | None, DataKey | None]:
+        """(the data key, the old data key), each None when not set."""
+        return _key(self.data_key), _key(self.data_key_old)
+
+    def secrets(self) -> list[str]:
+        """Everything the log filter must never let through."""
+        values = (self.discord_token, self.data_key, self.data_key_old)
+        return [value.get_secret_value() for value in values if value is not None]
+
+
+def _key(value: SecretStr | None) -> DataKey | None:
+    return DataKey.parse(value.get_secret_value()) if value is not None else None
 
 
 def _checked_url(value: str | None, schemes: tuple[str, ...]) -> str | None:

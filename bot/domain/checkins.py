@@ -83,4 +83,5 @@ class CheckinSummary:
     """Aggregates for moderators: counts and an average, never who."""
 
     count: int
+    members: int  # distinct members who contributed
     average_mood: float | None

@@ -47,10 +47,22 @@ class Flag:
     card_channel_id: int | None
     card_message_id: int | None
     created_at: datetime
+    # Hearth's private message to the member could not be delivered: a human should reach out.
+    member_unreachable: bool = False
 
     @property
     def is_active(self) -> bool:
         return self.status in (FlagStatus.OPEN, FlagStatus.CLAIMED)
+
+    @property
+    def reopened(self) -> bool:
+        """Open again after a moderator had claimed it (a more serious message arrived)."""
+        return self.status == FlagStatus.OPEN and self.claimed_by is not None
+
+    @property
+    def ladder_finished(self) -> bool:
+        """Open, with every escalation step taken and nobody on it."""
+        return self.status == FlagStatus.OPEN and self.next_escalation_at is None
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,13 @@ def next_escalation(
     if done_step >= last_step(severity):
         return None
     return since + delays.for_severity(severity)
+
+
+def restarts_ladder(current: Flag, severity: FlagSeverity) -> bool:
+    """Whether a new detection on the member's active flag must reach a human at once: it is
+    more severe than the flag (open, claimed, or with its ladder finished), or the flag's ladder
+    is finished and nobody has claimed it, so nobody would hear of the new message otherwise."""
+    return severity > current.severity or current.ladder_finished
 
 
 def median(values: list[timedelta]) -> timedelta | None:

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.domain.meeting_types import MeetingTypes
-from bot.domain.recurrence import Schedule
+from bot.domain.recurrence import MIN_MEETING_LENGTH, Schedule
 from bot.domain.timezones import canonical_timezone
 
 MAX_MEETINGS = 5_000
@@ -27,7 +27,8 @@ NOTES_LIMIT = 1_000
 URL_LIMIT = 512  # Discord's limit for a link button
 DEFAULT_DURATION = timedelta(hours=1)  # what the spec says apps assume without end_time
 # An end time far from the start is usually a typo (18:59 for a 19:00 start), not a 23-hour
-# meeting; such meetings get the default length instead.
+# meeting, and one a few minutes after it (19:03) is one too; such meetings get the default length.
+MIN_DURATION = MIN_MEETING_LENGTH
 MAX_DURATION = timedelta(hours=12)
 ONLINE_CODE = "ONL"  # TSML's code for online meetings; not in the spec table, so "unknown"
 CLOSED_CODE = "TC"  # "Location Temporarily Closed"
@@ -154,7 +155,7 @@ def _duration(start: time, end_value: Any) -> timedelta:
         return DEFAULT_DURATION
     minutes = (end.hour * 60 + end.minute - start.hour * 60 - start.minute) % (24 * 60)
     length = timedelta(minutes=minutes)  # modulo: 23:00–00:30 wraps past midnight
-    return length if timedelta(0) < length <= MAX_DURATION else DEFAULT_DURATION
+    return length if MIN_DURATION <= length <= MAX_DURATION else DEFAULT_DURATION
 
 
 def _type_codes(value: Any) -> list[str]:

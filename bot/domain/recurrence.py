@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+# The shortest and longest meetings Hearth keeps (the meetings table checks the same range).
+MIN_MEETING_LENGTH = timedelta(minutes=5)
 _MAX_DURATION = timedelta(hours=24)
 
 
@@ -64,9 +66,9 @@ class Schedule:
                 f"“{self.zone}” isn't a time zone I know (use a name like America/New_York)"
             ) from None
         if not isinstance(self.duration, timedelta) or not (
-            timedelta(0) < self.duration <= _MAX_DURATION
+            MIN_MEETING_LENGTH <= self.duration <= _MAX_DURATION
         ):
-            raise ValueError("a meeting must last more than 0 minutes and at most 24 hours")
+            raise ValueError("a meeting must last at least 5 minutes and at most 24 hours")
         try:
             object.__setattr__(self, "repeat", Repeat(self.repeat))
         except ValueError:

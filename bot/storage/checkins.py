@@ -8,13 +8,15 @@ from typing import Protocol
 
 from bot.domain.checkins import CheckinEntry, CheckinInput, CheckinSummary, Mood
 from bot.storage.database import Database, Row
+from bot.storage.sealing import CHECKIN_NOTE, PLAIN, FieldCodec
 from bot.storage.timestamps import to_db
 
 
 @dataclass(frozen=True)
 class RecordedCheckin:
-    updated: bool  # True when today's check-in already existed and was replaced
+    updated: bool  # True when today's check-in already existed and was updated
     days: list[date]  # every day this member has checked in here, for streaks
+    entry: CheckinEntry  # the day's check-in as now stored (earlier answers kept)
 
 
 class CheckinRepository(Protocol):
@@ -26,6 +28,8 @@ class CheckinRepository(Protocol):
         checkin: CheckinInput,
         shared: bool,
         now: datetime,
+        *,
+        clear_note: bool = False,
     ) -> RecordedCheckin: ...
 
     async def days(self, guild_id: int, user_id: int) -> list[date]: ...
@@ -36,7 +40,9 @@ class CheckinRepository(Protocol):
 
     async def exists(self, guild_id: int, user_id: int, day: date) -> bool: ...
 
-    async def summary(self, guild_id: int, first: date, last: date) -> CheckinSummary: ...
+    async def daily_summaries(
+        self, guild_id: int, first: date, last: date
+    ) -> dict[date, CheckinSummary]: ...
 
     async def shared_card(
         self, guild_id: int, user_id: int, day: date
@@ -48,8 +54,9 @@ class CheckinRepository(Protocol):
 
 
 class SqliteCheckinRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, codec: FieldCodec = PLAIN) -> None:
         self._db = db
+        self._codec = codec
 
     async def record(
         self,
@@ -59,7 +66,12 @@ class SqliteCheckinRepository:
         checkin: CheckinInput,
         shared: bool,
         now: datetime,
+        *,
+        clear_note: bool = False,
     ) -> RecordedCheckin:
+        """Save the day's check-in. A second one the same day updates the first: the mood is
+        replaced, a craving or note not given keeps its earlier value, and the note is removed
+        only on purpose (`clear_note`, unless a new note replaces it)."""
         stamp = to_db(now)
         key = (guild_id, user_id, day.isoformat())
         async with self._db.single_writes() as tx:
@@ -67,19 +79,34 @@ class SqliteCheckinRepository:
                 "INSERT INTO checkins (guild_id, user_id, local_date, mood, craving, note, shared,"
                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (guild_id, user_id, local_date) DO UPDATE SET mood = excluded.mood,"
-                " craving = excluded.craving, note = excluded.note,"
+                " craving = coalesce(excluded.craving, craving),"
+                " note = CASE WHEN excluded.note IS NOT NULL THEN excluded.note"
+                " WHEN ? THEN NULL ELSE note END,"
                 " shared = max(shared, excluded.shared), revision = revision + 1,"
-                " updated_at = excluded.updated_at RETURNING revision",
-                (*key, int(checkin.mood), checkin.craving, checkin.note, int(shared), stamp, stamp),
+                " updated_at = excluded.updated_at"
+                " RETURNING revision, local_date, mood, craving, note, shared",
+                (
+                    *key,
+                    int(checkin.mood),
+                    checkin.craving,
+                    self._codec.seal(CHECKIN_NOTE, checkin.note),
+                    int(shared),
+                    stamp,
+                    stamp,
+                    int(clear_note),
+                ),
             )
+            if stored is None:  # an upsert with RETURNING always returns its row
+                raise RuntimeError("the check-in upsert returned no row")
             rows = await tx.fetch_all(
                 "SELECT local_date FROM checkins WHERE guild_id = ? AND user_id = ?"
                 " ORDER BY local_date",
                 (guild_id, user_id),
             )
         return RecordedCheckin(
-            updated=stored is not None and stored["revision"] > 0,
+            updated=stored["revision"] > 0,
             days=[date.fromisoformat(row["local_date"]) for row in rows],
+            entry=_entry(stored, self._codec),
         )
 
     async def days(self, guild_id: int, user_id: int) -> list[date]:
@@ -99,7 +126,7 @@ class SqliteCheckinRepository:
             " ORDER BY local_date",
             (guild_id, user_id, first.isoformat(), last.isoformat()),
         )
-        return [_entry(row) for row in rows]
+        return [_entry(row, self._codec) for row in rows]
 
     async def exists(self, guild_id: int, user_id: int, day: date) -> bool:
         row = await self._db.fetch_one(
@@ -108,14 +135,23 @@ class SqliteCheckinRepository:
         )
         return row is not None
 
-    async def summary(self, guild_id: int, first: date, last: date) -> CheckinSummary:
-        row = await self._db.fetch_one(
-            "SELECT count(*) AS n, avg(mood) AS mood FROM checkins"
-            " WHERE guild_id = ? AND local_date BETWEEN ? AND ?",
+    async def daily_summaries(
+        self, guild_id: int, first: date, last: date
+    ) -> dict[date, CheckinSummary]:
+        """Per local day from first to last: how many check-ins, from how many members, and
+        the average mood. Days nobody checked in are absent."""
+        rows = await self._db.fetch_all(
+            "SELECT local_date, count(*) AS n, count(DISTINCT user_id) AS members,"
+            " avg(mood) AS mood FROM checkins WHERE guild_id = ? AND local_date BETWEEN ? AND ?"
+            " GROUP BY local_date",
             (guild_id, first.isoformat(), last.isoformat()),
         )
-        assert row is not None
-        return CheckinSummary(count=int(row["n"]), average_mood=row["mood"])
+        return {
+            date.fromisoformat(row["local_date"]): CheckinSummary(
+                count=int(row["n"]), members=int(row["members"]), average_mood=row["mood"]
+            )
+            for row in rows
+        }
 
     async def shared_card(self, guild_id: int, user_id: int, day: date) -> tuple[int, int] | None:
         """(channel id, message id) of the card already shared for that day, if any."""
@@ -137,11 +173,11 @@ class SqliteCheckinRepository:
             )
 
 
-def _entry(row: Row) -> CheckinEntry:
+def _entry(row: Row, codec: FieldCodec) -> CheckinEntry:
     return CheckinEntry(
         local_date=date.fromisoformat(row["local_date"]),
         mood=Mood(row["mood"]),
         craving=row["craving"],
-        note=row["note"],
+        note=codec.open(CHECKIN_NOTE, row["note"]),
         shared=bool(row["shared"]),
     )

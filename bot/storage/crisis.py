@@ -1,4 +1,5 @@
-"""Crisis support: member reply settings, quiet channels, guild phrases, reply times, flags."""
+"""Crisis support: member reply settings, quiet channels, guild phrases and switched-off rules,
+reply times and channel pointers, local lines."""
 
 from __future__ import annotations
 
@@ -41,6 +42,13 @@ class CrisisRepository(Protocol):
     ) -> bool: ...
     async def local_lines(self, guild_id: int) -> list[LocalLine]: ...
     async def set_local_line(self, guild_id: int, line: LocalLine | None, name: str) -> bool: ...
+    async def claim_channel_pointer(
+        self, guild_id: int, channel_id: int, now: datetime, window: timedelta
+    ) -> bool: ...
+    async def disabled_rules(self, guild_id: int) -> set[str]: ...
+    async def set_rule_disabled(
+        self, guild_id: int, rule: str, disabled: bool, actor: int, now: datetime
+    ) -> bool: ...
 
 
 class SqliteCrisisRepository:
@@ -159,3 +167,46 @@ class SqliteCrisisRepository:
                 (guild_id, line.name, line.contact, line.notes),
             )
         return True
+
+    async def claim_channel_pointer(
+        self, guild_id: int, channel_id: int, now: datetime, window: timedelta
+    ) -> bool:
+        """Take the channel's one general /helpline pointer for this window; False if taken.
+        Claimed before posting, so a restart or two detections at once never post two."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                "SELECT posted_at FROM crisis_channel_pointers WHERE channel_id = ?", (channel_id,)
+            )
+            if row is not None and now - from_db(row["posted_at"]) < window:
+                return False
+            await tx.execute(
+                "INSERT INTO crisis_channel_pointers (channel_id, guild_id, posted_at)"
+                " VALUES (?, ?, ?) ON CONFLICT (channel_id) DO UPDATE SET"
+                " posted_at = excluded.posted_at",
+                (channel_id, guild_id, to_db(now)),
+            )
+        return True
+
+    async def disabled_rules(self, guild_id: int) -> set[str]:
+        rows = await self._db.fetch_all(
+            "SELECT rule FROM crisis_disabled_rules WHERE guild_id = ?", (guild_id,)
+        )
+        return {row["rule"] for row in rows}
+
+    async def set_rule_disabled(
+        self, guild_id: int, rule: str, disabled: bool, actor: int, now: datetime
+    ) -> bool:
+        """Switch one detector rule off (or back on) for the guild; True if it changed."""
+        async with self._db.transaction() as tx:
+            if disabled:
+                changed = await tx.execute(
+                    "INSERT OR IGNORE INTO crisis_disabled_rules"
+                    " (guild_id, rule, disabled_by, disabled_at) VALUES (?, ?, ?, ?)",
+                    (guild_id, rule, actor, to_db(now)),
+                )
+            else:
+                changed = await tx.execute(
+                    "DELETE FROM crisis_disabled_rules WHERE guild_id = ? AND rule = ?",
+                    (guild_id, rule),
+                )
+        return changed > 0

@@ -31,6 +31,8 @@ _PRAGMAS = (
     "PRAGMA synchronous = NORMAL",
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 5000",
+    # Erased rows are overwritten with zeros, not left readable in free space.
+    "PRAGMA secure_delete = ON",
 )
 
 
@@ -137,7 +139,14 @@ class Database:
                 await self._conn.execute("ROLLBACK")
                 raise
             else:
-                await self._conn.execute("COMMIT")
+                try:
+                    await self._conn.execute("COMMIT")
+                except BaseException:
+                    # A refused COMMIT (deferred constraint, full disk) leaves the transaction
+                    # open, and every later write on this connection would fail with it.
+                    if self._conn.in_transaction:
+                        await self._conn.execute("ROLLBACK")
+                    raise
 
     @asynccontextmanager
     async def single_writes(self) -> AsyncIterator[Transaction]:

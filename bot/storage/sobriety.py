@@ -8,6 +8,7 @@ from typing import Protocol
 
 from bot.domain.counters import Announce, Counter, Period
 from bot.storage.database import Database, Row, Transaction
+from bot.storage.sealing import COUNTER_LABEL, COUNTER_LABEL_KEY, PERIOD_NOTE, PLAIN, FieldCodec
 from bot.storage.timestamps import to_db
 
 _COUNTER_COLUMNS = (
@@ -68,24 +69,32 @@ class SobrietyRepository(Protocol):
 
 
 class SqliteSobrietyRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, codec: FieldCodec = PLAIN) -> None:
         self._db = db
+        self._codec = codec
+
+    def _label_keys(self, label: str) -> tuple[str, ...]:
+        # A label is found by its lookup key: plain, or a keyed hash once labels are sealed.
+        return self._codec.index_candidates(COUNTER_LABEL_KEY, label.casefold())
 
     async def counters(self, guild_id: int, user_id: int) -> list[Counter]:
         rows = await self._db.fetch_all(
-            f"SELECT {_COUNTER_COLUMNS}{_COUNTER_FROM}"
-            " WHERE c.guild_id = ? AND c.user_id = ? ORDER BY c.label_key",
+            f"SELECT {_COUNTER_COLUMNS}{_COUNTER_FROM} WHERE c.guild_id = ? AND c.user_id = ?",
             (guild_id, user_id),
         )
-        return [_counter(row) for row in rows]
+        # Sorted here: sealed labels cannot be ordered by the database.
+        return sorted(
+            (_counter(row, self._codec) for row in rows), key=lambda c: c.label.casefold()
+        )
 
     async def counter(self, guild_id: int, user_id: int, label: str) -> Counter | None:
+        keys = self._label_keys(label)
         row = await self._db.fetch_one(
             f"SELECT {_COUNTER_COLUMNS}{_COUNTER_FROM}"
-            " WHERE c.guild_id = ? AND c.user_id = ? AND c.label_key = ?",
-            (guild_id, user_id, label.casefold()),
+            f" WHERE c.guild_id = ? AND c.user_id = ? AND c.label_key IN ({_marks(keys)})",
+            (guild_id, user_id, *keys),
         )
-        return _counter(row) if row else None
+        return _counter(row, self._codec) if row else None
 
     async def set_counter(
         self,
@@ -101,11 +110,12 @@ class SqliteSobrietyRepository:
         Returns the counter and whether it was created.
         """
         stamp = to_db(now)
+        keys = self._label_keys(label)
         async with self._db.transaction() as tx:
             existing = await tx.fetch_one(
                 "SELECT id FROM sobriety_counters WHERE guild_id = ? AND user_id = ?"
-                " AND label_key = ?",
-                (guild_id, user_id, label.casefold()),
+                f" AND label_key IN ({_marks(keys)})",
+                (guild_id, user_id, *keys),
             )
             if existing is None:
                 counter_id = await tx.insert(
@@ -114,8 +124,8 @@ class SqliteSobrietyRepository:
                     (
                         guild_id,
                         user_id,
-                        label,
-                        label.casefold(),
+                        self._codec.seal(COUNTER_LABEL, label),
+                        self._codec.index(COUNTER_LABEL_KEY, label.casefold()),
                         announce or Announce.DM,
                         stamp,
                         stamp,
@@ -138,7 +148,7 @@ class SqliteSobrietyRepository:
                         "UPDATE sobriety_counters SET announce = ?, updated_at = ? WHERE id = ?",
                         (announce, stamp, counter_id),
                     )
-            counter = await _counter_by_id(tx, counter_id)
+            counter = await _counter_by_id(tx, counter_id, self._codec)
         return counter, existing is None
 
     async def reset(self, counter_id: int, on: date, note: str | None, now: datetime) -> Period:
@@ -151,7 +161,7 @@ class SqliteSobrietyRepository:
             assert current is not None
             await tx.execute(
                 "UPDATE sobriety_periods SET end_date = ?, note = ? WHERE id = ?",
-                (on.isoformat(), note, current["id"]),
+                (on.isoformat(), self._codec.seal(PERIOD_NOTE, note), current["id"]),
             )
             await tx.execute(
                 "INSERT INTO sobriety_periods (counter_id, start_date, created_at)"
@@ -163,7 +173,7 @@ class SqliteSobrietyRepository:
                 (current["id"],),
             )
         assert ended is not None
-        return _period(ended)
+        return _period(ended, self._codec)
 
     async def remove(self, counter_id: int) -> None:
         async with self._db.transaction() as tx:
@@ -175,7 +185,7 @@ class SqliteSobrietyRepository:
             " ORDER BY start_date, id",
             (counter_id,),
         )
-        return [_period(row) for row in rows]
+        return [_period(row, self._codec) for row in rows]
 
     async def set_announce(self, counter_id: int, announce: Announce, now: datetime) -> None:
         async with self._db.transaction() as tx:
@@ -188,7 +198,7 @@ class SqliteSobrietyRepository:
         rows = await self._db.fetch_all(
             f"SELECT {_COUNTER_COLUMNS}{_COUNTER_FROM} WHERE c.announce != 'off'"
         )
-        return [_counter(row) for row in rows]
+        return [_counter(row, self._codec) for row in rows]
 
     async def public_counters(self, guild_id: int) -> list[Counter]:
         rows = await self._db.fetch_all(
@@ -196,7 +206,7 @@ class SqliteSobrietyRepository:
             " WHERE c.guild_id = ? AND c.announce = 'public'",
             (guild_id,),
         )
-        return [_counter(row) for row in rows]
+        return [_counter(row, self._codec) for row in rows]
 
     async def claim_celebration(
         self, period_id: int, key: str, reached: date, channel: Announce, now: datetime
@@ -283,34 +293,38 @@ class SqliteSobrietyRepository:
         )
 
 
-async def _counter_by_id(tx: Transaction, counter_id: int) -> Counter:
+async def _counter_by_id(tx: Transaction, counter_id: int, codec: FieldCodec) -> Counter:
     row = await tx.fetch_one(
         f"SELECT {_COUNTER_COLUMNS}{_COUNTER_FROM} WHERE c.id = ?", (counter_id,)
     )
     assert row is not None
-    return _counter(row)
+    return _counter(row, codec)
 
 
-def _period(row: Row) -> Period:
+def _marks(values: tuple[str, ...]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _period(row: Row, codec: FieldCodec) -> Period:
     return Period(
         id=row["id"],
         start=date.fromisoformat(row["start_date"]),
         end=date.fromisoformat(row["end_date"]) if row["end_date"] else None,
-        note=row["note"],
+        note=codec.open(PERIOD_NOTE, row["note"]),
     )
 
 
-def _counter(row: Row) -> Counter:
+def _counter(row: Row, codec: FieldCodec) -> Counter:
     return Counter(
         id=row["id"],
         guild_id=row["guild_id"],
         user_id=row["user_id"],
-        label=row["label"],
+        label=codec.open(COUNTER_LABEL, row["label"]) or "",
         announce=Announce(row["announce"]),
         current=Period(
             id=row["period_id"],
             start=date.fromisoformat(row["start_date"]),
             end=None,
-            note=row["note"],
+            note=codec.open(PERIOD_NOTE, row["note"]),
         ),
     )

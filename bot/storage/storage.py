@@ -18,8 +18,11 @@ from bot.storage.deliveries import DeliveryJournal, SqliteDeliveryJournal
 from bot.storage.flags import FlagRepository, SqliteFlagRepository
 from bot.storage.guild_config import GuildConfigRepository, SqliteGuildConfigRepository
 from bot.storage.guild_extras import GuildExtrasRepository, SqliteGuildExtrasRepository
+from bot.storage.guild_privacy import GuildPrivacyRepository, SqliteGuildPrivacyRepository
 from bot.storage.meetings import MeetingRepository, SqliteMeetingRepository
+from bot.storage.privacy import PrivacyRepository, SqlitePrivacyRepository
 from bot.storage.profiles import ProfileRepository, SqliteProfileRepository
+from bot.storage.sealing import PLAIN, FieldCodec
 from bot.storage.sobriety import SobrietyRepository, SqliteSobrietyRepository
 
 
@@ -39,13 +42,17 @@ class Storage:
     announcements: AnnouncementRepository
     crisis: CrisisRepository
     flags: FlagRepository
+    privacy: PrivacyRepository
+    guild_privacy: GuildPrivacyRepository
     deliveries: DeliveryJournal
 
     async def close(self) -> None:
         await self.database.close()
 
 
-async def open_storage(path: Path, *, migrate: bool = True) -> Storage:
+async def open_storage(path: Path, *, migrate: bool = True, codec: FieldCodec = PLAIN) -> Storage:
+    """With a codec holding a data key, members' notes, counter names and report reasons are
+    sealed on write and opened on read, inside the repositories."""
     database = await Database.open(path)
     try:
         if migrate:
@@ -58,13 +65,15 @@ async def open_storage(path: Path, *, migrate: bool = True) -> Storage:
         guild_configs=SqliteGuildConfigRepository(database),
         app_state=SqliteAppStateRepository(database),
         profiles=SqliteProfileRepository(database),
-        checkins=SqliteCheckinRepository(database),
+        checkins=SqliteCheckinRepository(database, codec),
         checkin_schedule=SqliteCheckinScheduleRepository(database),
-        sobriety=SqliteSobrietyRepository(database),
+        sobriety=SqliteSobrietyRepository(database, codec),
         guild_extras=SqliteGuildExtrasRepository(database),
         meetings=SqliteMeetingRepository(database),
         announcements=SqliteAnnouncementRepository(database),
         crisis=SqliteCrisisRepository(database),
-        flags=SqliteFlagRepository(database),
+        flags=SqliteFlagRepository(database, codec),
+        privacy=SqlitePrivacyRepository(database, codec),
+        guild_privacy=SqliteGuildPrivacyRepository(database),
         deliveries=SqliteDeliveryJournal(database),
     )

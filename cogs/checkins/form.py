@@ -47,7 +47,8 @@ def checkin_form(opened_by: discord.Interaction) -> discord.ui.Modal:
     form.add_item(
         discord.ui.Label(
             text="Private note (optional)",
-            description="Only you can ever see this.",
+            description="Only you can ever see this. Left empty, a note from earlier today is "
+            "kept.",
             component=discord.ui.TextInput(
                 custom_id="note",
                 style=discord.TextStyle.paragraph,

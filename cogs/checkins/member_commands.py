@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.domain.aggregates import summary_days
 from bot.domain.checkins import HISTORY_DEFAULT_DAYS, HISTORY_MAX_DAYS, NOTE_MAX_LENGTH, Mood
 from bot.domain.local_time import days_between, local_date
 from bot.domain.streaks import streaks
@@ -41,13 +42,18 @@ class Checkins(commands.Cog):
         self.bot = bot
         self.recorder = recorder
 
-    @app_commands.command(name="checkin", description="Log how today is going (private)")
+    @app_commands.command(
+        name="checkin",
+        description="Log how today is going (private). Again the same day updates it; "
+        "what you leave out is kept",
+    )
     @app_commands.guild_only()
     @app_commands.describe(
         mood="How are you feeling today?",
         craving="How strong are cravings today, 0 (none) to 10 (very strong)?",
         note="A private note for yourself (up to 500 characters); never shared",
         share="Post your mood and craving (never the note) in the check-in channel",
+        clear_note="True removes the private note you saved earlier today",
     )
     @app_commands.choices(mood=MOOD_CHOICES)
     async def checkin(
@@ -57,6 +63,7 @@ class Checkins(commands.Cog):
         craving: app_commands.Range[int, 0, 10] | None = None,
         note: app_commands.Range[str, 1, NOTE_MAX_LENGTH] | None = None,
         share: bool = False,
+        clear_note: bool = False,
     ) -> None:
         await self.recorder.record_and_reply(
             interaction,
@@ -65,6 +72,7 @@ class Checkins(commands.Cog):
             craving=craving,
             note=note,
             share=share,
+            clear_note=clear_note,
         )
 
     @commands.Cog.listener()
@@ -156,18 +164,14 @@ class Checkins(commands.Cog):
         )
 
     @checkins.command(
-        name="summary", description="Totals of check-ins in this server (moderators; no names)"
+        name="summary",
+        description="Check-ins per past day, from 5 members up (moderators; no names)",
     )
     async def summary(self, interaction: discord.Interaction) -> None:
         guild = require_guild(interaction)
         config = await self.bot.guild_configs.get(guild.id)
         if not is_moderator(interaction, config):
             raise UserFacingError("Check-in totals are for moderators of this server.")
-        today = local_date(self.bot.clock.now(), config.timezone)
-        repo = self.bot.storage.checkins
-        embed = render.summary_embed(
-            await repo.summary(guild.id, today, today),
-            await repo.summary(guild.id, today - timedelta(days=6), today),
-            today,
-        )
-        await reply_ephemeral(interaction, embed=embed)
+        days = summary_days(self.bot.clock.now())
+        figures = await self.bot.storage.checkins.daily_summaries(guild.id, days[-1], days[0])
+        await reply_ephemeral(interaction, embed=render.summary_embed(days, figures))

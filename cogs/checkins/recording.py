@@ -34,6 +34,7 @@ class CheckinRecorder:
         craving: int | None,
         note: str | None,
         share: bool,
+        clear_note: bool = False,
     ) -> None:
         member = interaction.user
         checkin = CheckinInput(mood=mood, craving=craving, note=clean_note(note))
@@ -41,13 +42,22 @@ class CheckinRecorder:
         zone = await self.bot.zones.for_member(member.id, guild.id)
         day = local_date(now, zone.name)
         recorded = await self.bot.storage.checkins.record(
-            guild.id, member.id, day, checkin, share, now
+            guild.id, member.id, day, checkin, share, now, clear_note=clear_note
         )
+        # What is stored now: an update keeps the craving and note not given this time.
+        stored = recorded.entry
+        kept = recorded.updated and (
+            (craving is None and stored.craving is not None)
+            or (checkin.note is None and stored.note is not None)
+        )
+        craving = stored.craving
         lines = [
             render.saved_reply(
                 mood=mood,
                 craving=craving,
-                has_note=checkin.note is not None,
+                has_note=stored.note is not None,
+                note_cleared=clear_note and checkin.note is None and recorded.updated,
+                kept_earlier=kept,
                 updated=recorded.updated,
                 streaks=streaks(recorded.days, day),
                 day=day,
@@ -71,8 +81,9 @@ class CheckinRecorder:
             if can_ask:
                 view = discord.ui.View(timeout=None)
                 view.add_item(SupportButton(guild.id))
-        if await self.bot.storage.checkin_schedule.take_notice(guild.id, member.id):
-            lines.append(render.reminders_off_notice())
+        reason = await self.bot.storage.checkin_schedule.take_notice(guild.id, member.id)
+        if reason is not None:
+            lines.append(render.reminders_off_notice(reason))
         log.info("check-in recorded", extra={"guild": guild.id, "updated": recorded.updated})
         await reply_ephemeral(interaction, "\n\n".join(lines), view=view)
         if channel is not None:

@@ -48,6 +48,8 @@ class ReminderSender:
         if await self.bot.storage.checkins.exists(reminder.guild_id, reminder.user_id, today):
             await schedule.mark_handled(reminder.guild_id, reminder.user_id, today)
             return
+        if await self.bot.membership.has_left(reminder.guild_id, reminder.user_id):
+            return  # their reminders here are now off; nothing is sent
         if not await schedule.claim_reminder(reminder.guild_id, reminder.user_id, today, now):
             return
         try:

@@ -6,13 +6,13 @@ from datetime import date
 
 import discord
 
+from bot.domain.aggregates import MIN_MEMBERS, can_show
 from bot.domain.checkins import CheckinSummary, Mood, mood_word
 from bot.domain.streaks import Streaks
+from bot.membership import LEFT_SERVER
 from bot.zones import MemberZone
 
 COLOUR = discord.Colour(0x81B29A)
-# Below this many check-ins an average would let a moderator guess one person's answer.
-SUMMARY_MIN_FOR_AVERAGE = 3
 
 
 def mood_choice_label(mood: Mood) -> str:
@@ -34,6 +34,8 @@ def saved_reply(
     streaks: Streaks,
     day: date,
     zone: MemberZone,
+    note_cleared: bool = False,
+    kept_earlier: bool = False,
 ) -> str:
     first = "Updated today's check-in." if updated else "Checked in for today."
     parts = [f"Mood {mood.emoji} {mood.label}"]
@@ -41,11 +43,12 @@ def saved_reply(
         parts.append(f"craving {craving}/10")
     if has_note:
         parts.append("a private note (only you can see it)")
-    lines = [
-        f"**{first}** {', '.join(parts)} · {day:%A %-d %B}.",
-        streak_phrase(streaks.current),
-        mood_word(mood),
-    ]
+    lines = [f"**{first}** {', '.join(parts)} · {day:%A %-d %B}."]
+    if note_cleared:
+        lines.append("Your private note for today is removed.")
+    if kept_earlier:
+        lines.append("-# What you didn't give this time is kept from earlier today.")
+    lines += [streak_phrase(streaks.current), mood_word(mood)]
     if zone.source == "default":
         lines.append("-# Your day is counted in UTC. `/profile timezone` sets your own time zone.")
     return "\n".join(lines)
@@ -64,7 +67,12 @@ def support_offer(helpline_available: bool, *, can_ask_peers: bool = False) -> s
     return "\n".join(lines)
 
 
-def reminders_off_notice() -> str:
+def reminders_off_notice(reason: str) -> str:
+    if reason == LEFT_SERVER:
+        return (
+            "🔕 Your check-in reminders here were switched off while you were away from this "
+            "server. Welcome back! `/checkins remind` turns them on again if you'd like them."
+        )
     return (
         "🔕 I couldn't send your check-in reminder because your direct messages are closed, so "
         "I've switched reminders off. To get them again, allow direct messages from this server "
@@ -139,21 +147,33 @@ def history_embed(
     return embed
 
 
-def summary_embed(today: CheckinSummary, week: CheckinSummary, day: date) -> discord.Embed:
-    embed = discord.Embed(
-        title="Check-ins in this server",
-        description="Totals only: no individual answers and no names.",
-        colour=COLOUR,
+def summary_embed(days: list[date], figures: dict[date, CheckinSummary]) -> discord.Embed:
+    """One line per closed day, newest first; a day with fewer than MIN_MEMBERS members shows
+    nothing at all, not even its count."""
+    embed = discord.Embed(title="Check-ins in this server", colour=COLOUR)
+    showable = {day: s for day, s in figures.items() if day in days and can_show(s)}
+    if not showable:
+        embed.description = (
+            "Not enough check-ins to show yet. 🌱 Figures for a day appear once it's over "
+            f"and at least {MIN_MEMBERS} members checked in that day, so nobody's answers can "
+            "be picked out."
+        )
+        return embed
+    embed.description = (
+        f"Per day, once the day is over everywhere, and only for days when at least "
+        f"{MIN_MEMBERS} members checked in. No names and no individual answers."
     )
-    for label, summary in ((f"Today ({day:%-d %b})", today), ("Last 7 days", week)):
-        embed.add_field(name=label, value=_summary_text(summary), inline=False)
+    lines = [
+        f"**{day:%a %-d %b}**: "
+        + (_summary_text(showable[day]) if day in showable else "too few to show")
+        for day in days
+    ]
+    embed.add_field(name=f"Last {len(days)} days", value="\n".join(lines), inline=False)
     return embed
 
 
 def _summary_text(summary: CheckinSummary) -> str:
-    text = f"{summary.count} check-in{'s' if summary.count != 1 else ''}"
-    if summary.average_mood is not None and summary.count >= SUMMARY_MIN_FOR_AVERAGE:
+    text = f"{summary.members} members checked in"
+    if summary.average_mood is not None:
         text += f", average mood {summary.average_mood:.1f} / 5"
-    elif summary.count:
-        text += f" (average shown from {SUMMARY_MIN_FOR_AVERAGE}, to keep answers private)"
     return text

@@ -12,10 +12,12 @@ from bot.domain.crisis import Category, Severity
 from bot.storage.crisis import GuildPhrase, LocalLine
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError
+from bot.ui.permissions import is_moderator
 from bot.ui.replies import reply_ephemeral
 from cogs.crisis import render
 from cogs.crisis.lines import HelplineLookup
 from cogs.crisis.responder import CrisisResponder
+from cogs.crisis.stats import stats_reply
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -42,6 +44,10 @@ class Helpline(commands.Cog):
     async def on_message(self, message: discord.Message) -> None:
         await self.responder.on_message(message)
 
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        await self.responder.on_edit(payload)
+
     @app_commands.command(
         name="helpline", description="Helplines you can call, text or chat with, any time (private)"
     )
@@ -67,16 +73,22 @@ class Helpline(commands.Cog):
 
 
 class CrisisSettings(commands.Cog):
+    # No default_permissions: moderators use /crisis stats; every other subcommand checks
+    # Manage Server itself.
     crisis = app_commands.Group(
         name="crisis",
-        description="Crisis-language detection settings",
+        description="Crisis-language detection: settings (admins) and stats (moderators)",
         guild_only=True,
-        default_permissions=discord.Permissions(manage_guild=True),
     )
 
     def __init__(self, bot: Hearth, responder: CrisisResponder) -> None:
         self.bot = bot
         self.responder = responder
+
+    @commands.Cog.listener()
+    async def on_hearth_guild_erased(self, guild_id: int) -> None:
+        # The server's phrases, quiet channels and rule switches were erased with it.
+        self.responder.forget_guild(guild_id)
 
     @crisis.command(name="detection", description="Switch crisis-language detection on or off")
     @app_commands.describe(
@@ -144,6 +156,18 @@ class CrisisSettings(commands.Cog):
         await reply_ephemeral(
             interaction, f"Saved: “{entry.phrase}” {'now flags' if flag else 'will never flag'}."
         )
+
+    @crisis.command(
+        name="stats", description="Which detection rules fired here, and how often (moderators)"
+    )
+    async def stats(self, interaction: discord.Interaction) -> None:
+        guild = require_guild(interaction)
+        if not is_moderator(interaction, await self.bot.guild_configs.get(guild.id)):
+            raise UserFacingError("Detection stats are for moderators.")
+        text, view = await stats_reply(
+            self.bot, guild.id, admin=interaction.permissions.manage_guild
+        )
+        await reply_ephemeral(interaction, text, view=view)
 
     @crisis.command(
         name="local-line",

@@ -6,8 +6,6 @@ never "committed suicide"; the emergency number first; how to turn these message
 
 from __future__ import annotations
 
-import discord
-
 from bot.domain.crisis import Category, GuildPhrases, Severity
 from bot.helplines import Helpline
 from bot.storage.crisis import GuildPhrase
@@ -97,10 +95,12 @@ def private_reply(
     return f"{opening}\n\n{block}\n\n{told}{closing}"
 
 
-def channel_reply(member: discord.abc.User) -> str:
+def channel_pointer() -> str:
+    """For everyone in a channel, naming and answering no one: the member it follows must not
+    be singled out."""
     return (
-        f"{member.mention} 💛 you're not alone. If you'd like to talk to someone, `/helpline` "
-        "shows people you can call, text or chat with, any time."
+        "💛 A gentle reminder for everyone here: you don't have to carry hard things alone. "
+        "`/helpline` privately shows people you can call, text or chat with, any time."
     )
 
 

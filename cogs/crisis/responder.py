@@ -1,12 +1,19 @@
 """Noticing crisis language and answering it safely: privately first, moderators told.
 
 Hearth does not counsel. It makes sure the person quickly has the right helplines and that
-humans know. The message text is scanned in memory only: never stored, never logged.
+humans know. The message text is scanned in memory only: never stored, never logged. Nothing
+public ever names, mentions or replies to the member: if their private message can't be
+delivered, the moderators' card says so, and at most a general /helpline pointer goes in the
+channel (once a day per channel, addressed to nobody).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import hashlib
 import logging
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -22,6 +29,33 @@ if TYPE_CHECKING:
     from bot.app import Hearth
 
 log = logging.getLogger("hearth.crisis")
+POINTER_EVERY = timedelta(days=1)
+
+
+def version_digest(message_id: int, edited_at: str) -> str:
+    """Names one edited version of a message without anything of its text."""
+    return hashlib.sha256(f"{message_id}:{edited_at}".encode()).hexdigest()
+
+
+class InTurn:
+    """Work for one key runs one at a time, in arrival order (asyncio.Lock wakes waiters first
+    come, first served, and a free lock is taken without yielding)."""
+
+    def __init__(self) -> None:
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+
+    @contextlib.asynccontextmanager
+    async def turn(self, key: int) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:
+                del self._waiting[key], self._locks[key]
 
 
 class CrisisResponder:
@@ -29,13 +63,17 @@ class CrisisResponder:
         self.bot = bot
         self.lookup = lookup
         self._default = CrisisDetector()
-        # Per-guild detectors and quiet channels, rebuilt when an admin changes them.
+        # Per-guild detectors, quiet channels and switched-off rules, rebuilt when admins change
+        # them.
         self._detectors: dict[int, CrisisDetector] = {}
         self._quiet: dict[int, set[int]] = {}
+        self._disabled: dict[int, set[str]] = {}
+        self._turns = InTurn()
 
     def forget_guild(self, guild_id: int) -> None:
         self._detectors.pop(guild_id, None)
         self._quiet.pop(guild_id, None)
+        self._disabled.pop(guild_id, None)
 
     async def _detector(self, guild_id: int) -> CrisisDetector:
         if guild_id not in self._detectors:
@@ -54,16 +92,42 @@ class CrisisResponder:
         parent_id = getattr(channel, "parent_id", None)
         return channel_id in quiet or (parent_id is not None and parent_id in quiet)
 
+    async def _switched_off(self, guild_id: int, rule: str) -> bool:
+        if guild_id not in self._disabled:
+            self._disabled[guild_id] = await self.bot.storage.crisis.disabled_rules(guild_id)
+        return rule in self._disabled[guild_id]
+
     async def on_message(self, message: discord.Message) -> None:
+        await self.handle(message, version=None)
+
+    async def on_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        edited_at = payload.data.get("edited_timestamp")
+        if not edited_at:
+            return  # not an edit by the author (an embed unfurled, a pin): scanned when sent
+        await self.handle(payload.message, version=version_digest(payload.message_id, edited_at))
+
+    async def handle(self, message: discord.Message, *, version: str | None) -> None:
+        """Scan a new message (version None) or one edited version of a message."""
         if message.author.bot or message.guild is None or not message.content:
             return
+        # One message at a time per server, in the order Discord delivered them: an edit never
+        # overtakes its original, and a worse message is weighed after the milder one before it.
+        async with self._turns.turn(message.guild.id):
+            await self._handle(message, version)
+
+    async def _handle(self, message: discord.Message, version: str | None) -> None:
+        assert message.guild is not None
         guild = message.guild
         config = await self.bot.guild_configs.get(guild.id)
         # On by default, but only once there are moderators to hand a flag to.
         if not config.crisis_detection or config.mod_queue_channel_id is None:
             return
         detection = (await self._detector(guild.id)).scan(message.content)
-        if detection is None or await self._is_quiet(guild.id, message.channel):
+        if (
+            detection is None
+            or await self._is_quiet(guild.id, message.channel)
+            or await self._switched_off(guild.id, detection.rule)
+        ):
             return
         log.info(
             "crisis language noticed",
@@ -72,20 +136,33 @@ class CrisisResponder:
                 "channel": message.channel.id,
                 "category": detection.category.value,
                 "severity": int(detection.severity),
+                "rule": detection.rule,
+                "edited": version is not None,
             },
         )
+        flag_id, told = None, False
         try:
-            told = await self._flag(message, detection)
+            raised = await self._flag(message, detection, version)
         except Exception:
             # The member still gets their helplines, whatever went wrong on the moderators' side.
             log.exception("crisis flag could not be raised", extra={"guild": guild.id})
-            told = False
-        await self._reply(message, detection, told, timedelta(hours=config.crisis_reply_hours))
+        else:
+            if raised is None:
+                return  # this version of the edited message was flagged (and answered) before
+            flag_id, told = raised
+        delivered = await self._reply(
+            message, detection, told, timedelta(hours=config.crisis_reply_hours)
+        )
+        if delivered is False:
+            await self._undelivered(message, flag_id)
 
-    async def _flag(self, message: discord.Message, detection: Detection) -> bool:
-        """Hand the detection to the moderator queue; True when moderators have its card."""
+    async def _flag(
+        self, message: discord.Message, detection: Detection, version: str | None
+    ) -> tuple[int, bool] | None:
+        """Hand the detection to the moderator queue: (flag id, whether moderators have its
+        card), or None if this edited version was already flagged."""
         assert message.guild is not None
-        _, posted = await service_of(self.bot).raise_flag(
+        raised = await service_of(self.bot).raise_detection(
             NewFlag(
                 guild_id=message.guild.id,
                 source="detection",
@@ -94,11 +171,13 @@ class CrisisResponder:
                 user_id=message.author.id,
                 channel_id=message.channel.id,
                 message_id=message.id,
+                rule=detection.rule,
+                version=version,
             ),
             message_text=message.content,
             jump_url=message.jump_url,
         )
-        return posted
+        return None if raised is None else (raised[0].id, raised[1])
 
     async def _reply(
         self,
@@ -106,17 +185,19 @@ class CrisisResponder:
         detection: Detection,
         moderators_told: bool,
         quiet_for: timedelta,
-    ) -> None:
+    ) -> bool | None:
+        """The private message: True if delivered, False if it couldn't be, None if none was
+        due (the member turned them off, or had one in this window)."""
         assert message.guild is not None
         member = message.author
         country, replies_on = await self.bot.storage.crisis.member_settings(member.id)
         if not replies_on:
-            return
+            return None
         now = self.bot.clock.now()
         if not await self.bot.storage.crisis.claim_reply(
             message.guild.id, member.id, now, quiet_for
         ):
-            return  # at most one automatic reply per member in the window; the flag still went
+            return None  # at most one automatic reply per member in the window; the flag still went
         lines = await self.lookup.for_member(country, message.guild.id)
         text = render.private_reply(
             message.guild.name,
@@ -128,19 +209,27 @@ class CrisisResponder:
             dm = await self.bot.create_dm(member)
             await dm.send(text)
         except discord.HTTPException as exc:
-            if not isinstance(exc, discord.Forbidden):
-                log.warning("crisis DM failed", extra={"status": exc.status})
-            await self._reply_in_channel(message)
+            log.warning("crisis DM not delivered", extra={"status": exc.status, "code": exc.code})
+            return False
+        return True
 
-    async def _reply_in_channel(self, message: discord.Message) -> None:
-        # DMs closed: a short, gentle pointer that never quotes or repeats what they wrote.
+    async def _undelivered(self, message: discord.Message, flag_id: int | None) -> None:
+        """Their DMs are closed: moderators are asked to reach out, and the channel may get a
+        general pointer that addresses nobody (never a reply, never a mention)."""
+        assert message.guild is not None
+        if flag_id is not None:
+            try:
+                await service_of(self.bot).note_member_unreachable(flag_id)
+            except Exception:
+                log.exception("card not marked undelivered", extra={"guild": message.guild.id})
+        channel = message.channel
+        if not await self.bot.storage.crisis.claim_channel_pointer(
+            message.guild.id, channel.id, self.bot.clock.now(), POINTER_EVERY
+        ):
+            return
         try:
-            await message.channel.send(
-                render.channel_reply(message.author),
-                allowed_mentions=discord.AllowedMentions(users=[message.author]),
+            await channel.send(
+                render.channel_pointer(), allowed_mentions=discord.AllowedMentions.none()
             )
         except discord.HTTPException:
-            log.warning(
-                "crisis reply could not be sent anywhere",
-                extra={"guild": message.guild.id if message.guild else None},
-            )
+            log.warning("helpline pointer not posted", extra={"guild": message.guild.id})

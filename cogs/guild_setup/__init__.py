@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cogs.guild_setup.commands import GuildSetup
+from cogs.guild_setup.privacy_settings import add_privacy_commands
 
 if TYPE_CHECKING:
     from bot.app import Hearth
 
 
 async def setup(bot: Hearth) -> None:
-    await bot.add_cog(GuildSetup(bot))
+    cog = GuildSetup(bot)
+    add_privacy_commands(cog.hearth, bot)  # /hearth retention and /hearth forget
+    await bot.add_cog(cog)

@@ -11,9 +11,15 @@ from discord.ext import commands
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError
 from bot.ui.inputs import require_hhmm, require_timezone, timezone_choices
+from bot.ui.queue_privacy import how_to_make_private, public_readers
 from bot.ui.replies import reply_ephemeral
 from cogs.guild_setup import render
-from cogs.guild_setup.permissions import channel_findings, guild_findings, role_findings
+from cogs.guild_setup.permissions import (
+    channel_findings,
+    guild_findings,
+    queue_privacy_findings,
+    role_findings,
+)
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -90,6 +96,15 @@ class GuildSetup(commands.Cog):
                 changes[name] = value.id
         now = self.bot.clock.now()
         before = await self.bot.guild_configs.get(guild.id)
+        if mod_queue_channel is not None:
+            role_id = moderator_role.id if moderator_role else before.moderator_role_id
+            readers = public_readers(mod_queue_channel, role_id)
+            if readers:
+                raise UserFacingError(
+                    "That channel isn't private, so it can't be the moderator queue yet. "
+                    f"{how_to_make_private(mod_queue_channel, readers)} Then run `/hearth setup` "
+                    "again. Nothing was saved."
+                )
         if not changes:
             embed = render.config_embed(guild, before, self.bot.countries, now)
             await reply_ephemeral(
@@ -139,6 +154,7 @@ class GuildSetup(commands.Cog):
             ("Channels", channel_findings(guild, config)),
             ("Roles", role_findings(guild, config)),
             ("Server permissions", guild_findings(guild)),
+            ("Privacy", queue_privacy_findings(guild, config)),
         ]
         if not config.mod_queue_channel_id:
             sections.append(

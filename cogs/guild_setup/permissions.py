@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.domain.guild_config import GuildConfig
+from bot.ui.queue_privacy import how_to_make_private, public_readers
 
 CHANNEL_NEEDS: tuple[tuple[str, str], ...] = (
     ("view_channel", "View Channel"),
@@ -101,3 +102,22 @@ def guild_findings(guild: discord.Guild) -> list[Finding]:
         )
         for attr, label, why in GUILD_NEEDS
     ]
+
+
+def queue_privacy_findings(guild: discord.Guild, config: GuildConfig) -> list[Finding]:
+    """Whether only moderators can read the moderator queue (checked every time: channel and
+    role permissions change after setup)."""
+    queue = guild.get_channel(config.mod_queue_channel_id or 0)
+    if queue is None:
+        return []
+    readers = public_readers(queue, config.moderator_role_id)
+    if readers:
+        return [
+            Finding(
+                False,
+                f"Moderator queue {queue.mention}",
+                "not private, so Hearth holds new flags until it is. "
+                + how_to_make_private(queue, readers),
+            )
+        ]
+    return [Finding(True, f"Moderator queue {queue.mention}", "only moderators can read it")]

@@ -192,6 +192,15 @@ class MeetingService:
             kind = going_kind(user_id)
             if not await repo.claim(meeting.id, occurrence, kind, now):
                 continue
+            try:
+                left = await self.bot.membership.has_left(meeting.guild_id, user_id)
+            except Exception:
+                await repo.release(meeting.id, occurrence, kind)
+                retry = True
+                continue
+            if left:
+                await repo.finish(meeting.id, occurrence, kind, "skipped", now)
+                continue
             outcome = await self.bot.delivery.send(
                 Post(
                     key=delivery_key(meeting.id, occurrence, kind),

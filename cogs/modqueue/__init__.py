@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from cogs.modqueue.buttons import FlagButton, SupportButton
 from cogs.modqueue.commands import ModQueue
+from cogs.modqueue.listeners import QueueWatch
 from cogs.modqueue.service import FlagService
 
 if TYPE_CHECKING:
@@ -14,4 +15,6 @@ if TYPE_CHECKING:
 
 async def setup(bot: Hearth) -> None:
     bot.add_dynamic_items(FlagButton, SupportButton)
-    await bot.add_cog(ModQueue(bot, FlagService(bot)))
+    service = FlagService(bot)
+    await bot.add_cog(ModQueue(bot, service))
+    await bot.add_cog(QueueWatch(bot, service))

@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 
 REPORT_FORM = "hearth:report:"
 MESSAGE_LINK = re.compile(r"discord(?:app)?\.com/channels/(\d+)/(\d+)/(\d+)")
+NOT_FOUND_FOR_REPORTER = (
+    "I couldn't find a message at that link in a channel you can read, so nothing was sent. "
+    "Please check the link (right-click the message → Copy Message Link), or use `/report` "
+    "with just a reason: the moderators will still hear from you. 💛"
+)
 THANKS = (
     "Thank you for letting the moderators know. 💛 They'll take it from here; the person "
     "you reported won't be told who reported."
@@ -54,8 +59,8 @@ class ModQueue(commands.Cog):
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        # Flags kept while the queue was unreachable get their cards once it works.
-        self.bot.background.spawn(self.service.post_missing_cards(), name="cards for kept flags")
+        # Flags kept while the queue was unreachable get their cards, and alerts still owed go.
+        self.bot.background.spawn(self.service.catch_up(), name="cards for kept flags")
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.report_menu.name, type=self.report_menu.type)
@@ -199,9 +204,37 @@ class ModQueue(commands.Cog):
                     "That doesn't look like a link to a message in this "
                     "server. Right-click the message → Copy Message Link."
                 )
-            await self._report(interaction, int(match.group(2)), int(match.group(3)), reason)
+            channel_id = int(match.group(2))
+            if not await self._reporter_can_read(interaction, guild, channel_id):
+                # The same words whether the channel is hidden from them or doesn't exist, and
+                # nothing is fetched: the reply never tells whether the message is there.
+                raise UserFacingError(NOT_FOUND_FOR_REPORTER)
+            await self._report(interaction, channel_id, int(match.group(3)), reason)
         else:
             await self._report(interaction, interaction.channel_id or 0, None, reason)
+
+    async def _reporter_can_read(
+        self, interaction: discord.Interaction, guild: discord.Guild, channel_id: int
+    ) -> bool:
+        """Whether the reporter can read messages in that channel (a thread: its parent's)."""
+        member = interaction.user
+        if not isinstance(member, discord.Member):
+            return False
+        channel = guild.get_channel_or_thread(channel_id)
+        if channel is None:
+            # Threads Hearth hasn't seen yet (archived ones, say) aren't in its cache.
+            try:
+                fetched = await self.bot.fetch_channel(channel_id)
+            except discord.HTTPException:
+                return False
+            if not isinstance(fetched, discord.Thread) or fetched.guild.id != guild.id:
+                return False
+            channel = fetched
+        try:
+            permissions = channel.permissions_for(member)
+        except discord.ClientException:  # a thread whose parent Hearth can't see
+            return False
+        return permissions.view_channel and permissions.read_message_history
 
     async def _require_moderator(self, interaction: discord.Interaction) -> discord.Guild:
         guild = require_guild(interaction)

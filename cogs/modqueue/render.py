@@ -33,6 +33,15 @@ def excerpt(text: str) -> str:
     return f"||{cut}{'…' if len(text) > EXCERPT_LIMIT else ''}||"
 
 
+def card_url(flag: Flag) -> str | None:
+    if flag.card_channel_id and flag.card_message_id:
+        return (
+            f"https://discord.com/channels/{flag.guild_id}/{flag.card_channel_id}/"
+            f"{flag.card_message_id}"
+        )
+    return None
+
+
 def card_description(
     flag: Flag, *, jump_url: str | None, message_text: str | None, reason: str | None
 ) -> str:
@@ -50,6 +59,11 @@ def card_description(
 
 
 def status_line(flag: Flag) -> str:
+    if flag.reopened:
+        return (
+            f"🔴 Open again: a more serious message came after <@{flag.claimed_by}> claimed it. "
+            "Claim it again to show someone is on it."
+        )
     if flag.status == FlagStatus.OPEN:
         return "🔴 Open: nobody has claimed it yet"
     if flag.status == FlagStatus.CLAIMED:
@@ -77,6 +91,13 @@ def card(flag: Flag, description: str, reporters: list[int]) -> discord.Embed:
         embed.add_field(name=f"Reports ({flag.reports})", value=who[:1024])
     elif flag.source == "detection" and flag.reports > 1:
         embed.add_field(name="Messages noticed", value=f"{flag.reports} (the first is shown)")
+    if flag.member_unreachable:
+        embed.add_field(
+            name="⚠️ Private message not delivered",
+            value="Hearth couldn't send them its private message with helplines (their DMs are "
+            "closed to Hearth). Please reach out to them another way.",
+            inline=False,
+        )
     embed.add_field(name="Status", value=status_line(flag), inline=False)
     if flag.escalation_step:
         embed.set_footer(text=f"Escalated {flag.escalation_step} time(s)")
@@ -91,7 +112,8 @@ def history(flag: Flag, events: list[FlagEvent]) -> str:
         actor = f"<@{event.actor_id}>" if event.actor_id else "Hearth"
         detail = (
             f": {event.detail}"
-            if event.detail and event.action in ("resolved", "dismissed", "escalated")
+            if event.detail
+            and event.action in ("resolved", "dismissed", "escalated", "worsened", "renewed")
             else ""
         )
         lines.append(f"• {stamp(event.at, 'f')} · {event.action} by {actor}{detail}")
@@ -127,4 +149,36 @@ def owner_dm(
     return (
         f"⚠️ A {flag.severity.name.lower()}-severity flag in **{guild_name}** (#{flag.id}, "
         f"{flag.category}) {why}. Please make sure someone sees it.{link}"
+    )
+
+
+def worse_ping(flag: Flag, role_id: int | None, card_url: str | None, kind: str) -> str:
+    """A new message in the queue (a mention reaches people; an edited card doesn't)."""
+    who = f"<@&{role_id}> " if role_id else ""
+    link = f" [Open the card]({card_url})" if card_url else ""
+    if kind == "worse":
+        what = (
+            f"🚨 {who}flag #{flag.id} ({flag.category}) got more serious: it is now "
+            f"**{flag.severity.name.lower()}**."
+        )
+    else:
+        what = (
+            f"🚨 {who}flag #{flag.id} ({flag.category}, {flag.severity.name.lower()}) has a new "
+            "message and nobody has claimed it."
+        )
+    claimed = (
+        f" <@{flag.claimed_by}> had claimed it and has been messaged; it's open until someone "
+        "claims it again."
+        if flag.reopened
+        else ""
+    )
+    return f"{what}{claimed}{link}"
+
+
+def claimer_dm(flag: Flag, guild_name: str, card_url: str | None) -> str:
+    link = f"\n{card_url}" if card_url else ""
+    return (
+        f"🚨 In **{guild_name}**, flag #{flag.id} that you claimed ({flag.category}) has a more "
+        f"serious new message: it is now **{flag.severity.name.lower()}**. It's open again so "
+        f"others see it too; please claim it again on the card if you're still on it.{link}"
     )

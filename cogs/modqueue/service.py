@@ -3,6 +3,8 @@
 Escalation timers live in the database (`next_escalation_at`); each flag has one job, rebuilt at
 start. A step is taken only by moving the flag from the step before it, so a restart or a
 duplicate run never repeats one, and a step that fell due while Hearth was down happens at start.
+A worse detection restarts the ladder in the same transaction that records it, and the pings it
+owes are delivered from the database (alerts.py), so a restart neither loses nor repeats them.
 """
 
 from __future__ import annotations
@@ -24,31 +26,25 @@ from bot.domain.flags import (
 )
 from bot.storage.flags import NewFlag
 from cogs.modqueue import render
+from cogs.modqueue.alerts import AlertDelivery
 from cogs.modqueue.buttons import flag_buttons
+from cogs.modqueue.queue import QueueAccess
 
 if TYPE_CHECKING:
     from bot.app import Hearth
 
 log = logging.getLogger("hearth.modqueue")
-QUEUE_ALERT = "moderator-queue"
 
 
 def job_id(flag_id: int) -> str:
     return f"flag:{flag_id}"
 
 
-def card_url(flag: Flag) -> str | None:
-    if flag.card_channel_id and flag.card_message_id:
-        return (
-            f"https://discord.com/channels/{flag.guild_id}/{flag.card_channel_id}/"
-            f"{flag.card_message_id}"
-        )
-    return None
-
-
 class FlagService:
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
+        self.queue = QueueAccess(bot)
+        self.alerts = AlertDelivery(self)
         # One catch-up at a time: two would both see the same card-less flags.
         self._catching_up = asyncio.Lock()
 
@@ -69,83 +65,100 @@ class FlagService:
         reporter: int | None = None,
         reason: str | None = None,
     ) -> tuple[Flag, bool]:
-        """Store a flag (a report of an already-flagged message merges), post or refresh its
-        card, and set its escalation timer. Returns the flag and whether moderators have a card."""
+        """Store a report or a request for support (a report of an already-flagged message
+        merges), post or refresh its card, and set its escalation timer. Returns the flag and
+        whether moderators have a card. Detections go through `raise_detection`."""
+        if new.source == "detection":
+            raise ValueError("detections are raised with raise_detection")
         now = self.bot.clock.now()
         first = next_escalation(FlagSeverity(new.severity), 0, now, await self.delays(new.guild_id))
         flags = self.bot.storage.flags
         if reporter is not None and new.source == "report":
             flag, merged = await flags.report(new, reporter, reason, now, first)
-        elif new.source == "detection" and new.user_id is not None:
-            flag, merged = await flags.detect(new, now, first)
         else:
             flag, merged = await flags.create(new, now, first, reporter, reason), False
         description = render.card_description(
-            flag,
-            jump_url=jump_url,
-            message_text=message_text,
-            reason=reason if not merged else None,
+            flag, jump_url=jump_url, message_text=message_text, reason=None if merged else reason
         )
-        if merged and flag.card_message_id and await self.refresh_card(flag):
-            return flag, True
-        # New, or merged into a flag whose card is gone (deleted by someone): post a card.
-        posted = await self._post_card(flag, description)
-        if flag.next_escalation_at is not None:
-            self.schedule(flag)
+        posted = await self._show(flag, merged, description)
+        self.schedule(flag)
         return flag, posted
 
-    async def _post_card(self, flag: Flag, description: str) -> bool:
-        config = await self.bot.guild_configs.get(flag.guild_id)
-        queue = self.bot.get_channel(config.mod_queue_channel_id or 0)
-        reporters = await self.bot.storage.flags.reporters(flag.id)
-        if isinstance(queue, discord.TextChannel):
-            mention = f"<@&{config.moderator_role_id}>" if config.moderator_role_id else None
-            try:
-                card = await queue.send(
-                    mention,
-                    embed=render.card(flag, description, reporters),
-                    view=flag_buttons(flag),
-                    allowed_mentions=discord.AllowedMentions(
-                        roles=[discord.Object(config.moderator_role_id)]
-                        if config.moderator_role_id
-                        else False
-                    ),
-                )
-            except discord.HTTPException:
-                log.warning("flag card refused by the queue channel", extra={"flag": flag.id})
-            else:
-                await self.bot.storage.flags.set_card(flag.id, queue.id, card.id)
-                if await self.bot.storage.guild_extras.clear_alert(flag.guild_id, QUEUE_ALERT):
-                    # The queue works again: flags kept while it didn't get their cards now.
-                    self.bot.background.spawn(
-                        self.post_missing_cards(flag.guild_id), name="cards for kept flags"
-                    )
-                return True
-        await self._queue_missing(flag.guild_id)
-        return False
+    async def raise_detection(
+        self, new: NewFlag, *, message_text: str, jump_url: str
+    ) -> tuple[Flag, bool] | None:
+        """Count a detection on the member's flag (or open one) and make sure a human hears: a
+        detection worse than the flag pings the queue again at once, restarts the ladder and
+        DMs the moderator who had claimed it. None if this message version was already flagged.
+        """
+        detected = await self.bot.storage.flags.detect(
+            new, self.bot.clock.now(), await self.delays(new.guild_id)
+        )
+        if detected is None:
+            return None
+        flag = detected.flag
+        description = render.card_description(
+            flag, jump_url=jump_url, message_text=message_text, reason=None
+        )
+        posted = await self._show(flag, detected.merged, description)
+        self.schedule(flag)
+        if detected.restarted:
+            log.info(
+                "detection flag restarted",
+                extra={"flag": flag.id, "severity": int(flag.severity)},
+            )
+            await self.alerts.deliver(flag.id)
+        return flag, posted
 
-    async def _queue_missing(self, guild_id: int) -> None:
-        """Flags are stored whatever happens; the owner hears once how to fix the queue."""
-        text = (
-            "Hearth couldn't post flags in the moderator-queue channel (missing, or no "
-            "permission there). Flags are kept; set the channel with `/hearth setup` and "
-            "check `/hearth status`."
-        )
-        new = await self.bot.storage.guild_extras.raise_alert(
-            guild_id, QUEUE_ALERT, text, self.bot.clock.now()
-        )
-        guild = self.bot.get_guild(guild_id)
-        if new and guild is not None and guild.owner_id is not None:
-            try:
-                dm = await self.bot.create_dm(discord.Object(guild.owner_id))
-                await dm.send(f"⚠️ In **{guild.name}**: {text}")
-            except discord.HTTPException:
-                log.error("queue problem could not be told to the owner", extra={"guild": guild_id})
+    async def note_member_unreachable(self, flag_id: int) -> None:
+        """Hearth's private message didn't reach the member: the card asks a human to."""
+        if not await self.bot.storage.flags.member_unreachable(flag_id, self.bot.clock.now()):
+            return
+        flag = await self.bot.storage.flags.get(flag_id)
+        if flag is not None and flag.card_message_id is not None:
+            await self.refresh_card(flag)
+
+    async def _show(self, flag: Flag, merged: bool, description: str) -> bool:
+        if merged and flag.card_message_id and await self.refresh_card(flag):
+            return True
+        # New, or merged into a flag whose card is gone (deleted by someone): post a card.
+        return await self._post_card(flag, description)
+
+    async def _post_card(self, flag: Flag, description: str) -> bool:
+        queue = await self.queue.channel(flag.guild_id)
+        if queue is None:
+            return False
+        config = await self.bot.guild_configs.get(flag.guild_id)
+        reporters = await self.bot.storage.flags.reporters(flag.id)
+        mention = f"<@&{config.moderator_role_id}>" if config.moderator_role_id else None
+        try:
+            card = await queue.send(
+                mention,
+                embed=render.card(flag, description, reporters),
+                view=flag_buttons(flag),
+                allowed_mentions=discord.AllowedMentions(
+                    roles=[discord.Object(config.moderator_role_id)]
+                    if config.moderator_role_id
+                    else False
+                ),
+            )
+        except discord.HTTPException:
+            log.warning("flag card refused by the queue channel", extra={"flag": flag.id})
+            await self.queue.unreachable(flag.guild_id)
+            return False
+        await self.bot.storage.flags.set_card(flag.id, queue.id, card.id)
+        if await self.queue.works_again(flag.guild_id):
+            # The queue works again: flags kept while it didn't get their cards now.
+            self.bot.background.spawn(self.catch_up(flag.guild_id), name="cards for kept flags")
+        return True
 
     async def refresh_card(self, flag: Flag, description: str | None = None) -> bool:
-        """Edit the card in place to show the flag as it is now."""
+        """Edit the card in place to show the flag as it is now (never in a public channel)."""
         channel = self.bot.get_channel(flag.card_channel_id or 0)
         if not isinstance(channel, discord.TextChannel) or flag.card_message_id is None:
+            return False
+        config = await self.bot.guild_configs.get(flag.guild_id)
+        if not await self.queue.private(channel, config.moderator_role_id):
             return False
         reporters = await self.bot.storage.flags.reporters(flag.id)
         partial = channel.get_partial_message(flag.card_message_id)
@@ -161,6 +174,17 @@ class FlagService:
             return False
         return True
 
+    async def recheck_queue(self, guild_id: int) -> None:
+        """The queue channel or a role changed: hold flags if it became public (the owner
+        hears once), or deliver what was kept if it works again."""
+        config = await self.bot.guild_configs.get(guild_id)
+        if config.mod_queue_channel_id is None:
+            return
+        if await self.queue.channel(guild_id) is not None and await self.queue.works_again(
+            guild_id
+        ):
+            self.bot.background.spawn(self.catch_up(guild_id), name="cards for kept flags")
+
     def schedule(self, flag: Flag) -> None:
         if flag.next_escalation_at is None:
             self.bot.scheduler.cancel(job_id(flag.id))
@@ -173,12 +197,21 @@ class FlagService:
         for flag in await self.bot.storage.flags.escalating():
             self.schedule(flag)
 
+    async def catch_up(self, guild_id: int | None = None) -> None:
+        """What the queue is owed after a restart or once it works again: cards for kept
+        flags, then the alerts not yet delivered."""
+        await self.post_missing_cards(guild_id)
+        await self.alerts.deliver(None, refresh_cards=True)
+
     async def post_missing_cards(self, guild_id: int | None = None) -> int:
         """Post cards for flags kept while the queue was unreachable; returns how many."""
         await self.bot.wait_until_ready()
         posted = 0
+        held: set[int] = set()  # guilds whose queue still can't take cards
         async with self._catching_up:
             for flag in await self.bot.storage.flags.without_card(guild_id):
+                if flag.guild_id in held:
+                    continue
                 jump = (
                     f"https://discord.com/channels/{flag.guild_id}/{flag.channel_id}/{flag.message_id}"
                     if flag.message_id
@@ -189,7 +222,8 @@ class FlagService:
                     "\n-# Kept while the queue channel was unreachable; the message isn't quoted."
                 )
                 if not await self._post_card(flag, text + note):
-                    break  # still unreachable: the owner was told once already
+                    held.add(flag.guild_id)  # its owner was told once already
+                    continue
                 posted += 1
         return posted
 
@@ -220,24 +254,22 @@ class FlagService:
 
     async def _perform(self, flag: Flag, step: EscalationStep) -> None:
         guild = self.bot.get_guild(flag.guild_id)
-        config = await self.bot.guild_configs.get(flag.guild_id)
-        url = card_url(flag)
+        url = render.card_url(flag)
         log.info("flag escalated", extra={"flag": flag.id, "step": int(step)})
         if step == EscalationStep.REPING:
-            queue = self.bot.get_channel(config.mod_queue_channel_id or 0)
-            if isinstance(queue, discord.TextChannel):
-                role = config.moderator_role_id
-                try:
-                    await queue.send(
-                        render.reping(flag, role, url),
-                        allowed_mentions=discord.AllowedMentions(
-                            roles=[discord.Object(role)] if role else False
-                        ),
-                    )
-                except discord.HTTPException:
-                    await self._queue_missing(flag.guild_id)
-            else:
-                await self._queue_missing(flag.guild_id)
+            queue = await self.queue.channel(flag.guild_id)
+            if queue is None:
+                return
+            role = (await self.bot.guild_configs.get(flag.guild_id)).moderator_role_id
+            try:
+                await queue.send(
+                    render.reping(flag, role, url),
+                    allowed_mentions=discord.AllowedMentions(
+                        roles=[discord.Object(role)] if role else False
+                    ),
+                )
+            except discord.HTTPException:
+                await self.queue.unreachable(flag.guild_id)
             return
         if step == EscalationStep.ONCALL:
             targets = await self.bot.storage.flags.oncall(flag.guild_id)

@@ -131,8 +131,13 @@ class MilestoneCelebrator:
         now: datetime,
     ) -> None:
         sobriety = self.bot.storage.sobriety
-        png = await asyncio.to_thread(tag_png, milestone)
         try:
+            if await self.bot.membership.has_left(counter.guild_id, counter.user_id):
+                # Never posted, never sent, never retried: they aren't part of this server now.
+                await sobriety.finish_celebration(celebration_id, "skipped", None, None, now)
+                log.info("milestone skipped: member left", extra={"guild": counter.guild_id})
+                return
+            png = await asyncio.to_thread(tag_png, milestone)
             if counter.announce == Announce.PUBLIC:
                 posted = await self._post_card(
                     counter, celebration_id, reached, milestone, today, png

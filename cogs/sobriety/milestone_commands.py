@@ -13,8 +13,15 @@ from bot.domain.local_time import local_date
 from bot.domain.sobriety import DEFAULT_PLAN_SPEC, parse_plan, plan_from_spec
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError
-from bot.ui.permissions import is_moderator, is_organizer
+from bot.ui.permissions import (
+    check_assignable_role,
+    has_guild_permissions,
+    is_moderator,
+    is_organizer,
+    role_check_words,
+)
 from bot.ui.replies import reply_ephemeral
+from cogs.sobriety.roles import unsafe_role_alert
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -69,7 +76,7 @@ class Milestones(commands.Cog):
         milestones="Comma-separated spans like 24h,7d,30d,6m,1y,yearly — or `default`"
     )
     @app_commands.default_permissions(manage_guild=True)
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @has_guild_permissions(manage_guild=True)
     async def plan(self, interaction: discord.Interaction, milestones: str) -> None:
         guild = require_guild(interaction)
         if milestones.strip().lower() == "default":
@@ -95,7 +102,7 @@ class Milestones(commands.Cog):
         role="The role to give (leave empty to stop giving one)",
     )
     @app_commands.default_permissions(manage_guild=True)
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @has_guild_permissions(manage_guild=True)
     async def role(
         self, interaction: discord.Interaction, milestone: str, role: discord.Role | None = None
     ) -> None:
@@ -108,9 +115,19 @@ class Milestones(commands.Cog):
             ) from None
         if role is not None and (role.managed or role.is_default()):
             raise UserFacingError("That role can't be given by Hearth. Nothing was changed.")
-        await self.bot.storage.guild_extras.set_milestone_role(
-            guild.id, key, role.id if role else None
-        )
+        if role is not None:
+            check = check_assignable_role(role, configured_by=interaction.user)
+            if not check.safe:
+                reasons = "; ".join(role_check_words(check))
+                raise UserFacingError(
+                    f"I can't give {role.mention} at milestones: {reasons}. Milestone roles are "
+                    "badges, so please pick (or make) a role without those powers, below yours "
+                    "and Hearth's. Nothing was saved."
+                )
+        extras = self.bot.storage.guild_extras
+        await extras.set_milestone_role(guild.id, key, role.id if role else None)
+        # Whatever was wrong with the role this milestone gave before is no longer relevant.
+        await extras.clear_alert(guild.id, unsafe_role_alert(key))
         text = (
             f"Members who share a **{key}** milestone publicly will get {role.mention}; it "
             "is taken back if they reset."

@@ -10,6 +10,7 @@ import discord
 from bot.domain.counters import Announce, Counter
 from bot.domain.local_time import local_date
 from bot.domain.sobriety import plan_from_spec
+from bot.ui.permissions import check_assignable_role, role_check_words
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -18,6 +19,12 @@ log = logging.getLogger("hearth.milestones.roles")
 
 ALERT_TOPIC = "milestone-roles"
 REASON = "Hearth milestone roles"
+UNKNOWN_MEMBER = 10007
+
+
+def unsafe_role_alert(milestone_key: str) -> str:
+    """The /hearth status alert topic for a milestone whose role Hearth refuses to give."""
+    return f"milestone-role-{milestone_key}"
 
 
 class MilestoneRoles:
@@ -28,11 +35,36 @@ class MilestoneRoles:
         # Roles are visible to everyone, so only milestones the member made public get one.
         if counter.announce != Announce.PUBLIC:
             return
-        role_id = (await self.bot.storage.guild_extras.milestone_roles(counter.guild_id)).get(
-            milestone_key
-        )
-        if role_id is not None:
-            await self._apply(counter.guild_id, counter.user_id, [role_id], add=True)
+        extras = self.bot.storage.guild_extras
+        role_id = (await extras.milestone_roles(counter.guild_id)).get(milestone_key)
+        guild = self.bot.get_guild(counter.guild_id)
+        if role_id is None or guild is None:
+            return
+        # Checked again at every grant: a role may have gained powers since it was configured.
+        problem = self._why_unsafe(guild, role_id)
+        alert = unsafe_role_alert(milestone_key)
+        if problem is not None:
+            await extras.raise_alert(
+                counter.guild_id,
+                alert,
+                f"Hearth stopped giving {problem}. Fix the role, or choose another with "
+                f"`/milestones role milestone:{milestone_key}`.",
+                self.bot.clock.now(),
+            )
+            log.warning("unsafe milestone role not given", extra={"guild": counter.guild_id})
+            return
+        await extras.clear_alert(counter.guild_id, alert)
+        await self._apply(counter.guild_id, counter.user_id, [role_id], add=True)
+
+    @staticmethod
+    def _why_unsafe(guild: discord.Guild, role_id: int) -> str | None:
+        role = guild.get_role(role_id)
+        if role is None:
+            return "a milestone role because that role no longer exists"
+        check = check_assignable_role(role)
+        if check.safe:
+            return None
+        return f"{role.mention} at milestones because " + "; and ".join(role_check_words(check))
 
     async def remove_unearned(self, guild_id: int, user_id: int) -> None:
         """After a reset or removal: take back milestone roles no public counter still earns
@@ -68,8 +100,10 @@ class MilestoneRoles:
                 await member.add_roles(*roles, reason=REASON)
             else:
                 await member.remove_roles(*roles, reason=REASON)
-        except discord.NotFound:
-            return  # the member left the server
+        except discord.NotFound as exc:
+            if exc.code == UNKNOWN_MEMBER:
+                await self.bot.membership.member_left(guild_id, user_id)
+            return
         except discord.Forbidden:
             await self.bot.storage.guild_extras.raise_alert(
                 guild_id,

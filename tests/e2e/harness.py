@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from bot.runner import build_hearth
 from bot.settings import load_settings
 from tests.clocks import ManualClock
 from tests.fakediscord import FakeDiscord, Interaction
+from tests.fakediscord.guild import FakeGuild
 
 DEADLINE_SECONDS = 3.0
 
@@ -39,7 +41,11 @@ class Community:
 def build_community(fake: FakeDiscord) -> Community:
     guild = fake.add_guild("Recovery Circle")
     admin_role = guild.add_role("Admins", permissions=discord.Permissions(manage_guild=True).value)
-    moderator_role = guild.add_role("Moderators", permissions=0)
+    # Moderators can manage messages, as on most servers: with that, their role may read the
+    # moderator queue even before it is named the moderator role in /hearth setup.
+    moderator_role = guild.add_role(
+        "Moderators", permissions=discord.Permissions(manage_messages=True).value
+    )
     organizer_role = guild.add_role("Organizers", permissions=0)
     admin, member, moderator = fake.add_user("ada"), fake.add_user("sam"), fake.add_user("mo")
     guild.add_member(admin, roles=[admin_role])
@@ -50,13 +56,23 @@ def build_community(fake: FakeDiscord) -> Community:
         checkins=guild.add_text_channel("check-ins"),
         celebrations=guild.add_text_channel("celebrations"),
         announcements=guild.add_text_channel("announcements"),
-        mod_queue=guild.add_text_channel("mod-queue"),
+        mod_queue=guild.add_text_channel("mod-queue", overwrites=private_to(guild, moderator_role)),
         moderator_role=moderator_role,
         organizer_role=organizer_role,
         admin=admin,
         member=member,
         moderator=moderator,
     )
+
+
+def private_to(guild: FakeGuild, *role_ids: int) -> list[dict]:
+    """Overwrites for a channel only these roles (and Hearth) can read: a private queue."""
+    view = str(discord.Permissions(view_channel=True).value)
+    return [
+        {"id": str(guild.id), "type": 0, "allow": "0", "deny": view},
+        *({"id": str(role), "type": 0, "allow": view, "deny": "0"} for role in role_ids),
+        {"id": str(guild.bot_role_id), "type": 0, "allow": view, "deny": "0"},
+    ]
 
 
 class HearthRunner:
@@ -70,6 +86,7 @@ class HearthRunner:
         self.clock = clock
         self._monkeypatch = monkeypatch
         self._running: list[tuple[Hearth, asyncio.Task[None]]] = []
+        self._unfollow: dict[int, Callable[[], None]] = {}
 
     def environment(self) -> dict[str, str]:
         return {
@@ -84,6 +101,9 @@ class HearthRunner:
             self._monkeypatch.setenv(name, value)
         settings = load_settings()
         bot = await build_hearth(settings, clock=self.clock, guild_ready_timeout=0.05)
+        # The test's clock jumps; the scheduler looks at its jobs after each jump, so timed work
+        # fires by itself as soon as the clock reaches it, as it does in production.
+        self._unfollow[id(bot)] = self.clock.on_move(bot.scheduler.wakeup)
         task = asyncio.create_task(bot.start(settings.discord_token.get_secret_value()))
         self._running.append((bot, task))
         ready = asyncio.create_task(bot.wait_until_ready())
@@ -99,6 +119,7 @@ class HearthRunner:
         for entry in list(self._running):
             if entry[0] is bot:
                 self._running.remove(entry)
+                self._unfollow.pop(id(bot))()
                 await bot.close()
                 with contextlib.suppress(asyncio.CancelledError):
                     await entry[1]

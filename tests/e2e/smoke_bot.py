@@ -29,15 +29,25 @@ TIMEZONES = ["Europe/London", "Europe/Lisbon", "America/New_York", "Asia/Tokyo"]
 class SmokeBot(commands.Bot):
     """A throwaway bot exercising the interaction features a real bot uses."""
 
-    def __init__(self, guild_id: int, *, message_content: bool = True) -> None:
+    def __init__(
+        self,
+        guild_id: int,
+        *,
+        message_content: bool = True,
+        members: bool = False,
+        **options: Any,
+    ) -> None:
+        """``options`` go to discord.py's Client (e.g. ``heartbeat_timeout``)."""
         intents = discord.Intents.default()
         intents.message_content = message_content
+        intents.members = members
         super().__init__(
             command_prefix="!",
             intents=intents,
             guild_ready_timeout=0.05,
             chunk_guilds_at_startup=False,
             enable_debug_events=True,  # lets the bot keep raw INTERACTION_CREATE payloads
+            **options,
         )
         self.guild_id = guild_id
         self.results: dict[str, Any] = {}

@@ -9,7 +9,9 @@ from tests.clocks import ManualClock
 from tests.e2e.checkin_helpers import setup_guild
 from tests.e2e.harness import Community, HearthRunner, answered
 from tests.e2e.test_sobriety import sobriety
+from tests.e2e.world_helpers import set_role_permissions
 from tests.fakediscord import FakeDiscord
+from tests.fakediscord.permissions import DEFAULT_BOT_PERMISSIONS, MANAGE_ROLES
 
 DUE_JOB = "milestones:due"
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -215,16 +217,30 @@ async def test_role_hearth_cannot_give_is_reported_in_status(
 ) -> None:
     guild = fake.guild(community.guild_id)
     lofty = guild.add_role("Old timer", above_bot=True)
+    badge = guild.add_role("24 hours")
     clock.set(datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
     bot = await runner.start()
     await setup_guild(fake, community, celebrations_channel=community.celebrations)
-    ix = await fake.slash(
+    refused = await fake.slash(
         community.guild_id,
         community.admin,
         "milestones role",
         options={"milestone": "24h", "role": lofty},
     )
+    await answered(refused)
+    assert "isn't below Hearth's own highest role" in refused.text
+    ix = await fake.slash(
+        community.guild_id,
+        community.admin,
+        "milestones role",
+        options={"milestone": "24h", "role": badge},
+    )
     await answered(ix)
+    assert "will get" in ix.text
+    # Later someone takes Manage Roles away from Hearth: Discord refuses the grant.
+    set_role_permissions(
+        fake, community.guild_id, guild.bot_role_id, DEFAULT_BOT_PERMISSIONS & ~MANAGE_ROLES
+    )
     await sobriety(fake, community, community.member, "set", date="2026-11-21", announce="public")
     await settle(bot)
     assert len(cards(fake, community.celebrations)) == 1, "the card goes out regardless"

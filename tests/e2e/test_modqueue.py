@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 from bot.app import Hearth
 from tests.clocks import ManualClock
 from tests.e2e.checkin_helpers import checkin, setup_guild
-from tests.e2e.harness import Community, HearthRunner, answered
+from tests.e2e.harness import Community, HearthRunner, answered, private_to
 from tests.fakediscord import FakeDiscord
 
 CRISIS = "i am going to kill myself tonight"  # high severity: 5-minute steps
@@ -92,6 +91,16 @@ async def test_only_moderators_claim_and_resolve_and_the_audit_keeps_it(
     [card] = queue_cards(fake, community)
     controls = buttons(card)
 
+    # Someone who isn't a moderator but was let into the queue channel one by one.
+    guild = fake.guild(community.guild_id)
+    view = str(1 << 10)
+    guild.set_overwrites(
+        community.mod_queue,
+        [
+            *private_to(guild, community.moderator_role),
+            {"id": str(community.member), "type": 1, "allow": view, "deny": "0"},
+        ],
+    )
     refused = await fake.click(community.guild_id, community.member, card, controls["Claim"])
     await answered(refused)
     assert refused.ephemeral and "Only moderators" in refused.text
@@ -151,12 +160,12 @@ async def test_unclaimed_high_flag_escalates_each_step_once_across_a_restart(
     await answered(oncall)
     general = fake.guild(community.guild_id).add_text_channel("general")
     await fake.send_message(general, community.member, CRISIS)
-    await fake.wait_for_request("POST", rf"/channels/{community.mod_queue}/messages")
+    # The private reply is sent after the flag, its card and its timer are in place.
+    await fake.wait_for_request(
+        "POST", r"/channels/\d+/messages", predicate=lambda r: "automated" in str(r.json)
+    )
     [flag_id] = flag_ids(database)
-    for _ in range(50):  # the timer is set just after the card is posted
-        if f"flag:{flag_id}" in bot.scheduler.job_ids():
-            break
-        await asyncio.sleep(0.02)
+    assert f"flag:{flag_id}" in bot.scheduler.job_ids()
     owner = fake.guild(community.guild_id).owner_id
 
     def repings() -> list[dict]:

@@ -20,6 +20,7 @@ from tests.fakediscord.interaction_builder import (
     MODAL_SUBMIT,
     InteractionBuilder,
 )
+from tests.fakediscord.lifecycle import require_reachable
 from tests.fakediscord.permissions import VIEW_CHANNEL, can_send
 from tests.fakediscord.resolved import InteractionRefused, Resolved
 from tests.fakediscord.state import FakeState
@@ -166,6 +167,8 @@ class UserActions:
         return await self._send_interaction(payload)
 
     async def _send_interaction(self, payload: dict[str, Any]) -> Interaction:
+        guild_id = payload.get("guild_id")
+        require_reachable(self._state, int(guild_id) if guild_id is not None else None)
         handle = Interaction(self._state, payload)
         self._state.interactions[handle.id] = handle
         self._state.interactions_by_token[handle.token] = handle
@@ -189,6 +192,7 @@ class UserActions:
             raise ValueError(f"unknown channel {channel_id}")
         guild = self._state.guild_of(channel)
         if guild is not None:
+            require_reachable(self._state, guild.id)
             if user_id not in guild.members:
                 raise InteractionRefused(f"user {user_id} is not in guild {guild.name!r}")
             if not can_send(self._state.permissions_in(user_id, channel), channel):
@@ -209,10 +213,17 @@ class UserActions:
         await self._gateway.flush()
         return message
 
+    async def delete_message(self, message_id: int) -> None:
+        """Its author or a moderator deletes a message (MESSAGE_DELETE to the bot); the bot's
+        edits, replies-by-reference and reactions on it then fail with 10008 Unknown Message."""
+        self._state.messages.delete(message_id)
+        await self._gateway.flush()
+
     async def add_reaction(self, message_id: int, user_id: int, emoji: str) -> None:
         """A user reacts to a message (MESSAGE_REACTION_ADD to the bot)."""
         message = self._state.messages.require(message_id)
         channel = self._state.channels[int(message["channel_id"])]
+        require_reachable(self._state, channel.guild_id)
         if not self._state.permissions_in(user_id, channel) & VIEW_CHANNEL:
             raise InteractionRefused(f"user {user_id} cannot see channel {channel.name!r}")
         reactions.add_reaction(self._state, message_id, reactions.parse_emoji(emoji), user_id)

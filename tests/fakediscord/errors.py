@@ -121,6 +121,20 @@ def payload_too_large() -> ApiError:
     return ApiError(413, 40005, "Request entity too large")
 
 
+def max_roles() -> ApiError:
+    return ApiError(400, 30005, "Maximum number of guild roles reached (250)")
+
+
+def max_reactions() -> ApiError:
+    return ApiError(400, 30010, "Maximum number of reactions reached (20)")
+
+
+def max_scheduled_events() -> ApiError:
+    return ApiError(
+        400, 30038, "Maximum number of uncompleted guild scheduled events reached (100)"
+    )
+
+
 def field_error(code: str, message: str) -> dict[str, Any]:
     """One leaf of Discord's nested ``errors`` tree."""
     return {"_errors": [{"code": code, "message": message}]}

@@ -10,23 +10,42 @@ do on Discord.)
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import secrets
 import time
 import traceback
-from collections import deque
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
 from tests.fakediscord import payloads
+from tests.fakediscord.gateway_faults import GatewayFaults
 from tests.fakediscord.gateway_intents import (
     GUILD_PRESENCES,
     PRIVILEGED_INTENTS,
     payload_for_session,
+)
+from tests.fakediscord.gateway_session import (
+    CLOSE_ALREADY_AUTHENTICATED,
+    CLOSE_AUTHENTICATION_FAILED,
+    CLOSE_DISALLOWED_INTENTS,
+    CLOSE_NOT_AUTHENTICATED,
+    CLOSE_UNKNOWN_OPCODE,
+    GATEWAY_PATH,
+    HEARTBEAT_INTERVAL_MS,
+    OP_HEARTBEAT,
+    OP_HEARTBEAT_ACK,
+    OP_HELLO,
+    OP_IDENTIFY,
+    OP_INVALID_SESSION,
+    OP_PRESENCE_UPDATE,
+    OP_REQUEST_GUILD_MEMBERS,
+    OP_RESUME,
+    OP_VOICE_STATE_UPDATE,
+    RESUMABLE_CLOSE_CODE,
+    Connection,
+    GatewaySession,
 )
 from tests.fakediscord.signals import Signal
 
@@ -34,109 +53,12 @@ if TYPE_CHECKING:
     from tests.fakediscord.guild import FakeGuild
     from tests.fakediscord.state import FakeState
 
+__all__ = ["GATEWAY_PATH", "RESUMABLE_CLOSE_CODE", "Gateway", "GatewaySession"]
+
 _log = logging.getLogger(__name__)
 
-GATEWAY_PATH = "/gateway"
-HEARTBEAT_INTERVAL_MS = 41250
-BACKLOG_SIZE = 1000
 
-OP_DISPATCH = 0
-OP_HEARTBEAT = 1
-OP_IDENTIFY = 2
-OP_PRESENCE_UPDATE = 3
-OP_VOICE_STATE_UPDATE = 4
-OP_RESUME = 6
-OP_RECONNECT = 7
-OP_REQUEST_GUILD_MEMBERS = 8
-OP_INVALID_SESSION = 9
-OP_HELLO = 10
-OP_HEARTBEAT_ACK = 11
-
-CLOSE_UNKNOWN_OPCODE = 4001
-CLOSE_NOT_AUTHENTICATED = 4003
-CLOSE_AUTHENTICATION_FAILED = 4004
-CLOSE_ALREADY_AUTHENTICATED = 4005
-CLOSE_DISALLOWED_INTENTS = 4014
-RESUMABLE_CLOSE_CODE = 4000  # "unknown error": clients reconnect and RESUME
-
-
-class Connection:
-    """One websocket. Frames go through a queue so dispatching never blocks the caller."""
-
-    def __init__(self, ws: web.WebSocketResponse) -> None:
-        self.ws = ws
-        self.session: GatewaySession | None = None
-        # Set when the fake closes the socket, so its own close code is not mistaken for
-        # the client's (aiohttp reports one close_code for both directions).
-        self.closed_by_server = False
-        self.sent_seq = 0
-        self.sent = Signal()
-        self._queue: asyncio.Queue[tuple[str, int | None] | None] = asyncio.Queue()
-
-    def send_op(self, op: int, data: Any) -> None:
-        self._queue.put_nowait((json.dumps({"op": op, "d": data, "s": None, "t": None}), None))
-
-    def enqueue(self, frame: str, seq: int) -> None:
-        self._queue.put_nowait((frame, seq))
-
-    def stop(self) -> None:
-        self._queue.put_nowait(None)
-
-    async def run_writer(self) -> None:
-        try:
-            while (item := await self._queue.get()) is not None:
-                frame, seq = item
-                if self.ws.closed:
-                    break  # unsent dispatches stay in the session backlog for a RESUME
-                try:
-                    await self.ws.send_str(frame)
-                except (ConnectionError, RuntimeError):
-                    break
-                if seq is not None:
-                    self.sent_seq = seq
-                    self.sent.notify()
-        finally:
-            self.sent.notify()  # wake wait_sent() callers so they see the socket closed
-
-    async def wait_sent(self, seq: int, timeout: float = 5.0) -> float:
-        """Wait until dispatch ``seq`` is on the wire; returns time.monotonic() then."""
-        await self.sent.wait_for(
-            lambda: self.sent_seq >= seq or self.ws.closed,
-            timeout,
-            f"gateway frame {seq} to be sent",
-        )
-        if self.sent_seq < seq:
-            raise RuntimeError("the bot disconnected before the event could be sent")
-        return time.monotonic()
-
-
-@dataclass
-class GatewaySession:
-    session_id: str
-    intents: int
-    identified_at: float
-    seq: int = 0
-    resume_count: int = 0
-    invalidated: bool = False
-    ready: bool = False  # READY or RESUMED delivered on the current connection
-    presence: dict[str, Any] | None = None
-    connection: Connection | None = None
-    backlog: deque[tuple[int, str]] = field(default_factory=lambda: deque(maxlen=BACKLOG_SIZE))
-
-    @property
-    def connected(self) -> bool:
-        return self.connection is not None and not self.connection.ws.closed
-
-    def push(self, event: str, data: dict[str, Any]) -> int:
-        self.seq += 1
-        frame = json.dumps({"op": OP_DISPATCH, "t": event, "s": self.seq, "d": data})
-        self.backlog.append((self.seq, frame))
-        if self.connection is not None:
-            self.connection.enqueue(frame, self.seq)
-        return self.seq
-
-
-class Gateway:
+class Gateway(GatewayFaults):
     """Implements the state's EventSink and serves the websocket route."""
 
     def __init__(
@@ -149,17 +71,30 @@ class Gateway:
         self.connections: list[Connection] = []
         self.connection_count = 0
         self.ready_signal = Signal()
+        # Sent in HELLO; tests shorten it (with a short client heartbeat_timeout) to see a
+        # zombie connection detected quickly.
+        self.heartbeat_interval_ms = HEARTBEAT_INTERVAL_MS
 
     # --------------------------------------------------------------- EventSink
     def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        if self._hidden_guild(data):
+            return  # an unavailable guild, or one the bot is not in, sends no events
         for session in self._live_sessions():
             filtered = payload_for_session(event, data, session.intents, self._state)
             if filtered is not None:
                 session.push(event, filtered)
 
-    def guild_available(self, guild: FakeGuild) -> None:
+    def guild_available(self, guild: FakeGuild, *, joined: bool = False) -> None:
+        """GUILD_CREATE to every session. Discord omits ``unavailable`` when the bot has just
+        joined (discord.py then fires on_guild_join) and sends ``false`` when a guild comes
+        back from an outage (on_guild_available)."""
+        if guild.unavailable or self._state.bot_user.id not in guild.members:
+            return
         for session in self._live_sessions():
-            session.push("GUILD_CREATE", self._guild_create(guild, session))
+            data = self._guild_create(guild, session)
+            if joined:
+                del data["unavailable"]
+            session.push("GUILD_CREATE", data)
 
     # -------------------------------------------------------------- test hooks
     def active_session(self) -> GatewaySession | None:
@@ -178,34 +113,6 @@ class Gateway:
         seq = session.push(event, data)
         return await session.connection.wait_sent(seq)
 
-    def request_reconnect(self) -> list[str]:
-        """Send op 7 RECONNECT to every live connection (clients then RESUME)."""
-        asked: list[str] = []
-        for connection in self.connections:
-            if connection.session is not None:
-                asked.append(connection.session.session_id)
-                connection.send_op(OP_RECONNECT, None)
-        return asked
-
-    async def flush(self, timeout: float = 5.0) -> None:
-        """Wait until every connected session has been sent all its dispatches."""
-        for session in self._live_sessions():
-            if session.connected and session.connection is not None:
-                # Disconnected meanwhile: the events wait in the backlog for a RESUME.
-                with contextlib.suppress(RuntimeError):
-                    await session.connection.wait_sent(session.seq, timeout)
-
-    async def disconnect(self, code: int = RESUMABLE_CLOSE_CODE) -> list[str]:
-        """Close every live connection with ``code``; their sessions stay resumable."""
-        closed: list[str] = []
-        for connection in list(self.connections):
-            if connection.session is not None:
-                closed.append(connection.session.session_id)
-                connection.session.ready = False
-            connection.closed_by_server = True
-            await connection.ws.close(code=code, message=b"fake discord: disconnect")
-        return closed
-
     async def close_all(self) -> None:
         for connection in list(self.connections):
             connection.closed_by_server = True
@@ -219,7 +126,7 @@ class Gateway:
         self.connections.append(connection)
         self.connection_count += 1
         writer = asyncio.create_task(connection.run_writer())
-        connection.send_op(OP_HELLO, {"heartbeat_interval": HEARTBEAT_INTERVAL_MS})
+        connection.send_op(OP_HELLO, {"heartbeat_interval": self.heartbeat_interval_ms})
         try:
             async for message in ws:
                 if message.type is not WSMsgType.TEXT:
@@ -239,6 +146,7 @@ class Gateway:
 
     def _on_closed(self, connection: Connection) -> None:
         self.connections.remove(connection)
+        self._note_closed(connection)
         session = connection.session
         if session is None or session.connection is not connection:
             return
@@ -252,7 +160,8 @@ class Gateway:
         op = frame.get("op")
         data = frame.get("d")
         if op == OP_HEARTBEAT:
-            connection.send_op(OP_HEARTBEAT_ACK, None)
+            if not connection.silent:
+                connection.send_op(OP_HEARTBEAT_ACK, None)
         elif op == OP_IDENTIFY:
             await self._identify(connection, data or {})
         elif op == OP_RESUME:
@@ -322,7 +231,8 @@ class Gateway:
             ready["shard"] = data["shard"]
         session.push("READY", ready)
         for guild in guilds:
-            session.push("GUILD_CREATE", self._guild_create(guild, session))
+            if not guild.unavailable:  # still in an outage: READY lists it as unavailable
+                session.push("GUILD_CREATE", self._guild_create(guild, session))
         session.ready = True
         self.ready_signal.notify()
 
@@ -387,3 +297,10 @@ class Gateway:
 
     def _live_sessions(self) -> list[GatewaySession]:
         return [s for s in self.sessions.values() if not s.invalidated]
+
+    def _hidden_guild(self, data: dict[str, Any]) -> bool:
+        raw = data.get("guild_id")
+        guild = self._state.guilds.get(int(raw)) if raw is not None else None
+        return guild is not None and (
+            guild.unavailable or self._state.bot_user.id not in guild.members
+        )

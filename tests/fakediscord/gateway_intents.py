@@ -58,6 +58,8 @@ def required_intent(event: str, data: dict[str, Any]) -> int | None:
         return GUILD_MESSAGES if in_guild else DIRECT_MESSAGES
     if event in _REACTION_EVENTS:
         return GUILD_MESSAGE_REACTIONS if in_guild else DIRECT_MESSAGE_REACTIONS
+    if event == "CHANNEL_PINS_UPDATE":
+        return GUILDS if in_guild else DIRECT_MESSAGES
     return _EVENT_INTENTS.get(event)
 
 

@@ -20,6 +20,7 @@ from tests.fakediscord.models import (
 )
 from tests.fakediscord.permissions import (
     ADMINISTRATOR,
+    DEFAULT_BOT_PERMISSIONS,
     MANAGE_GUILD,
     base_permissions,
     channel_permissions,
@@ -44,6 +45,11 @@ class FakeGuild:
         self.scheduled_events: dict[int, dict[str, Any]] = {}
         self.bot_role_id: int = 0  # set by FakeState.add_guild once the bot joined
         self.joined_at = iso_now()
+        # An outage (fake.guild_outage): no events, and REST for the guild answers this status.
+        self.unavailable = False
+        self.outage_status = 503
+        # (permissions, position) of the bot's managed role when it was removed from the guild.
+        self.removed_bot_role = (DEFAULT_BOT_PERMISSIONS, 1)
 
     def __repr__(self) -> str:
         return f"<FakeGuild id={self.id} name={self.name!r}>"
@@ -76,6 +82,27 @@ class FakeGuild:
 
     def add_category(self, name: str, overwrites: list[dict[str, Any]] | None = None) -> int:
         return self._register_channel(self._new_channel(GUILD_CATEGORY, name, overwrites, None))
+
+    def delete_channel(self, channel_id: int) -> None:
+        """A moderator deletes a channel (and its threads): CHANNEL_DELETE / THREAD_DELETE, and
+        the bot's REST calls on it answer 404/10003 Unknown Channel from then on."""
+        channel = self._require_channel(channel_id)
+        if channel.is_thread:
+            raise ValueError("delete the parent channel; threads go with it")
+        for thread in [t for t in self.threads if t.parent_id == channel.id]:
+            del self._state.channels[thread.id]
+            self._state.sink.dispatch(
+                "THREAD_DELETE",
+                {
+                    "id": str(thread.id),
+                    "guild_id": str(self.id),
+                    "parent_id": str(channel.id),
+                    "type": thread.type,
+                },
+            )
+        del self._state.channels[channel.id]
+        self.channel_ids.remove(channel.id)
+        self._state.sink.dispatch("CHANNEL_DELETE", payloads.channel(channel))
 
     def set_overwrites(self, channel_id: int, overwrites: list[dict[str, Any]]) -> None:
         """Replace a channel's permission overwrites (dispatches CHANNEL_UPDATE)."""
@@ -183,6 +210,21 @@ class FakeGuild:
         data["guild_id"] = str(self.id)
         self._state.sink.dispatch("GUILD_MEMBER_ADD", data)
         return member
+
+    def remove_member(self, user_id: int) -> None:
+        """The member leaves (or is kicked): GUILD_MEMBER_REMOVE to sessions with the
+        GUILD_MEMBERS intent only, as on Discord; afterwards GET member answers 10007, they see
+        none of the guild's channels, and DMs fail with 50007 if no other guild is shared."""
+        if user_id == self._state.bot_user.id:
+            raise ValueError("use fake.remove_bot_from_guild() for the bot")
+        if user_id == self.owner_id:
+            raise ValueError("the owner cannot leave their guild")
+        self.member(user_id)
+        del self.members[user_id]
+        self._state.sink.dispatch(
+            "GUILD_MEMBER_REMOVE",
+            {"guild_id": str(self.id), "user": payloads.user(self._state.user(user_id))},
+        )
 
     def member(self, user_id: int) -> FakeMember:
         try:

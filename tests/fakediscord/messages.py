@@ -162,6 +162,7 @@ class MessageStore:
         if message is None:
             raise errors.unknown_message()
         channel_id = int(message["channel_id"])
+        self._state.pins.get(channel_id, {}).pop(message_id, None)  # a deleted message unpins
         visible = self.history.get(channel_id, [])
         if message_id in visible:
             visible.remove(message_id)

@@ -45,6 +45,7 @@ CREATE_PRIVATE_THREADS = 1 << 36
 SEND_MESSAGES_IN_THREADS = 1 << 38
 MODERATE_MEMBERS = 1 << 40
 CREATE_EVENTS = 1 << 44
+PIN_MESSAGES = 1 << 51
 
 # Every bit Discord defines today (bits 0-52; bit 47 is unassigned). Matches
 # discord.Permissions.all(), so tests can compare against it.

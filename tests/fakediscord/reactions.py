@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from tests.fakediscord import errors, payloads
 
+MAX_REACTIONS = 20  # distinct emojis on one message
+
 if TYPE_CHECKING:
     from tests.fakediscord.state import FakeState
 

@@ -1,4 +1,5 @@
-"""Shared REST plumbing: request recording, auth, body parsing, JSON answers, rate-limit headers."""
+"""Shared REST plumbing: request recording, auth, faults and rate limits, body parsing, JSON
+answers, rate-limit headers."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ from aiohttp import BodyPartReader, web
 
 from tests.fakediscord import errors
 from tests.fakediscord.errors import ApiError
+from tests.fakediscord.fault_log import RATE_LIMITED
+from tests.fakediscord.lifecycle import check_guild_reachable
 from tests.fakediscord.models import UploadedFile
+from tests.fakediscord.responses import JSON_KEY, json_response
 from tests.fakediscord.state import FakeState, RecordedRequest
 
 API_PREFIX = "/api/v10"
@@ -24,7 +28,7 @@ ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024  # what Discord allows a bot without bo
 STATE_KEY = web.AppKey("fakediscord_state", FakeState)
 _BODY_KEY = web.RequestKey("fakediscord_body", object)
 _FILES_KEY = web.RequestKey("fakediscord_files", list)
-_JSON_KEY = web.ResponseKey("fakediscord_json", object)
+_LIMIT_HEADERS_KEY = web.RequestKey("fakediscord_limit_headers", dict)
 _log = logging.getLogger(__name__)
 _FILE_FIELD = re.compile(r"^files\[(\d+)\]$")
 
@@ -40,18 +44,6 @@ def public(handler: H) -> H:
 
 def state_of(request: web.Request) -> FakeState:
     return request.app[STATE_KEY]
-
-
-def json_response(data: Any, status: int = 200) -> web.Response:
-    # discord.py only decodes JSON when Content-Type is exactly "application/json";
-    # aiohttp's json_response would append "; charset=utf-8".
-    response = web.Response(
-        body=json.dumps(data).encode(),
-        status=status,
-        headers={"Content-Type": "application/json"},
-    )
-    response[_JSON_KEY] = data
-    return response
 
 
 def no_content() -> web.Response:
@@ -90,7 +82,8 @@ def snowflake(request: web.Request, name: str) -> int:
 
 @web.middleware
 async def api_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Record every API call, enforce the bot token, turn ApiError into Discord's JSON."""
+    """Record every API call, enforce the bot token, serve injected faults and rate limits,
+    turn ApiError into Discord's JSON."""
     if not request.path.startswith(API_PREFIX):
         return await handler(request)  # the gateway websocket and the attachment CDN
     state = state_of(request)
@@ -110,6 +103,12 @@ async def api_middleware(request: web.Request, handler: Handler) -> web.StreamRe
         request[_BODY_KEY] = record.json
         request[_FILES_KEY] = record.files
         response = await _route(request, handler, record)
+    except _ConnectionDropped:
+        # A timeout fault: the client gets no answer at all (status stays None).
+        if request.transport is not None:
+            request.transport.abort()
+        state.request_signal.notify()
+        return web.Response(status=504)
     except ApiError as exc:
         response = json_response(exc.body(), status=exc.status)
     except Exception as exc:  # a bug in the fake itself
@@ -122,11 +121,17 @@ async def api_middleware(request: web.Request, handler: Handler) -> web.StreamRe
         response = json_response(
             {"message": f"fakediscord internal error: {exc!r}", "code": 0}, status=503
         )
-    _add_rate_limit_headers(request, response)
+    if record.fault is None:
+        _add_rate_limit_headers(request, response, state)
+        response.headers.setdefault("Via", "1.1 google")  # Discord's edge; discord.py checks it
     record.status = response.status
-    record.response = response.get(_JSON_KEY)
+    record.response = response.get(JSON_KEY)
     state.request_signal.notify()
     return response
+
+
+class _ConnectionDropped(Exception):
+    """Raised inside the middleware when a timeout fault ends without an answer."""
 
 
 async def _route(
@@ -137,11 +142,54 @@ async def _route(
         raise errors.method_not_allowed()
     if http_exception is not None:
         raise errors.not_found()
-    if not getattr(request.match_info.handler, "fakediscord_public", False) and not (
-        record.authorized
-    ):
+    public = bool(getattr(request.match_info.handler, "fakediscord_public", False))
+    if not public and not record.authorized:
         raise errors.unauthorized()
+    state = state_of(request)
+    rule = state.faults.pick(record.method, record.path)
+    if rule is None:
+        return await _paced(request, handler, record, public=public)
+
+    async def carry_out() -> web.StreamResponse:
+        try:
+            return await _paced(request, handler, record, public=public)
+        except ApiError as exc:  # the request was refused anyway: nothing was applied
+            return json_response(exc.body(), status=exc.status)
+
+    response = await state.faults.serve(rule, record.method, record.path, carry_out)
+    record.fault = rule.kind
+    if response is None:
+        raise _ConnectionDropped()
+    return response
+
+
+async def _paced(
+    request: web.Request, handler: Handler, record: RecordedRequest, *, public: bool
+) -> web.StreamResponse:
+    """Rate limits first (Discord's edge answers 429 before the API looks at the request),
+    then guild availability, then the route itself."""
+    state = state_of(request)
+    template = _template(request)
+    limited, headers = state.rate_limits.check(
+        record.method,
+        template,
+        dict(request.match_info),
+        public=public,
+        path=record.path,
+    )
+    if limited is not None:
+        record.fault = RATE_LIMITED
+        return limited
+    if headers is not None:
+        request[_LIMIT_HEADERS_KEY] = headers
+    check_guild_reachable(state, template, request.match_info)
     return await handler(request)
+
+
+def _template(request: web.Request) -> str:
+    resource = request.match_info.route.resource
+    template = resource.canonical if resource is not None else request.path
+    return template[len(API_PREFIX) :] if template.startswith(API_PREFIX) else template
 
 
 async def _read_body(request: web.Request) -> tuple[Any, list[UploadedFile]]:
@@ -184,11 +232,18 @@ async def _read_multipart(request: web.Request) -> tuple[Any, list[UploadedFile]
     return payload, files
 
 
-def _add_rate_limit_headers(request: web.Request, response: web.StreamResponse) -> None:
-    # Plausible per-route bucket headers so discord.py's rate limiter follows its normal path;
-    # Remaining never reaches 0 because the fake does not enforce rate limits.
-    resource = request.match_info.route.resource
-    template = resource.canonical if resource is not None else request.path
+def _add_rate_limit_headers(
+    request: web.Request, response: web.StreamResponse, state: FakeState
+) -> None:
+    truthful = request.get(_LIMIT_HEADERS_KEY)
+    if truthful is not None:
+        response.headers.update(truthful)
+        return
+    if state.rate_limits.enabled:
+        return  # a route without a bucket (webhooks, interaction callbacks): no headers
+    # Rate limits off: plausible per-route bucket headers so discord.py's rate limiter follows
+    # its normal path; Remaining never reaches 0, so discord.py never waits.
+    template = _template(request)
     bucket = hashlib.sha1(f"{request.method} {template}".encode()).hexdigest()[:16]
     reset_after = 1.0
     response.headers.update(

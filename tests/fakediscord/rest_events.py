@@ -24,6 +24,7 @@ EXTERNAL = 3
 SCHEDULED, ACTIVE, COMPLETED, CANCELED = 1, 2, 3, 4
 GUILD_ONLY = 2
 _TRANSITIONS = {SCHEDULED: {ACTIVE, CANCELED}, ACTIVE: {COMPLETED}}
+MAX_UNCOMPLETED_EVENTS = 100
 _EDITABLE = (
     "name",
     "description",
@@ -84,6 +85,9 @@ async def create_event(request: web.Request) -> web.Response:
         "recurrence_rule": body.get("recurrence_rule"),
     }
     _validate(state, guild, event, new=True)
+    uncompleted = [e for e in guild.scheduled_events.values() if e["status"] in (SCHEDULED, ACTIVE)]
+    if len(uncompleted) >= MAX_UNCOMPLETED_EVENTS:
+        raise errors.max_scheduled_events()
     guild.scheduled_events[int(event["id"])] = event
     state.sink.dispatch("GUILD_SCHEDULED_EVENT_CREATE", copy.deepcopy(event))
     state.changed.notify()

@@ -18,6 +18,8 @@ from tests.fakediscord.rest_common import (
 )
 from tests.fakediscord.state import FakeState
 
+MAX_ROLES = 250
+
 
 def setup(app: web.Application) -> None:
     base = "/api/v10/guilds/{guild_id}"
@@ -74,6 +76,8 @@ async def create_role(request: web.Request) -> web.Response:
     permissions = int(str(body.get("permissions") or 0))
     if permissions & ~bot_permissions:
         raise errors.missing_permissions()  # a bot cannot grant permissions it lacks
+    if len(guild.roles) >= MAX_ROLES:  # @everyone counts, as on Discord
+        raise errors.max_roles()
     role_id = guild.add_role(
         str(body.get("name") or "new role"),
         permissions,

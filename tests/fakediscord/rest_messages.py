@@ -70,7 +70,7 @@ def visible_channel(request: web.Request) -> tuple[FakeState, FakeChannel, int]:
     return state, channel, permissions
 
 
-def _message_in(state: FakeState, channel: FakeChannel, request: web.Request) -> dict[str, Any]:
+def message_in(state: FakeState, channel: FakeChannel, request: web.Request) -> dict[str, Any]:
     message = state.messages.get(snowflake(request, "message_id"))
     if (
         message is None
@@ -154,12 +154,12 @@ async def create_message(request: web.Request) -> web.Response:
 async def get_message(request: web.Request) -> web.Response:
     state, channel, permissions = visible_channel(request)
     _require(permissions, READ_MESSAGE_HISTORY)
-    return json_response(_message_in(state, channel, request))
+    return json_response(message_in(state, channel, request))
 
 
 async def edit_message(request: web.Request) -> web.Response:
     state, channel, permissions = visible_channel(request)
-    message = _message_in(state, channel, request)
+    message = message_in(state, channel, request)
     if int(message["author"]["id"]) != state.bot_user.id:
         raise errors.cannot_edit_others_message()
     body = dict(json_object(request))
@@ -174,7 +174,7 @@ async def edit_message(request: web.Request) -> web.Response:
 
 async def delete_message(request: web.Request) -> web.Response:
     state, channel, permissions = visible_channel(request)
-    message = _message_in(state, channel, request)
+    message = message_in(state, channel, request)
     if int(message["author"]["id"]) != state.bot_user.id:
         if channel.type == DM:
             raise errors.ApiError(403, 50003, "Cannot execute action on a DM channel")
@@ -186,11 +186,13 @@ async def delete_message(request: web.Request) -> web.Response:
 
 async def add_own_reaction(request: web.Request) -> web.Response:
     state, channel, permissions = visible_channel(request)
-    message = _message_in(state, channel, request)
+    message = message_in(state, channel, request)
     emoji = reactions.parse_emoji(request.match_info["emoji"])
     _require(permissions, READ_MESSAGE_HISTORY)
     if not reactions.reactors(state, int(message["id"]), emoji):
         _require(permissions, ADD_REACTIONS)  # joining an existing reaction needs no permission
+        if len(message.get("reactions") or []) >= reactions.MAX_REACTIONS:
+            raise errors.max_reactions()
     reactions.add_reaction(state, int(message["id"]), emoji, state.bot_user.id)
     state.changed.notify()
     return no_content()
@@ -198,7 +200,7 @@ async def add_own_reaction(request: web.Request) -> web.Response:
 
 async def remove_own_reaction(request: web.Request) -> web.Response:
     state, channel, _ = visible_channel(request)
-    message = _message_in(state, channel, request)
+    message = message_in(state, channel, request)
     emoji = reactions.parse_emoji(request.match_info["emoji"])
     reactions.remove_reaction(state, int(message["id"]), emoji, state.bot_user.id)
     state.changed.notify()
@@ -207,7 +209,7 @@ async def remove_own_reaction(request: web.Request) -> web.Response:
 
 async def remove_user_reaction(request: web.Request) -> web.Response:
     state, channel, permissions = visible_channel(request)
-    message = _message_in(state, channel, request)
+    message = message_in(state, channel, request)
     emoji = reactions.parse_emoji(request.match_info["emoji"])
     _require(permissions, MANAGE_MESSAGES)
     reactions.remove_reaction(state, int(message["id"]), emoji, snowflake(request, "user_id"))
@@ -217,7 +219,7 @@ async def remove_user_reaction(request: web.Request) -> web.Response:
 
 async def list_reactors(request: web.Request) -> web.Response:
     state, channel, _ = visible_channel(request)
-    message = _message_in(state, channel, request)
+    message = message_in(state, channel, request)
     emoji = reactions.parse_emoji(request.match_info["emoji"])
     users = [
         payloads.user(state.user(uid))

@@ -24,22 +24,27 @@ from tests.fakediscord import (
     rest_guilds,
     rest_interactions,
     rest_messages,
+    rest_pins,
 )
 from tests.fakediscord.actions import UserActions
 from tests.fakediscord.commands import Scope
+from tests.fakediscord.fault_log import FaultEvent
+from tests.fakediscord.faults import RestFaults
 from tests.fakediscord.gateway import GATEWAY_PATH, RESUMABLE_CLOSE_CODE, Gateway, GatewaySession
 from tests.fakediscord.gateway_intents import PRIVILEGED_INTENTS
 from tests.fakediscord.guild import FakeGuild
 from tests.fakediscord.interaction_builder import InteractionBuilder
+from tests.fakediscord.lifecycle import GuildLifecycle
 from tests.fakediscord.models import FakeChannel, FakeUser, UploadedFile
 from tests.fakediscord.permissions import DEFAULT_BOT_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS
+from tests.fakediscord.ratelimits import RateLimits
 from tests.fakediscord.rest_common import API_PREFIX, STATE_KEY, api_middleware
 from tests.fakediscord.state import FakeState, RecordedRequest
 
 _MAX_REQUEST_BYTES = 64 * 1024 * 1024
 
 
-class FakeDiscord(UserActions):
+class FakeDiscord(UserActions, GuildLifecycle):
     """Use as ``async with FakeDiscord() as fake:``; the server listens on a free port."""
 
     def __init__(
@@ -79,6 +84,7 @@ class FakeDiscord(UserActions):
         app[STATE_KEY] = self._state
         for module in (
             rest_app,
+            rest_pins,  # before rest_messages: "/messages/pins" is not a message id
             rest_messages,
             rest_channels,
             rest_guilds,
@@ -101,6 +107,7 @@ class FakeDiscord(UserActions):
     async def stop(self) -> None:
         if self._runner is None:
             return
+        self._state.faults.release()  # held requests end now, so shutdown never waits on them
         await self._gateway.close_all()
         await self._runner.cleanup()
         self._runner = None
@@ -180,6 +187,23 @@ class FakeDiscord(UserActions):
 
     def open_dms(self, user_id: int) -> None:
         self._state.user(user_id).dms_open = True
+
+    # ----------------------------------------------------------------- faults
+    @property
+    def rate_limits(self) -> RateLimits:
+        """Discord's 429s, off until ``fake.rate_limits.enable()`` (see ratelimits.py)."""
+        return self._state.rate_limits
+
+    @property
+    def faults(self) -> RestFaults:
+        """Injected 5xx answers and hanging requests (see faults.py)."""
+        return self._state.faults
+
+    @property
+    def fault_log(self) -> list[FaultEvent]:
+        """Every failure served, in order: 429s, injected errors and timeouts, gateway faults,
+        guild outages and removals (``FaultEvent.kind`` is a constant of fault_log.py)."""
+        return list(self._state.fault_log.events)
 
     @property
     def interaction_deadline(self) -> float:
@@ -290,11 +314,36 @@ class FakeDiscord(UserActions):
         """Websocket connections accepted so far (a RESUME is a new connection)."""
         return self._gateway.connection_count
 
-    async def disconnect_bot(self, code: int = RESUMABLE_CLOSE_CODE) -> list[str]:
-        """Drop the bot's websocket(s) with a resumable close code; returns session ids.
-        A non-resumable code (e.g. 4004) makes discord.py give up instead."""
-        return await self._gateway.disconnect(code)
+    @property
+    def heartbeat_interval_ms(self) -> int:
+        """The ``heartbeat_interval`` sent in HELLO to new connections (Discord: 41250)."""
+        return self._gateway.heartbeat_interval_ms
+
+    @heartbeat_interval_ms.setter
+    def heartbeat_interval_ms(self, value: int) -> None:
+        if value < 10:
+            raise ValueError("heartbeat_interval_ms must be at least 10")
+        self._gateway.heartbeat_interval_ms = value
+
+    async def disconnect_bot(
+        self, code: int = RESUMABLE_CLOSE_CODE, *, expire_session: bool = False
+    ) -> list[str]:
+        """Drop the bot's websocket(s) with ``code``; returns session ids. The bot RESUMEs;
+        with ``expire_session`` the RESUME gets op 9 d=false and it IDENTIFYs anew. A code
+        discord.py treats as fatal (4004, 4010-4014) makes it give up instead."""
+        return await self._gateway.disconnect(code, expire_session=expire_session)
 
     def request_reconnect(self) -> list[str]:
         """Ask the bot to reconnect with op 7 RECONNECT (it closes and RESUMEs)."""
         return self._gateway.request_reconnect()
+
+    def invalidate_session(self, *, resumable: bool = False) -> list[str]:
+        """Send op 9 INVALID_SESSION (``d=resumable``): d=false ends the session and the bot
+        IDENTIFYs again (events meanwhile are lost); d=true makes it RESUME."""
+        return self._gateway.invalidate_session(resumable=resumable)
+
+    def make_zombie(self) -> list[str]:
+        """The bot's connection goes silent: no heartbeat ACKs, no dispatches. discord.py
+        notices after its ``heartbeat_timeout`` and RESUMEs on a new connection, which gets
+        the events held back meanwhile."""
+        return self._gateway.make_zombie()

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from tests.fakediscord import payloads
 from tests.fakediscord.commands import CommandRegistry
+from tests.fakediscord.fault_log import FaultLog
+from tests.fakediscord.faults import RestFaults
 from tests.fakediscord.guild import FakeGuild
 from tests.fakediscord.messages import MessageStore
 from tests.fakediscord.models import DM, FakeChannel, FakeMember, FakeRole, FakeUser, UploadedFile
@@ -23,6 +25,7 @@ from tests.fakediscord.permissions import (
     VIEW_CHANNEL,
     channel_permissions,
 )
+from tests.fakediscord.ratelimits import RateLimits
 from tests.fakediscord.signals import Signal
 from tests.fakediscord.snowflakes import SnowflakeGenerator, iso_now
 
@@ -38,7 +41,7 @@ class EventSink(Protocol):
 
     def dispatch(self, event: str, data: dict[str, Any]) -> None: ...
 
-    def guild_available(self, guild: FakeGuild) -> None: ...
+    def guild_available(self, guild: FakeGuild, *, joined: bool = False) -> None: ...
 
 
 class _NoGateway:
@@ -47,7 +50,7 @@ class _NoGateway:
     def dispatch(self, event: str, data: dict[str, Any]) -> None:
         return None
 
-    def guild_available(self, guild: FakeGuild) -> None:
+    def guild_available(self, guild: FakeGuild, *, joined: bool = False) -> None:
         return None
 
 
@@ -63,8 +66,9 @@ class RecordedRequest:
     authorized: bool
     timestamp: float  # time.monotonic() at arrival
     headers: dict[str, str] = field(default_factory=dict)
-    status: int | None = None  # filled in once the answer is sent
+    status: int | None = None  # filled in once the answer is sent (None: connection dropped)
     response: Any = None  # the JSON answered (None for 204)
+    fault: str | None = None  # "rate_limited", "http_error" or "timeout" when the fake failed it
 
     def matches(self, method: str, path_regex: str) -> bool:
         return self.method == method.upper() and re.fullmatch(path_regex, self.path) is not None
@@ -105,6 +109,12 @@ class FakeState:
         self.request_signal = Signal()
         # Fired on any change a test may wait for (interaction responses, messages).
         self.changed = Signal()
+        # Failure modes, all off until a test switches them on, and the record of what was served.
+        self.fault_log = FaultLog()
+        self.rate_limits = RateLimits(self.fault_log)
+        self.faults = RestFaults(self.fault_log)
+        # Pinned messages per channel: message id -> pinned_at (ISO), in pin order.
+        self.pins: dict[int, dict[int, str]] = {}
 
     # -------------------------------------------------------------------- users
     def add_user(self, username: str, *, global_name: str | None = None, bot: bool = False) -> int:
@@ -149,7 +159,7 @@ class FakeState:
                 user_id=user_id, role_ids=roles, joined_at=iso_now()
             )
         self.guilds[guild.id] = guild
-        self.sink.guild_available(guild)
+        self.sink.guild_available(guild, joined=True)
         return guild
 
     def guild(self, guild_id: int) -> FakeGuild:

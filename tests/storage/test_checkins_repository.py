@@ -93,23 +93,6 @@ async def test_between_includes_both_ends_and_only_that_member(storage: Storage)
     assert await storage.checkins.between(GUILD, MEMBER, DAY, DAY - timedelta(days=1)) == []
 
 
-async def test_summary_counts_and_averages_the_guild_in_the_date_range(storage: Storage) -> None:
-    summary = await storage.checkins.summary(GUILD, DAY, DAY)
-    assert (summary.count, summary.average_mood) == (0, None)
-    await storage.checkins.record(GUILD, MEMBER, DAY, checkin(Mood.LOW), False, NOW)
-    await storage.checkins.record(GUILD, OTHER_MEMBER, DAY, checkin(Mood.GREAT), False, NOW)
-    await storage.checkins.record(
-        GUILD, MEMBER, DAY + timedelta(days=1), checkin(Mood.GOOD), False, NOW
-    )
-    await storage.checkins.record(
-        GUILD, MEMBER, DAY + timedelta(days=2), checkin(Mood.STRUGGLING), False, NOW
-    )
-    await storage.checkins.record(OTHER_GUILD, MEMBER, DAY, checkin(Mood.STRUGGLING), False, NOW)
-    summary = await storage.checkins.summary(GUILD, DAY, DAY + timedelta(days=1))
-    assert summary.count == 3
-    assert summary.average_mood == (2 + 5 + 4) / 3
-
-
 async def test_a_shared_card_is_remembered_for_that_day_only(storage: Storage) -> None:
     await storage.checkins.record(GUILD, MEMBER, DAY, checkin(Mood.GOOD), True, NOW)
     assert await storage.checkins.shared_card(GUILD, MEMBER, DAY) is None

@@ -277,3 +277,15 @@ def test_shipped_table_matches_the_shared_copy() -> None:
     shipped = json.loads(shipped_file("meeting_types.json").read_text("utf-8"))
     assert "code4recovery/spec" in shipped["source"] and "MIT" in shipped["source"]
     assert set(shipped["types"]) == set(TYPES.codes())
+
+
+@pytest.mark.parametrize(
+    ("end_time", "minutes"), [("19:03", 60), ("19:05", 5), ("20:30", 90), ("18:59", 60)]
+)
+def test_implausible_end_times_get_the_default_length(end_time: str, minutes: int) -> None:
+    entry = {"name": "Evening", "slug": "evening", "day": 1, "time": "19:00", "end_time": end_time}
+    [meeting] = parse(
+        [{**entry, "types": ["ONL"], "conference_url": "https://zoom.us/j/1"}]
+    ).meetings
+    assert meeting.duration == timedelta(minutes=minutes)
+    schedule_for(meeting, anchor=date(2025, 1, 1))  # what the importer stores: valid

@@ -1,0 +1,96 @@
+"""Alerts a worse detection owes: a new message in the queue that mentions the moderators, and
+a DM to the moderator who had claimed the flag.
+
+They are written in the detection's own transaction and marked sent only once delivered, so a
+restart delivers what is still owed and never repeats what was marked. Each is sent with a
+nonce Discord enforces: if Hearth stops between sending and marking, the resend at start is
+recognised by Discord (within its few-minute nonce window) instead of posting twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.domain.flags import Flag, FlagStatus
+from bot.storage.flags import FlagAlert
+from cogs.modqueue import render
+
+if TYPE_CHECKING:
+    from cogs.modqueue.service import FlagService
+
+log = logging.getLogger("hearth.modqueue")
+
+
+def nonce(alert: FlagAlert) -> str:
+    return f"hearth-alert-{alert.id}"  # at most 25 characters, as Discord requires
+
+
+class AlertDelivery:
+    def __init__(self, service: FlagService) -> None:
+        self.service = service
+        self.bot = service.bot
+        # One delivery round at a time, so two rounds never send the same alert.
+        self._delivering = asyncio.Lock()
+
+    async def deliver(self, flag_id: int | None, *, refresh_cards: bool = False) -> int:
+        """Send the alerts still owed (one flag's, or all); returns how many went out. With
+        `refresh_cards`, each card is brought up to date first (after the queue was held)."""
+        flags = self.bot.storage.flags
+        sent = 0
+        async with self._delivering:
+            for alert in await flags.pending_alerts(flag_id):
+                flag = await flags.get(alert.flag_id)
+                if flag is None or flag.status != FlagStatus.OPEN:
+                    # Closed, or claimed again since: someone is on it, nobody needs pulling in.
+                    await flags.alert_sent(alert.id, self.bot.clock.now())
+                    continue
+                if alert.kind == "claimer":
+                    delivered = await self._tell_claimer(flag, alert)
+                else:
+                    if refresh_cards and flag.card_message_id is not None:
+                        await self.service.refresh_card(flag)
+                    delivered = await self._ping(flag, alert)
+                if delivered:
+                    await flags.alert_sent(alert.id, self.bot.clock.now())
+                    sent += 1
+        return sent
+
+    async def _ping(self, flag: Flag, alert: FlagAlert) -> bool:
+        queue = await self.service.queue.channel(flag.guild_id)
+        if queue is None:
+            return False  # kept until the queue works (and is private) again
+        role = (await self.bot.guild_configs.get(flag.guild_id)).moderator_role_id
+        try:
+            await queue.send(
+                render.worse_ping(flag, role, render.card_url(flag), alert.kind),
+                allowed_mentions=discord.AllowedMentions(
+                    roles=[discord.Object(role)] if role else False, users=False
+                ),
+                nonce=nonce(alert),
+            )
+        except discord.HTTPException:
+            log.warning("worse-detection ping refused by the queue", extra={"flag": flag.id})
+            await self.service.queue.unreachable(flag.guild_id)
+            return False
+        await self.service.queue.works_again(flag.guild_id)
+        return True
+
+    async def _tell_claimer(self, flag: Flag, alert: FlagAlert) -> bool:
+        guild = self.bot.get_guild(flag.guild_id)
+        name = guild.name if guild else "your server"
+        text = render.claimer_dm(flag, name, render.card_url(flag))
+        try:
+            dm = await self.bot.create_dm(discord.Object(alert.target_id or 0))
+            await dm.send(text, nonce=nonce(alert))
+        except (discord.Forbidden, discord.NotFound):
+            # Their DMs are closed (or they left): the queue ping names them instead.
+            log.warning("claimer could not be messaged", extra={"flag": flag.id})
+            return True
+        except discord.HTTPException:
+            log.warning("claimer DM failed; retried at the next start", extra={"flag": flag.id})
+            return False
+        return True

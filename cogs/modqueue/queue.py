@@ -1,0 +1,83 @@
+"""Where flags may be posted: the queue channel, only while it exists, works and is private.
+
+When it can't be used, flags are kept (in the database, without a card) and the server owner
+hears once per problem, with how to fix it; `/hearth status` shows it until it is fixed.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.ui.queue_privacy import how_to_make_private, public_readers, reader_names
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+
+log = logging.getLogger("hearth.modqueue")
+QUEUE_ALERT = "moderator-queue"
+QUEUE_PUBLIC_ALERT = "moderator-queue privacy"
+UNREACHABLE = (
+    "Hearth couldn't post flags in the moderator-queue channel (missing, or no permission "
+    "there). Flags are kept; set the channel with `/hearth setup` and check `/hearth status`."
+)
+
+
+class QueueAccess:
+    def __init__(self, bot: Hearth) -> None:
+        self.bot = bot
+
+    async def channel(self, guild_id: int) -> discord.TextChannel | None:
+        """The queue channel if flags may be posted there now; otherwise None, and the owner is
+        told (once per problem)."""
+        config = await self.bot.guild_configs.get(guild_id)
+        queue = self.bot.get_channel(config.mod_queue_channel_id or 0)
+        if not isinstance(queue, discord.TextChannel):
+            await self.unreachable(guild_id)
+            return None
+        if not await self.private(queue, config.moderator_role_id):
+            return None
+        return queue
+
+    async def private(self, channel: discord.abc.GuildChannel, moderator_role: int | None) -> bool:
+        readers = public_readers(channel, moderator_role)
+        if not readers:
+            return True
+        guild_id = channel.guild.id
+        log.warning("moderator queue readable by members: flags held", extra={"guild": guild_id})
+        await self._alert(
+            guild_id,
+            QUEUE_PUBLIC_ALERT,
+            f"The moderator-queue channel is not private: {how_to_make_private(channel, readers)} "
+            "Until then Hearth keeps new flags (nothing is lost) and posts them once it is.",
+            f"the moderator-queue channel <#{channel.id}> can be read by "
+            f"{reader_names(readers)}, who aren't moderators. Hearth won't post flags there "
+            "(they're kept safely) until only moderators can read it: in the channel's settings → "
+            "Permissions, turn View Channel off for those, then on for your moderator role and "
+            "for Hearth. `/hearth status` checks it.",
+        )
+        return False
+
+    async def unreachable(self, guild_id: int) -> None:
+        await self._alert(guild_id, QUEUE_ALERT, UNREACHABLE, UNREACHABLE)
+
+    async def works_again(self, guild_id: int) -> bool:
+        """Clear the queue's problems; True if there were any (kept flags are now owed)."""
+        extras = self.bot.storage.guild_extras
+        missing = await extras.clear_alert(guild_id, QUEUE_ALERT)
+        public = await extras.clear_alert(guild_id, QUEUE_PUBLIC_ALERT)
+        return missing or public
+
+    async def _alert(self, guild_id: int, topic: str, status_text: str, owner_text: str) -> None:
+        new = await self.bot.storage.guild_extras.raise_alert(
+            guild_id, topic, status_text, self.bot.clock.now()
+        )
+        guild = self.bot.get_guild(guild_id)
+        if new and guild is not None and guild.owner_id is not None:
+            try:
+                dm = await self.bot.create_dm(discord.Object(guild.owner_id))
+                await dm.send(f"⚠️ In **{guild.name}**: {owner_text}")
+            except discord.HTTPException:
+                log.error("queue problem could not be told to the owner", extra={"guild": guild_id})
