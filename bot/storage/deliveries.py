@@ -48,6 +48,9 @@ class DeliveryJournal(Protocol):
     async def newest_known(self, channel_id: int) -> int | None: ...
     async def in_doubt(self, prefix: str) -> list[JournalEntry]: ...
     async def forget_settled_before(self, moment: datetime) -> int: ...
+    async def owe(self, key: str, guild_id: int | None, now: datetime) -> None: ...
+    async def paid(self, key: str) -> None: ...
+    async def owed(self, prefix: str) -> list[str]: ...
     async def dm_channel(self, user_id: int) -> int | None: ...
     async def remember_dm_channel(self, user_id: int, channel_id: int, now: datetime) -> None: ...
     async def forget_dm_channel(self, user_id: int) -> None: ...
@@ -155,6 +158,25 @@ class SqliteDeliveryJournal:
                 "DELETE FROM deliveries WHERE status != 'sending' AND updated_at < ?",
                 (to_db(moment),),
             )
+
+    async def owe(self, key: str, guild_id: int | None, now: datetime) -> None:
+        async with self._db.single_writes() as tx:
+            await tx.execute(
+                "INSERT OR IGNORE INTO owed_deliveries (key, guild_id, created_at)"
+                " VALUES (?, ?, ?)",
+                (key, guild_id, to_db(now)),
+            )
+
+    async def paid(self, key: str) -> None:
+        async with self._db.single_writes() as tx:
+            await tx.execute("DELETE FROM owed_deliveries WHERE key = ?", (key,))
+
+    async def owed(self, prefix: str) -> list[str]:
+        rows = await self._db.fetch_all(
+            "SELECT key FROM owed_deliveries WHERE key LIKE ? ESCAPE '\\' ORDER BY created_at",
+            (_like_prefix(prefix),),
+        )
+        return [str(row["key"]) for row in rows]
 
     async def dm_channel(self, user_id: int) -> int | None:
         row = await self._db.fetch_one(

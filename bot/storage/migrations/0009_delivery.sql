@@ -28,3 +28,12 @@ CREATE TABLE dm_channels (
     channel_id INTEGER NOT NULL,
     updated_at TEXT NOT NULL
 );
+
+-- Deliveries Hearth owes before it changes the state that calls for them (an escalation step):
+-- written before the step is taken and removed once every message of it is settled, so a stop
+-- between taking the step and sending its messages leaves a debt that the next start pays.
+CREATE TABLE owed_deliveries (
+    key        TEXT PRIMARY KEY,
+    guild_id   INTEGER,
+    created_at TEXT NOT NULL
+);
