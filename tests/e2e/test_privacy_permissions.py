@@ -10,7 +10,7 @@ from pathlib import Path
 from cogs.modqueue.commands import NOT_FOUND_FOR_REPORTER
 from tests.clocks import ManualClock
 from tests.e2e.checkin_helpers import setup_guild
-from tests.e2e.harness import Community, HearthRunner, answered
+from tests.e2e.harness import Community, HearthRunner, answered, private_to
 from tests.e2e.test_milestones import cards, settle
 from tests.e2e.test_modqueue import buttons, flag_ids, queue_cards, queue_setup
 from tests.e2e.test_sobriety import sobriety
@@ -118,17 +118,25 @@ async def test_manage_messages_in_one_channel_does_not_make_a_moderator(
     guild = fake.guild(community.guild_id)
     pat = fake.add_user("pat")
     guild.add_member(pat, roles=[])
+    tidy_role = guild.add_role("Tidiers", permissions=MANAGE_MESSAGES)
+    # The queue stays private to moderators; pat alone is let in, with Manage Messages there.
     guild.set_overwrites(
         community.mod_queue,
-        [{"id": str(pat), "type": 1, "allow": str(VIEW_CHANNEL | MANAGE_MESSAGES), "deny": "0"}],
+        [
+            *private_to(guild, community.moderator_role, tidy_role),
+            {"id": str(pat), "type": 1, "allow": str(VIEW_CHANNEL | MANAGE_MESSAGES), "deny": "0"},
+        ],
     )
-    tidy_role = guild.add_role("Tidiers", permissions=MANAGE_MESSAGES)
     tidier = fake.add_user("tia")
     guild.add_member(tidier, roles=[tidy_role])
     await runner.start()
     await queue_setup(fake, community)
     report = await fake.slash(
-        community.guild_id, community.member, "report", options={"reason": "worried about a friend"}
+        community.guild_id,
+        community.member,
+        "report",
+        options={"reason": "worried about a friend"},
+        channel_id=community.checkins,
     )
     await answered(report)
     await report.wait_final()
