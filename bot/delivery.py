@@ -197,7 +197,7 @@ class Deliverer:
                     await journal.failed(post.key, outcome.cause or "", self.bot.clock.now())
                     return outcome
                 cause = cause_of(exc)
-            except (TimeoutError, discord.RateLimited, OSError) as exc:
+            except (TimeoutError, discord.RateLimited, aiohttp.ClientError, OSError) as exc:
                 cause = cause_of(exc)
             else:
                 now = self.bot.clock.now()
