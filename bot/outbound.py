@@ -7,8 +7,10 @@ would run into the global limit, and a crisis DM queued behind it would wait its
 
 The lane sits in discord.py's documented `http_trace` hook, which aiohttp awaits before each
 request leaves: every request counts, whoever makes it (discord.py's own retries included), and
-none starts while `per_second` others started in the last second. Requests that wait are let
-through by priority (see `Priority`), then in arrival order. The priority is taken from the
+none starts while `per_second` others started in the last second. Requests are also paced
+evenly (a small burst at most), because Discord counts arrivals: a whole second's budget sent at
+once arrives bunched with the next second's and overflows Discord's window. Requests that wait
+are let through by priority (see `Priority`), then in arrival order. The priority is taken from the
 task that makes the request (`priority(...)` sets it); interaction responses and follow-ups,
 which Discord does not count, pass straight through.
 """
@@ -34,6 +36,7 @@ from bot.domain.delivery import Priority
 
 # Discord's global limit is 50/s; the margin absorbs requests that bunch up on the way there.
 DEFAULT_PER_SECOND = 45
+DEFAULT_BURST = 3
 _WINDOW = 1.0
 
 _priority: ContextVar[Priority] = ContextVar("hearth_request_priority", default=Priority.FOLLOWUP)
@@ -90,13 +93,17 @@ class OutboundLane:
         self,
         per_second: int = DEFAULT_PER_SECOND,
         *,
+        burst: int = DEFAULT_BURST,
         now: Callable[[], float] = time.monotonic,
     ) -> None:
-        if per_second < 1:
-            raise ValueError("per_second must be at least 1")
+        if per_second < 1 or burst < 1:
+            raise ValueError("per_second and burst must be at least 1")
         self.per_second = per_second
+        self.burst = burst
         self._now = now
         self._started: deque[float] = deque()
+        self._tokens = float(burst)
+        self._refilled = now()
         self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
         self._pump: asyncio.Task[None] | None = None
@@ -118,7 +125,7 @@ class OutboundLane:
 
     async def acquire(self, level: Priority) -> None:
         """Return when a request of this priority may leave."""
-        if not self._waiting and self._has_room():
+        if not self._waiting and self._wait_needed() == 0.0:
             self._record_start()
         else:
             await self._wait_turn(level)
@@ -137,20 +144,29 @@ class OutboundLane:
     def queued(self) -> int:
         return sum(1 for _, _, future in self._waiting if not future.done())
 
-    def _has_room(self) -> bool:
+    def _wait_needed(self) -> float:
+        """Seconds until the next request may start (0: now)."""
         now = self._now()
         while self._started and now - self._started[0] >= _WINDOW:
             self._started.popleft()
-        return len(self._started) < self.per_second
+        self._tokens = min(self.burst, self._tokens + (now - self._refilled) * self.per_second)
+        self._refilled = now
+        waits = [0.0]
+        if len(self._started) >= self.per_second:
+            waits.append(self._started[0] + _WINDOW - now)
+        if self._tokens < 1.0:
+            waits.append((1.0 - self._tokens) / self.per_second)
+        return max(waits)
 
     def _record_start(self) -> None:
         self._started.append(self._now())
+        self._tokens -= 1.0
         self.granted += 1
 
     async def _let_through(self) -> None:
         while self._waiting:
-            if not self._has_room():
-                await asyncio.sleep(max(0.0, self._started[0] + _WINDOW - self._now()))
+            if (wait := self._wait_needed()) > 0.0:
+                await asyncio.sleep(wait)
                 continue
             _, _, future = heapq.heappop(self._waiting)
             if future.done():  # the request was cancelled while it waited

@@ -12,7 +12,7 @@ from bot.outbound import OutboundLane, is_exempt
 
 
 async def test_never_more_than_the_budget_in_any_second_and_urgent_goes_first() -> None:
-    lane = OutboundLane(per_second=5)
+    lane = OutboundLane(per_second=5, burst=5)
     granted: list[tuple[float, str]] = []
 
     async def request(name: str, level: Priority) -> None:
@@ -34,6 +34,22 @@ async def test_never_more_than_the_budget_in_any_second_and_urgent_goes_first() 
     assert order[6:] == [f"bulk{n}" for n in range(5, 9)]
     assert times[5] - times[0] < 1.2, "the urgent request left as soon as the budget allowed"
     assert lane.granted == 10 and lane.queued() == 0
+
+
+async def test_requests_are_paced_evenly_not_sent_a_second_at_a_time() -> None:
+    lane = OutboundLane(per_second=20, burst=2)
+    times: list[float] = []
+
+    async def request() -> None:
+        await lane.acquire(Priority.TIMED)
+        times.append(time.monotonic())
+
+    await asyncio.gather(*(request() for _ in range(12)))
+    # However the loop is delayed, any stretch of time lets through at most the burst plus
+    # the rate times its length: never the rest of the second's budget at once.
+    for i, first in enumerate(times):
+        for j in range(i + 1, len(times)):
+            assert j - i + 1 <= 2 + 20 * (times[j] - first) + 1e-6
 
 
 async def test_a_cancelled_waiter_does_not_use_up_the_budget() -> None:
