@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import pkgutil
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -134,6 +135,9 @@ class Hearth(commands.Bot):
         self.http_session = aiohttp.ClientSession()
         if self.owns_timed_work:
             self.scheduler.start()
+            self.scheduler.run_every(
+                "deliveries:forget", timedelta(days=1), self.delivery.forget_old
+            )
             # Not a background task: those are finite work that wait_idle() waits for.
             self._health_beat = asyncio.create_task(
                 beat_while(self._gateway_alive, health_file(self.settings.database_path)),

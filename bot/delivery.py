@@ -22,6 +22,7 @@ import io
 import logging
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -53,6 +54,9 @@ if TYPE_CHECKING:
     from bot.app import Hearth
 
 log = logging.getLogger("hearth.delivery")
+# Long enough that yesterday's identical post (a daily announcement, a daily reminder DM) is still
+# known as claimed when today's is looked for in history.
+KEEP_SETTLED = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,11 @@ class Deliverer:
             return Resolution(Found.SENT, entry.channel_id, entry.message_id)
         with priority(Priority.BULK):
             return await self.history.resolve(entry)
+
+    async def forget_old(self) -> int:
+        """Settled deliveries older than the kept history are forgotten (daily)."""
+        cutoff = self.bot.clock.now() - KEEP_SETTLED
+        return int(await self._journal.forget_settled_before(cutoff))
 
     def _held_back(self, guild_id: int | None) -> Outcome | None:
         if guild_id is None:

@@ -13,7 +13,7 @@ import discord
 from bot.domain.announcements import AnnouncementRepeat
 from bot.storage.storage import open_storage
 from tests.clocks import ManualClock
-from tests.e2e.checkin_helpers import setup_guild
+from tests.e2e.checkin_helpers import checkin, setup_guild
 from tests.e2e.crisis_helpers import card_text, cards_about, configure_queue, settled
 from tests.e2e.harness import Community, HearthRunner, answered
 from tests.e2e.process_helpers import query, until
@@ -193,3 +193,20 @@ async def test_a_burst_of_posts_stays_under_discords_limits(
     assert fake.rate_limits.total == 0, fake.rate_limits.by_route()
     assert all(len(fake.channel_messages(room)) == 1 for room in rooms)
     assert len(fake.channel_messages(community.announcements)) == 6
+
+
+async def test_a_shared_checkin_answered_503_once_is_still_shared_once(
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+) -> None:
+    await runner.start()
+    await setup_guild(fake, community, checkin_channel=community.checkins)
+    fault = fake.faults.fail("POST", rf"/channels/{community.checkins}/messages", status=503)
+    ix = await checkin(fake, community, community.member, mood=4, craving=2, share=True)
+    await until(
+        lambda: query(database, "SELECT card_message_id FROM checkins") != [(None,)],
+        "the shared card to be posted and remembered",
+    )
+    assert fault.served == 1
+    [card] = fake.channel_messages(community.checkins)
+    assert query(database, "SELECT card_message_id FROM checkins") == [(int(card["id"]),)]
+    assert "couldn't" not in ix.all_text.lower()
