@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.excerpts import quoted
+
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
 _MAX_DURATION = timedelta(hours=24)
@@ -61,7 +63,7 @@ class Schedule:
         # "America" is a tzdata folder (IsADirectoryError) and over-long names fail as OSError.
         except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
             raise ValueError(
-                f"“{self.zone}” isn't a time zone I know (use a name like America/New_York)"
+                f"{quoted(self.zone)} isn't a time zone I know (use a name like America/New_York)"
             ) from None
         if not isinstance(self.duration, timedelta) or not (
             timedelta(0) < self.duration <= _MAX_DURATION

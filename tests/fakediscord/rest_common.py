@@ -141,6 +141,9 @@ async def _route(
         record.authorized
     ):
         raise errors.unauthorized()
+    planned = state_of(request).take_planned_failure(record.method, record.path)
+    if planned is not None:
+        raise ApiError(planned, 0, f"{planned}: planned outage")
     return await handler(request)
 
 

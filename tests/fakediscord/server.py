@@ -197,6 +197,14 @@ class FakeDiscord(UserActions):
     def followup_ttl(self, seconds: float) -> None:
         self._state.followup_ttl = seconds
 
+    def fail_requests(
+        self, method: str, path_regex: str, *, status: int = 503, times: int = 1
+    ) -> None:
+        """Answer the next ``times`` API calls matching ``method`` and ``path_regex`` (a
+        fullmatch on the path without ``/api/v10``) with ``status`` instead of handling them,
+        like a Discord outage. The calls are recorded with that status."""
+        self._state.planned_failures.append([method.upper(), path_regex, status, times])
+
     # --------------------------------------------------------------- messages
     def channel_messages(self, channel_id: int) -> list[dict[str, Any]]:
         """Visible (non-ephemeral, not deleted) messages of a channel, oldest first."""

@@ -99,12 +99,22 @@ class FakeState:
         # Discord's timing rules, adjustable by tests that want to probe the edges.
         self.interaction_deadline = 3.0  # seconds to send the first callback
         self.followup_ttl = 15 * 60.0  # lifetime of the interaction webhook token
+        # Outages a test planned: [method, path regex, status, answers left] (fail_requests).
+        self.planned_failures: list[list[Any]] = []
         self.requests: list[RecordedRequest] = []
         # Tracebacks of bugs in the fake (answered 503 / dropped gateway frames).
         self.internal_errors: list[str] = []
         self.request_signal = Signal()
         # Fired on any change a test may wait for (interaction responses, messages).
         self.changed = Signal()
+
+    def take_planned_failure(self, method: str, path: str) -> int | None:
+        """The status to answer instead of handling the call, if a planned outage covers it."""
+        for planned in self.planned_failures:
+            if planned[3] > 0 and planned[0] == method and re.fullmatch(planned[1], path):
+                planned[3] -= 1
+                return int(planned[2])
+        return None
 
     # -------------------------------------------------------------------- users
     def add_user(self, username: str, *, global_name: str | None = None, bot: bool = False) -> int:
