@@ -97,7 +97,7 @@ def _outside_limits(parameter: app_commands.Parameter, value: Any) -> str | None
     if bottom <= value <= top:
         return None
     if low is not None and high is not None and high < 10**6:
-        return f"{name} needs to be from {low:g} to {high:g}."
+        return f"{name} needs to be between {low:g} and {high:g}."
     if value > top:
         return f"That {name} is too large: no such number is in use here."
     return f"That {name} is too small: no such number is in use here."

@@ -195,6 +195,7 @@ class Meetings(commands.Cog):
     @meetings.command(name="list", description="Meetings in the next 7 days, in your time zone")
     async def list_meetings(self, interaction: discord.Interaction) -> None:
         guild = require_guild(interaction)
+        await defer_ephemeral(interaction)  # a server with thousands of meetings takes a while
         await reply_ephemeral(interaction, await week_text(self.bot, guild.id))
 
     @meetings.command(name="info", description="Details of one meeting")
