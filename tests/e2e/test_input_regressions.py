@@ -3,89 +3,26 @@
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from bot.domain.recurrence import Repeat, Schedule
-from bot.domain.reminder_offsets import DEFAULT_OFFSETS
-from bot.storage.meetings import MeetingFields
 from tests.clocks import ManualClock
 from tests.e2e.checkin_helpers import setup_guild, stored_checkins
-from tests.e2e.harness import Community, HearthRunner, answered
-from tests.e2e.meeting_helpers import meeting_ids, meetings_cmd, run_meeting
-from tests.fakediscord import FakeDiscord, Interaction
-
-ZERO_WIDTH_AND_BIDI = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-
-
-def hostile(member: int) -> str:
-    """A value a member could type: a ping, markdown, invisible and right-to-left characters."""
-    return f"<@{member}> @everyone **loud** `x` ~~y~~ \u200b\u202e" + "A" * 30
-
-
-def quoted_parts(text: str) -> list[str]:
-    return re.findall(r"“([^”]*)”", text)
-
-
-def assert_refused_kindly(ix: Interaction) -> None:
-    assert ix.ephemeral, ix.text
-    assert "went wrong" not in ix.text, ix.text
-    assert len(ix.text) <= 2000
-
-
-def assert_quotes_only_a_safe_excerpt(ix: Interaction, member: int) -> None:
-    assert_refused_kindly(ix)
-    assert f"<@{member}>" not in ix.text and "@everyone" not in ix.text
-    assert "**loud**" not in ix.text and "~~y~~" not in ix.text
-    assert not ZERO_WIDTH_AND_BIDI.search(ix.text)
-    parts = quoted_parts(ix.text)
-    assert parts, ix.text
-    assert all(len(part) <= 40 for part in parts), parts
-
-
-def no_tracebacks(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [
-        f"{r.name}: {r.getMessage()}"
-        for r in caplog.records
-        if r.exc_info or r.levelno >= logging.ERROR or "could not deliver" in r.getMessage()
-    ]
-
-
-async def slash(
-    fake: FakeDiscord, community: Community, user: int, command: str, **options: Any
-) -> Interaction:
-    ix = await fake.slash(community.guild_id, user, command, options=options)
-    await answered(ix)
-    await ix.wait_final()
-    return ix
-
-
-async def unofficial(
-    fake: FakeDiscord, community: Community, user: int, command: str, **options: Any
-) -> Interaction:
-    """As a client other than Discord's own would send it: past the declared limits."""
-    ix = await fake.slash(
-        community.guild_id,
-        user,
-        command,
-        options=options,
-        ignore_option_limits=True,
-        ignore_command_permissions=True,
-    )
-    await answered(ix)
-    await ix.wait_final()
-    return ix
-
-
-def count(database: Path, table: str) -> int:
-    with sqlite3.connect(database) as conn:
-        return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
-
+from tests.e2e.harness import Community, HearthRunner
+from tests.e2e.input_helpers import (
+    assert_quotes_only_a_safe_excerpt,
+    assert_refused_kindly,
+    count,
+    hostile,
+    no_tracebacks,
+    slash,
+    unofficial,
+)
+from tests.e2e.meeting_helpers import meeting_ids
+from tests.fakediscord import FakeDiscord
 
 # ---------------------------------------------------------------- refusals quote safely
 
@@ -381,156 +318,3 @@ async def test_a_crisis_phrase_without_letters_is_refused_and_never_matches(
     cards = [m for m in fake.channel_messages(community.mod_queue) if m.get("embeds")]
     assert len(cards) == 1
     assert f"<@{other}>" in str(cards[0]["embeds"])
-
-
-# -------------------------------------------------------------------- mentions opt-in
-
-
-def posts_to(fake: FakeDiscord, channel_id: int) -> list[dict[str, Any]]:
-    return [
-        r.json
-        for r in fake.requests
-        if r.method == "POST" and r.path == f"/channels/{channel_id}/messages"
-    ]
-
-
-def assert_pings_only(body: dict[str, Any], roles: list[int]) -> None:
-    mentions = body.get("allowed_mentions")
-    assert mentions is not None, body
-    assert mentions.get("parse") == [], mentions
-    assert not mentions.get("users"), mentions
-    assert sorted(int(r) for r in mentions.get("roles", [])) == sorted(roles), mentions
-
-
-async def test_an_announcement_pings_its_role_and_nobody_written_in_it(
-    fake: FakeDiscord,
-    community: Community,
-    runner: HearthRunner,
-    clock: ManualClock,
-) -> None:
-    clock.set(datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
-    bot = await runner.start()
-    role = fake.guild(community.guild_id).add_role("Coffee", mentionable=True)
-    await setup_guild(fake, community, announcements_channel=community.announcements)
-    ix = await slash(
-        fake,
-        community,
-        community.admin,
-        "announce schedule",
-        message=f"<@{community.member}> @everyone @here coffee at ten",
-        at="13:00",
-        ping_role=role,
-    )
-    assert "Scheduled #1" in ix.text
-    clock.set(datetime(2026, 11, 22, 13, 0, tzinfo=UTC))
-    await bot.background.wait_idle()
-    await bot.scheduler.run_now("announce:1")
-    [post] = posts_to(fake, community.announcements)
-    assert post["content"].startswith(f"<@&{role}> ")
-    assert_pings_only(post, roles=[role])
-
-
-async def test_a_skip_notice_for_a_meeting_named_like_a_mention_pings_nobody(
-    fake: FakeDiscord,
-    community: Community,
-    runner: HearthRunner,
-    clock: ManualClock,
-    database: Path,
-    voice: int,
-) -> None:
-    # Tuesday 24 November 2026 19:00 UTC is the first meeting; a day before, it's announced.
-    clock.set(datetime(2026, 11, 23, 19, 0, tzinfo=UTC))
-    bot = await runner.start()
-    await setup_guild(fake, community, announcements_channel=community.announcements)
-    await meetings_cmd(
-        fake,
-        community,
-        community.admin,
-        "add",
-        name=f"<@{community.member}> group",
-        weekdays="Tuesday",
-        time="19:00",
-        timezone="UTC",
-        voice_channel=voice,
-    )
-    [meeting_id] = meeting_ids(database)
-    await run_meeting(bot, meeting_id)
-    skip = await meetings_cmd(
-        fake, community, community.admin, "skip", meeting=str(meeting_id), date="2026-11-24"
-    )
-    assert "cancellation notice" in skip.text
-    posts = posts_to(fake, community.announcements)
-    assert len(posts) == 2 and "is cancelled" in posts[1]["content"]
-    for post in posts:
-        assert_pings_only(post, roles=[])
-
-
-# ------------------------------------------------------------------ acknowledge first
-
-
-async def test_the_calendar_of_3000_meetings_is_acknowledged_before_it_is_made(
-    fake: FakeDiscord,
-    community: Community,
-    runner: HearthRunner,
-    clock: ManualClock,
-) -> None:
-    bot = await runner.start()
-    schedule = Schedule(
-        weekdays=(1, 3),
-        start_time=time(19, 0),
-        zone="America/New_York",
-        duration=timedelta(hours=1),
-        repeat=Repeat.WEEKLY,
-        anchor=date(2026, 11, 1),
-    )
-    for number in range(3000):
-        fields = MeetingFields(
-            name=f"Group {number}",
-            schedule=schedule,
-            voice_channel_id=None,
-            link=f"https://meet.example/{number}",
-            description="Open discussion",
-            types=(),
-            announce_channel_id=None,
-            ping_role_id=None,
-            reminders=DEFAULT_OFFSETS,
-        )
-        await bot.storage.meetings.create(community.guild_id, fields, community.admin, clock.now())
-    ix = await fake.slash(community.guild_id, community.member, "meetings calendar")
-    response = await answered(ix)
-    assert response["type"] == 5, "deferred first, then made"
-    await ix.wait_final()
-    assert ix.ephemeral
-    [ics] = ix.files
-    assert ics.content.count(b"BEGIN:VEVENT") == 3000
-
-
-async def test_a_checkin_whose_acknowledgement_fails_is_saved_once_and_reaches_the_member(
-    fake: FakeDiscord,
-    community: Community,
-    runner: HearthRunner,
-    database: Path,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    await runner.start()
-    fake.fail_requests("POST", r"/interactions/\d+/[^/]+/callback", status=503, times=3)
-    with caplog.at_level(logging.INFO):
-        ix = await fake.slash(
-            community.guild_id, community.member, "checkin", options={"mood": 4, "note": "ok"}
-        )
-        dm = await fake.wait_for_request(
-            "POST",
-            r"/channels/\d+/messages",
-            predicate=lambda r: "Checked in for today" in str(r.json),
-            timeout=20,
-        )
-    assert ix.callback is None, "Discord never took the answer"
-    assert [r[0] for r in ix.rejected][-1] == 404
-    [message] = fake.dm_messages(community.member)
-    assert message["id"] == dm.response["id"]
-    assert "couldn't answer you in the server" in message["content"]
-    assert len(stored_checkins(database, community.member)) == 1
-    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
-    # Still answering afterwards.
-    again = await slash(fake, community, community.member, "profile show")
-    assert "Time zone" in again.text
