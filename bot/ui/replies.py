@@ -163,8 +163,9 @@ async def _by_direct_message(
     try:
         await interaction.user.send(text, **options)
     except discord.HTTPException as exc:
-        # Nothing else can reach them: the work itself is saved, only this answer is lost.
+        # Nothing else can reach them (DMs closed, or Discord still failing): the work itself
+        # is saved, only this answer is lost.
         log.warning(
-            "reply lost: Discord refused it and the member's DMs are closed",
+            "reply lost: Discord refused it in the server and by direct message",
             extra={"status": exc.status, "code": exc.code},
         )
