@@ -121,7 +121,7 @@ class CheckinRecorder:
                 "shared check-in not updated",
                 extra={"guild": channel.guild.id, "status": exc.status},
             )
-            await interaction.followup.send(render.share_failed(channel), ephemeral=True)
+            await reply_ephemeral(interaction, render.share_failed(channel))
             return
         # Retried on passing trouble (a 503 is not the end of it), and never posted twice.
         outcome = await self.bot.delivery.send(

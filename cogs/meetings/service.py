@@ -30,6 +30,7 @@ from bot.domain.meetings import (
 from bot.outbound import priority
 from bot.presence import Presence
 from bot.storage.timestamps import to_db
+from bot.ui.mentions import pings_only
 from cogs.meetings import render
 from cogs.meetings.events import EventMirror
 from cogs.meetings.rsvp import rsvp_view
@@ -138,7 +139,7 @@ class MeetingService:
         mentions = discord.AllowedMentions.none()
         if meeting.ping_role_id:
             content = f"<@&{meeting.ping_role_id}> {content}"
-            mentions = discord.AllowedMentions(roles=[discord.Object(meeting.ping_role_id)])
+            mentions = pings_only(roles=[meeting.ping_role_id])
         outcome = await self.bot.delivery.send(
             Post(
                 key=key,
@@ -232,6 +233,8 @@ class MeetingService:
                 guild_id=meeting.guild_id,
                 channel_id=channel_id,
                 content=render.cancelled_text(meeting, occurrence),
+                # The name is the organizer's text: a mention in it shows but never pings.
+                allowed_mentions=pings_only(),
             )
         )
         if outcome.sent:
