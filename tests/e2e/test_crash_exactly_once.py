@@ -282,9 +282,14 @@ async def test_checkin_reminder_dm(
         "the interrupted reminder DM to be settled as sent",
     )
     assert len(wall_fake.dm_messages(circle.member)) == 1
-    # The DM channel is kept: no second POST /users/@me/channels after the restart.
+    # The DM channel is kept in the database: the restarted process looked in it without
+    # opening it again (a DM is one request once the channel is known).
     assert query(database, "SELECT channel_id FROM dm_channels") == [
         (wall_fake.dm_channel_id(circle.member),)
     ]
+    opened = [
+        r for r in wall_fake.requests if r.method == "POST" and r.path == "/users/@me/channels"
+    ]
+    assert len(opened) == 1
     await hearth.stop()
     assert len(wall_fake.dm_messages(circle.member)) == 1

@@ -130,3 +130,33 @@ async def test_a_removed_server_gets_nothing_and_resumes_when_hearth_is_added_ba
     # An hour before the start, the day-before reminder is the closest one due.
     assert reminders(database, meeting_id) == {"reminder:86400": "sent"}
     assert dms_to(fake, community.admin) == []
+
+
+async def test_a_new_gateway_session_mid_schedule_posts_nothing_twice(
+    fake: FakeDiscord,
+    community: Community,
+    runner: HearthRunner,
+    clock: ManualClock,
+    database: Path,
+    voice: int,
+) -> None:
+    bot, meeting_id = await meeting_set_up(fake, community, runner, clock, voice)
+    since = len(fake.requests)
+    clock.set(FIRST_START - timedelta(days=1))
+    await posted(fake, community.announcements, since=since, containing=NAME)
+    # Discord ends the session: Hearth identifies again, gets READY and every server again
+    # (on_ready and on_guild_available fire once more, and with them every catch-up).
+    sessions = fake.sessions
+    fake.invalidate_session(resumable=False)
+    await until(lambda: fake.sessions > sessions and bot.is_ready(), "a new session", 30)
+    await until(lambda: not bot.get_guild(community.guild_id).unavailable, "the server again", 30)
+    await bot.background.wait_idle()
+    await run_meeting(bot, meeting_id)
+    assert len(posts_to(fake, community.announcements, since)) == 1
+    since = len(fake.requests)
+    clock.set(FIRST_START - timedelta(minutes=15))
+    await posted(fake, community.announcements, since=since, containing=NAME)
+    await bot.background.wait_idle()
+    await run_meeting(bot, meeting_id)
+    assert len(posts_to(fake, community.announcements, since)) == 1
+    assert reminders(database, meeting_id) == {"reminder:900": "sent", "reminder:86400": "sent"}
