@@ -21,9 +21,10 @@ import contextlib
 import io
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiohttp
 import discord
@@ -54,6 +55,15 @@ if TYPE_CHECKING:
     from bot.app import Hearth
 
 log = logging.getLogger("hearth.delivery")
+T = TypeVar("T")
+# Everything a request can fail with; `is_passing` tells the passing ones from refusals.
+PASSING_ERRORS = (
+    discord.HTTPException,
+    discord.RateLimited,
+    aiohttp.ClientError,
+    TimeoutError,
+    OSError,
+)
 # Long enough that yesterday's identical post (a daily announcement, a daily reminder DM) is still
 # known as claimed when today's is looked for in history.
 KEEP_SETTLED = timedelta(days=30)
@@ -120,13 +130,16 @@ class Deliverer:
                 if resolution.found == Found.UNKNOWN:
                     return Outcome(Status.FAILED, cause="Discord couldn't be reached")
             try:
-                channel_id = await self._channel_id(post)
-            except discord.HTTPException as exc:
-                return (
-                    Outcome(Status.FAILED, cause=cause_of(exc)) if is_passing(exc) else refusal(exc)
+                # A DM's channel is opened once (then kept); that request is retried like a send.
+                channel_id = await self._retrying(
+                    post, lambda: self._guarded(post, self._channel_id(post))
                 )
             except LookupError as exc:
                 return Outcome(Status.REFUSED, cause=str(exc))
+            except PASSING_ERRORS as exc:
+                if isinstance(exc, discord.HTTPException) and not is_passing(exc):
+                    return refusal(exc)
+                return self._held_back(post.guild_id) or Outcome(Status.FAILED, cause=cause_of(exc))
             await journal.begin(
                 post.key,
                 guild_id=post.guild_id,
@@ -194,48 +207,51 @@ class Deliverer:
 
     async def _deliver(self, post: Post, channel_id: int) -> Outcome:
         journal = self._journal
-        cause = "Discord couldn't be reached"
+        try:
+            message = await self._retrying(
+                post, lambda: self._guarded(post, self._request(post, channel_id))
+            )
+        except PASSING_ERRORS as exc:
+            if isinstance(exc, discord.HTTPException) and not is_passing(exc):
+                if exc.code == UNKNOWN_CHANNEL and post.user_id is not None:
+                    await journal.forget_dm_channel(post.user_id)
+                outcome = refusal(exc)
+                await journal.failed(post.key, outcome.cause or "", self.bot.clock.now())
+                return outcome
+            # It may have arrived all the same: the row stays 'sending' until looked up.
+            cause = cause_of(exc)
+            await journal.still_unsure(post.key, cause, self.bot.clock.now())
+            return self._held_back(post.guild_id) or Outcome(Status.FAILED, cause=cause)
+        await journal.sent(post.key, channel_id, message.id, self.bot.clock.now())
+        return Outcome(Status.SENT, channel_id, message.id)
+
+    async def _retrying(self, post: Post, attempt: Callable[[], Awaitable[T]]) -> T:
+        """`attempt()` until it works; between passing failures wait (longer each time), and
+        stop when the waits run out or the server went away. Raises the last error."""
         for wait in (*RETRY_WAITS[post.priority], None):
             try:
-                message = await self._one_try(post, channel_id)
-            except discord.HTTPException as exc:
-                if not is_passing(exc):
-                    if exc.code == UNKNOWN_CHANNEL and post.user_id is not None:
-                        await journal.forget_dm_channel(post.user_id)
-                    outcome = refusal(exc)
-                    await journal.failed(post.key, outcome.cause or "", self.bot.clock.now())
-                    return outcome
-                cause = cause_of(exc)
-            except (TimeoutError, discord.RateLimited, aiohttp.ClientError, OSError) as exc:
-                cause = cause_of(exc)
-            else:
-                now = self.bot.clock.now()
-                await journal.sent(post.key, channel_id, message.id, now)
-                return Outcome(Status.SENT, channel_id, message.id)
-            log.warning(
-                "delivery failed in passing, will retry" if wait else "delivery retries ran out",
-                extra={"key": post.key, "cause": cause},
-            )
-            if (held := self._held_back(post.guild_id)) is not None:
-                await journal.still_unsure(post.key, cause, self.bot.clock.now())
-                return held
-            if wait is None:
-                break
+                return await attempt()
+            except PASSING_ERRORS as exc:
+                if not is_passing(exc) or wait is None or self._held_back(post.guild_id):
+                    raise
+                log.warning(
+                    "delivery failed in passing, will retry",
+                    extra={"key": post.key, "cause": cause_of(exc), "seconds": wait},
+                )
             await asyncio.sleep(wait)
-        await journal.still_unsure(post.key, cause, self.bot.clock.now())
-        return Outcome(Status.FAILED, cause=cause)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
-    async def _one_try(self, post: Post, channel_id: int) -> discord.Message:
-        """One request (discord.py may repeat it after a 5xx), abandoned if Discord hasn't
-        answered within the priority's timeout once the lane let it leave."""
+    async def _guarded(self, post: Post, request: Awaitable[T]) -> T:
+        """One try, abandoned if Discord hasn't answered within the priority's timeout once
+        the lane let it leave (time spent waiting for the lane doesn't count)."""
         watch = Ticket()
         with ticket(watch):
-            task = asyncio.create_task(self._request(post, channel_id))
+            task = asyncio.ensure_future(request)
         limit = TRY_TIMEOUT[post.priority]
         try:
             while not task.done():
                 if not watch.granted.is_set():
-                    granted = asyncio.create_task(watch.granted.wait())
+                    granted = asyncio.ensure_future(watch.granted.wait())
                     await asyncio.wait({task, granted}, return_when=asyncio.FIRST_COMPLETED)
                     granted.cancel()
                     continue

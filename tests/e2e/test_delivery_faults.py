@@ -210,3 +210,21 @@ async def test_a_shared_checkin_answered_503_once_is_still_shared_once(
     [card] = fake.channel_messages(community.checkins)
     assert query(database, "SELECT card_message_id FROM checkins") == [(int(card["id"]),)]
     assert "couldn't" not in ix.all_text.lower()
+
+
+async def test_opening_the_dm_channel_answered_503_still_reaches_the_member(
+    fake: FakeDiscord, community: Community, runner: HearthRunner
+) -> None:
+    await runner.start()
+    await configure_queue(fake, community)
+    general = fake.guild(community.guild_id).add_text_channel("general")
+    fault = fake.faults.fail("POST", r"/users/@me/channels", status=503)
+    await fake.send_message(general, community.member, CRISIS)
+    await settled(fake, community)
+    assert fault.served == 1
+    [dm] = fake.dm_messages(community.member)
+    assert "automated message from Hearth" in dm["content"]
+    others = [
+        m for m in fake.channel_messages(general) if m["author"]["id"] == str(fake.bot_user_id)
+    ]
+    assert others == [], "no public pointer: the private message got through"
