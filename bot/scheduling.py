@@ -58,6 +58,7 @@ class ClockedAsyncIOScheduler(AsyncIOScheduler):
     def __init__(self, clock: Clock, **options: Any) -> None:
         super().__init__(**options)
         self._clock = clock
+        self._shifting = False
         self.skew = datetime.now(UTC) - clock.now()
 
     def to_frame(self, moment: datetime) -> datetime:
@@ -77,9 +78,20 @@ class ClockedAsyncIOScheduler(AsyncIOScheduler):
         if abs(shift) < SKEW_TOLERANCE:
             return
         self.skew = skew
-        for job in self.get_jobs():
-            if job.next_run_time is not None:
-                self.modify_job(job.id, next_run_time=job.next_run_time + shift)
+        self._shifting = True
+        try:
+            for job in self.get_jobs():
+                if job.next_run_time is not None:
+                    self.modify_job(job.id, next_run_time=job.next_run_time + shift)
+        finally:
+            self._shifting = False
+
+    def wakeup(self) -> None:
+        # Shifting the jobs happens during a look at them already. If each shifted job asked
+        # for one more look, every look would shift them all again (the frame moves whenever
+        # the clock stands still), and with enough jobs the loop would never rest.
+        if not self._shifting:
+            super().wakeup()
 
 
 class Scheduler:
