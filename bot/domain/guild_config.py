@@ -33,6 +33,13 @@ class GuildConfig(BaseModel):
     escalate_high_minutes: int = 5
     escalate_medium_minutes: int = 30
     escalate_low_minutes: int = 240
+    # Peer support (cogs/peers, cogs/shares): who supports, where requests and shares go.
+    peer_role_id: int | None = None
+    peer_channel_id: int | None = None
+    share_channel_id: int | None = None
+    peer_wait_minutes: int = 10
+    peer_max_open: int = 2
+    shares_enabled: bool = True
 
     @classmethod
     def settable_fields(cls) -> frozenset[str]:

@@ -11,6 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.storage.database import Database, Transaction
+from bot.storage.peer_privacy import (
+    GUILDS_SQL,
+    MEMBER_TABLES,
+    erase_peer_support,
+    export_peer_support,
+)
 from bot.storage.sealing import (
     CHECKIN_NOTE,
     COUNTER_LABEL,
@@ -39,6 +45,7 @@ MEMBER_DATA: dict[str, str] = {
     "crisis_disabled_rules": "kept: the server's setting; the id of the admin who chose it",
     "meetings": "kept: the server's meetings; created_by keeps the id",
     "announcements": "kept: the server's announcements; created_by keeps the id",
+    **MEMBER_TABLES,  # peer supporters, partners, anonymous shares
 }
 
 Record = dict[str, Any]
@@ -60,6 +67,7 @@ class MemberExport:
     on_call: Record | None = None
     meetings_created: list[Record] = field(default_factory=list)
     announcements_created: list[Record] = field(default_factory=list)
+    peer_support: Record = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -118,7 +126,7 @@ class SqlitePrivacyRepository:
             " JOIN sobriety_periods p ON p.id = m.period_id"
             " JOIN sobriety_counters c ON c.id = p.counter_id WHERE g.user_id = ?1"
             " UNION SELECT f.guild_id FROM flag_reporters r JOIN flags f ON f.id = r.flag_id"
-            " WHERE r.user_id = ?1",
+            " WHERE r.user_id = ?1" + GUILDS_SQL,
             (user_id,),
         )
         return sorted(int(row["guild_id"]) for row in rows)
@@ -225,6 +233,7 @@ class _Exporter:
             "SELECT first_at, repeat, active, created_at FROM announcements"
             " WHERE guild_id = ? AND created_by = ? ORDER BY id"
         )
+        out.peer_support = await export_peer_support(self.tx, self.codec, guild_id, user_id)
         return out
 
     async def _counters(self) -> list[Record]:
@@ -297,6 +306,8 @@ async def _erase(tx: Transaction, guild_id: int, user_id: int) -> MemberErasure:
     )
     for table in ("checkin_reminders", "checkin_reminder_deliveries", "crisis_replies", "oncall"):
         other += await tx.execute(f"DELETE FROM {table} WHERE guild_id = ? AND user_id = ?", key)
+    peer_rows, peer_posts = await erase_peer_support(tx, guild_id, user_id)
+    other += peer_rows
     checkins = await tx.execute("DELETE FROM checkins WHERE guild_id = ? AND user_id = ?", key)
     counters = await tx.execute(
         "DELETE FROM sobriety_counters WHERE guild_id = ? AND user_id = ?", key
@@ -326,5 +337,6 @@ async def _erase(tx: Transaction, guild_id: int, user_id: int) -> MemberErasure:
         reports_filed=int(kept["filed"]),
         flags_about_them=int(kept["about"]),
         created=int(kept["created"]),
-        public_posts=[PublicPost(int(p["channel_id"]), int(p["message_id"])) for p in posts],
+        public_posts=[PublicPost(int(p["channel_id"]), int(p["message_id"])) for p in posts]
+        + [PublicPost(channel_id, message_id) for channel_id, message_id in peer_posts],
     )

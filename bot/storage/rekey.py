@@ -16,6 +16,7 @@ from bot.storage.sealing import (
     COUNTER_LABEL,
     COUNTER_LABEL_KEY,
     FLAG_DETAIL,
+    PEER_REASON,
     PERIOD_NOTE,
     DataKey,
     FieldCodec,
@@ -45,6 +46,7 @@ SEALED_COLUMNS = (
     SealedColumn("sobriety_periods", "note", PERIOD_NOTE),
     SealedColumn("sobriety_counters", "label", COUNTER_LABEL),
     SealedColumn("flag_events", "detail", FLAG_DETAIL),
+    SealedColumn("peer_requests", "reason", PEER_REASON),
 )
 
 

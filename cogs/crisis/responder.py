@@ -151,10 +151,72 @@ class CrisisResponder:
                 return  # this version of the edited message was flagged (and answered) before
             flag_id, told = raised
         delivered = await self._reply(
-            message, detection, told, timedelta(hours=config.crisis_reply_hours)
+            guild, message.author, detection, told, timedelta(hours=config.crisis_reply_hours)
         )
         if delivered is False:
             await self._undelivered(message, flag_id)
+
+    async def check_words(
+        self,
+        guild: discord.Guild,
+        author: discord.abc.User,
+        text: str,
+        *,
+        channel: discord.abc.GuildChannel | discord.Thread,
+        message: discord.Message | None = None,
+    ) -> int | None:
+        """Words Hearth passes on for a member (an anonymous share it posted, the reason for a
+        support request), checked like a message of theirs: a detection is flagged naming the
+        author, which only moderators see, and the author gets the private reply. Returns the
+        detection's severity, or None."""
+        async with self._turns.turn(guild.id):
+            config = await self.bot.guild_configs.get(guild.id)
+            if not config.crisis_detection or config.mod_queue_channel_id is None:
+                return None
+            detection = (await self._detector(guild.id)).scan(text)
+            if (
+                detection is None
+                or await self._is_quiet(guild.id, channel)
+                or await self._switched_off(guild.id, detection.rule)
+            ):
+                return None
+            log.info(
+                "crisis language noticed in words passed on",
+                extra={
+                    "guild": guild.id,
+                    "channel": channel.id,
+                    "category": detection.category.value,
+                    "severity": int(detection.severity),
+                    "rule": detection.rule,
+                },
+            )
+            flag_id, told = None, False
+            try:
+                raised = await service_of(self.bot).raise_detection(
+                    NewFlag(
+                        guild_id=guild.id,
+                        source="detection",
+                        category=detection.category.value,
+                        severity=int(detection.severity),
+                        user_id=author.id,
+                        channel_id=channel.id,
+                        message_id=message.id if message else None,
+                        rule=detection.rule,
+                    ),
+                    message_text=text,
+                    jump_url=message.jump_url if message else None,
+                )
+            except Exception:
+                log.exception("crisis flag could not be raised", extra={"guild": guild.id})
+            else:
+                if raised is not None:
+                    flag_id, told = raised[0].id, raised[1]
+            delivered = await self._reply(
+                guild, author, detection, told, timedelta(hours=config.crisis_reply_hours)
+            )
+            if delivered is False and flag_id is not None:
+                await service_of(self.bot).note_member_unreachable(flag_id)
+            return int(detection.severity)
 
     async def _flag(
         self, message: discord.Message, detection: Detection, version: str | None
@@ -181,26 +243,23 @@ class CrisisResponder:
 
     async def _reply(
         self,
-        message: discord.Message,
+        guild: discord.Guild,
+        member: discord.abc.User,
         detection: Detection,
         moderators_told: bool,
         quiet_for: timedelta,
     ) -> bool | None:
         """The private message: True if delivered, False if it couldn't be, None if none was
         due (the member turned them off, or had one in this window)."""
-        assert message.guild is not None
-        member = message.author
         country, replies_on = await self.bot.storage.crisis.member_settings(member.id)
         if not replies_on:
             return None
         now = self.bot.clock.now()
-        if not await self.bot.storage.crisis.claim_reply(
-            message.guild.id, member.id, now, quiet_for
-        ):
+        if not await self.bot.storage.crisis.claim_reply(guild.id, member.id, now, quiet_for):
             return None  # at most one automatic reply per member in the window; the flag still went
-        lines = await self.lookup.for_member(country, message.guild.id)
+        lines = await self.lookup.for_member(country, guild.id)
         text = render.private_reply(
-            message.guild.name,
+            guild.name,
             lines,
             moderators_told,
             someone_else=detection.category == Category.THIRD_PARTY,

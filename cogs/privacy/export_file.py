@@ -29,6 +29,9 @@ ABOUT = {
     "on_call": "Since when you are on call as a moderator here.",
     "meetings_created": "Meetings you added (they belong to the server).",
     "announcements_created": "Announcements you scheduled (they belong to the server).",
+    "peer_support": "Peer support: your duty settings as a supporter, the conversations you "
+    "asked for (with your reason) or helped in (times only), your accountability partners both "
+    "ways, and your anonymous shares (their text was never stored).",
 }
 
 
