@@ -8,11 +8,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.domain.crisis import Category, Severity
+from bot.domain.crisis import Category, Severity, phrase_has_words
+from bot.domain.excerpts import quoted
 from bot.storage.crisis import GuildPhrase, LocalLine
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError
-from bot.ui.permissions import is_moderator
+from bot.ui.permissions import guild_permissions, has_guild_permissions, is_moderator
 from bot.ui.replies import reply_ephemeral
 from cogs.crisis import render
 from cogs.crisis.lines import HelplineLookup
@@ -52,13 +53,17 @@ class Helpline(commands.Cog):
         name="helpline", description="Helplines you can call, text or chat with, any time (private)"
     )
     @app_commands.describe(country="Which country (default: yours, else the server's)")
-    async def helpline(self, interaction: discord.Interaction, country: str | None = None) -> None:
+    async def helpline(
+        self,
+        interaction: discord.Interaction,
+        country: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
         chosen = None
         if country is not None:
             chosen = self.bot.countries.canonical_code(country)
             if chosen is None:
                 raise UserFacingError(
-                    f"“{country}” isn't a country I know. Start typing its "
+                    f"{quoted(country)} isn't a country I know. Start typing its "
                     "name and pick it from the list."
                 )
         own, _ = await self.bot.storage.crisis.member_settings(interaction.user.id)
@@ -95,7 +100,7 @@ class CrisisSettings(commands.Cog):
         enabled="On: flag crisis language to moderators and reply privately",
         reply_hours="At most one automatic reply per member in this many hours",
     )
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @has_guild_permissions(manage_guild=True)
     async def detection(
         self,
         interaction: discord.Interaction,
@@ -114,7 +119,7 @@ class CrisisSettings(commands.Cog):
 
     @crisis.command(name="channel", description="Turn detection off (or back on) in one channel")
     @app_commands.describe(channel="The channel", watch="True: watch it (default); False: don't")
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @has_guild_permissions(manage_guild=True)
     async def channel(
         self, interaction: discord.Interaction, channel: discord.TextChannel, watch: bool
     ) -> None:
@@ -133,7 +138,7 @@ class CrisisSettings(commands.Cog):
         severity="How urgent",
     )
     @app_commands.choices(category=CATEGORY_CHOICES, severity=SEVERITY_CHOICES)
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @has_guild_permissions(manage_guild=True)
     async def phrase(
         self,
         interaction: discord.Interaction,
@@ -143,6 +148,12 @@ class CrisisSettings(commands.Cog):
         severity: app_commands.Choice[int] | None = None,
     ) -> None:
         guild = require_guild(interaction)
+        if not phrase_has_words(phrase):
+            # Punctuation alone would match almost every message (or, allowed, silence them).
+            raise UserFacingError(
+                "A phrase needs at least two letters: punctuation or numbers alone would match "
+                "almost every message. Nothing was changed."
+            )
         if flag and category is None:
             raise UserFacingError("A phrase that flags needs a `category`. Nothing was changed.")
         entry = GuildPhrase(
@@ -154,7 +165,8 @@ class CrisisSettings(commands.Cog):
         await self.bot.storage.crisis.add_phrase(guild.id, entry)
         self.responder.forget_guild(guild.id)
         await reply_ephemeral(
-            interaction, f"Saved: “{entry.phrase}” {'now flags' if flag else 'will never flag'}."
+            interaction,
+            f"Saved: {quoted(entry.phrase, 100)} {'now flags' if flag else 'will never flag'}.",
         )
 
     @crisis.command(
@@ -165,7 +177,7 @@ class CrisisSettings(commands.Cog):
         if not is_moderator(interaction, await self.bot.guild_configs.get(guild.id)):
             raise UserFacingError("Detection stats are for moderators.")
         text, view = await stats_reply(
-            self.bot, guild.id, admin=interaction.permissions.manage_guild
+            self.bot, guild.id, admin=guild_permissions(interaction).manage_guild
         )
         await reply_ephemeral(interaction, text, view=view)
 
@@ -178,7 +190,7 @@ class CrisisSettings(commands.Cog):
         contact="Phone, text or link (leave empty to remove the line)",
         notes="Hours, who it is for…",
     )
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @has_guild_permissions(manage_guild=True)
     async def local_line(
         self,
         interaction: discord.Interaction,

@@ -8,9 +8,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.domain.excerpts import quoted
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError
 from bot.ui.inputs import require_hhmm, require_timezone, timezone_choices
+from bot.ui.permissions import has_guild_permissions
 from bot.ui.queue_privacy import how_to_make_private, public_readers
 from bot.ui.replies import reply_ephemeral
 from cogs.guild_setup import render
@@ -58,7 +60,7 @@ class GuildSetup(commands.Cog):
         peer_channel="Private channel where peer supporters see support requests",
         share_channel="Where anonymous shares (/share) are posted",
     )
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @has_guild_permissions(manage_guild=True)
     async def setup_command(
         self,
         interaction: discord.Interaction,
@@ -68,9 +70,9 @@ class GuildSetup(commands.Cog):
         mod_queue_channel: discord.TextChannel | None = None,
         moderator_role: discord.Role | None = None,
         organizer_role: discord.Role | None = None,
-        timezone: str | None = None,
-        helpline_country: str | None = None,
-        checkin_time: str | None = None,
+        timezone: app_commands.Range[str, 1, 100] | None = None,
+        helpline_country: app_commands.Range[str, 1, 100] | None = None,
+        checkin_time: app_commands.Range[str, 1, 20] | None = None,
         checkin_thread: bool | None = None,
         peer_role: discord.Role | None = None,
         peer_channel: discord.TextChannel | None = None,
@@ -84,8 +86,9 @@ class GuildSetup(commands.Cog):
             code = self.bot.countries.canonical_code(helpline_country)
             if code is None:
                 raise UserFacingError(
-                    f"“{helpline_country}” isn't a country code I know. Use a two-letter code "
-                    "like `US` or `GB`; start typing and pick from the list. Nothing was saved."
+                    f"{quoted(helpline_country)} isn't a country code I know. Use a two-letter "
+                    "code like `US` or `GB`; start typing and pick from the list. Nothing was "
+                    "saved."
                 )
             changes["helpline_country"] = code
         if checkin_time is not None:
@@ -150,7 +153,7 @@ class GuildSetup(commands.Cog):
         ]
 
     @hearth.command(name="config", description="Show Hearth's setup for this server")
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @has_guild_permissions(manage_guild=True)
     async def config_command(self, interaction: discord.Interaction) -> None:
         guild = require_guild(interaction)
         config = await self.bot.guild_configs.get(guild.id)
@@ -158,7 +161,7 @@ class GuildSetup(commands.Cog):
         await reply_ephemeral(interaction, embed=embed)
 
     @hearth.command(name="status", description="Check that Hearth can do its work in this server")
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @has_guild_permissions(manage_guild=True)
     async def status_command(self, interaction: discord.Interaction) -> None:
         guild = require_guild(interaction)
         config = await self.bot.guild_configs.get(guild.id)
