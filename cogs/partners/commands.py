@@ -208,19 +208,24 @@ class Partners(commands.Cog):
             raise UserFacingError(
                 f"You and <@{member.id}> aren't partners here. `/partner status` shows yours."
             )
+        await interaction.response.defer(ephemeral=True, thinking=True)
         now = self.bot.clock.now()
         ended = [p for p in found if await partners.end(p.id, me, now)]
         log.info("partnership ended", extra={"guild": guild.id, "count": len(ended)})
-        await reply_ephemeral(
-            interaction,
-            f"Ended. I've told <@{member.id}> kindly. Thank you for looking after yourself. 💛",
-        )
         was_invited = all(p.status == PartnerStatus.INVITED for p in ended)
+        told = True
         try:
             dm = await self.bot.create_dm(member)
             await dm.send(render.ended_dm(me, guild.name, was_invited))
         except discord.HTTPException:
             log.warning("partnership end not delivered", extra={"guild": guild.id})
+            told = False
+        await reply_ephemeral(
+            interaction,
+            f"Ended. {'I have told' if told else 'I could not message'} <@{member.id}>"
+            f"{' kindly' if told else ' (their DMs are closed)'}. Thank you for looking after "
+            "yourself. 💛",
+        )
 
     @invite.autocomplete("counter")
     @choose.autocomplete("counter")

@@ -15,6 +15,7 @@ from bot.domain.peer_support import RequestStatus, available
 from bot.storage.flags import NewFlag
 from bot.storage.peers import PeerRequest, TakeOutcome
 from bot.ui.cog_services import flag_service
+from bot.ui.mentions import pings_only
 from bot.ui.permissions import is_moderator
 from bot.ui.replies import reply_ephemeral
 from cogs.peers import render
@@ -121,7 +122,7 @@ class Conversations:
             await thread.send(
                 render.thread_intro(request.user_id, supporter_id, request.reason, again=again),
                 view=conversation_view(request.id),
-                allowed_mentions=discord.AllowedMentions(users=True, roles=False, everyone=False),
+                allowed_mentions=pings_only(users=[request.user_id, supporter_id]),
             )
         except discord.HTTPException as exc:
             log.warning(
@@ -161,7 +162,10 @@ class Conversations:
         thread = interaction.channel
         if isinstance(thread, discord.Thread):
             try:
-                await thread.send(render.handed_over(supporter, request.user_id))
+                await thread.send(
+                    render.handed_over(supporter, request.user_id),
+                    allowed_mentions=pings_only(users=[request.user_id]),
+                )
                 await thread.remove_user(discord.Object(supporter))
             except discord.HTTPException:
                 log.warning("handover not shown in the thread", extra={"request": request.id})

@@ -21,6 +21,7 @@ from bot.domain.peer_support import RequestOrigin, RequestStatus, available
 from bot.storage.flags import NewFlag
 from bot.storage.peers import PeerRepository, PeerRequest
 from bot.ui.cog_services import crisis_words, flag_service
+from bot.ui.mentions import pings_only
 from bot.ui.queue_privacy import public_readers
 from bot.ui.support_ask import peer_support_ready
 from cogs.peers import render
@@ -173,9 +174,7 @@ class SupportRequests:
                     request.user_id, name, request.created_at, request.wait_until, again=again
                 ),
                 view=take_view(request.id),
-                allowed_mentions=discord.AllowedMentions(
-                    users=[discord.Object(u) for u in pinged], roles=False, everyone=False
-                ),
+                allowed_mentions=pings_only(users=pinged),
             )
         except discord.HTTPException as exc:
             log.warning("peer card refused", extra={"guild": channel.guild.id, "code": exc.code})
