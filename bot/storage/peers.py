@@ -6,47 +6,23 @@ supporters pressing Take it at once, a restart, or a timer firing twice never do
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Protocol
 
 from bot.domain.peer_hours import WeeklyHours
 from bot.domain.peer_support import RequestOrigin, RequestStatus, RequestTimes, Supporter
 from bot.storage.database import Database, Row, Transaction
+from bot.storage.peer_rows import (
+    PeerRequest,
+    TakeOutcome,
+    add_event,
+    request_of,
+    supporter_of,
+)
 from bot.storage.sealing import PEER_REASON, PLAIN, FieldCodec
 from bot.storage.timestamps import from_db, to_db
 
-
-@dataclass(frozen=True)
-class PeerRequest:
-    id: int
-    guild_id: int
-    user_id: int
-    origin: RequestOrigin
-    reason: str | None
-    origin_channel_id: int | None
-    status: RequestStatus
-    supporter_id: int | None
-    card_channel_id: int | None
-    card_message_id: int | None
-    thread_id: int | None
-    wait_until: datetime | None
-    flag_id: int | None
-    debrief: str | None
-    created_at: datetime
-    first_taken_at: datetime | None
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in (RequestStatus.WAITING, RequestStatus.TAKEN)
-
-
-class TakeOutcome(StrEnum):
-    TAKEN = "taken"
-    GONE = "gone"  # no longer waiting: someone else took it, or the moderators have it
-    AT_CAP = "at_cap"  # the supporter already holds as many conversations as the server allows
-    OWN = "own"  # it is the supporter's own request
+__all__ = ["PeerRepository", "PeerRequest", "SqlitePeerRepository", "TakeOutcome"]
 
 
 class PeerRepository(Protocol):
@@ -104,7 +80,7 @@ class SqlitePeerRepository:
         row = await self._db.fetch_one(
             "SELECT * FROM peer_supporters WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
         )
-        return _supporter(row) if row else None
+        return supporter_of(row) if row else None
 
     async def set_duty(self, guild_id: int, user_id: int, on: bool, now: datetime) -> None:
         async with self._db.transaction() as tx:
@@ -132,7 +108,7 @@ class SqlitePeerRepository:
             "SELECT * FROM peer_supporters WHERE guild_id = ? AND on_duty = 1 ORDER BY user_id",
             (guild_id,),
         )
-        return [_supporter(row) for row in rows]
+        return [supporter_of(row) for row in rows]
 
     # ------------------------------------------------------------------ requests
     async def open_request(self, guild_id: int, user_id: int) -> PeerRequest | None:
@@ -172,7 +148,7 @@ class SqlitePeerRepository:
             if inserted is None:
                 return None
             request_id = int(inserted["id"])
-            await _event(tx, guild_id, request_id, "requested", user_id, now)
+            await add_event(tx, guild_id, request_id, "requested", user_id, now)
             return await self._get(tx, request_id)
 
     async def get(self, request_id: int) -> PeerRequest | None:
@@ -228,7 +204,7 @@ class SqlitePeerRepository:
                 " WHERE id = ? AND status = 'waiting'",
                 (supporter_id, stamp, stamp, request_id),
             )
-            await _event(tx, int(row["guild_id"]), request_id, "taken", supporter_id, now)
+            await add_event(tx, int(row["guild_id"]), request_id, "taken", supporter_id, now)
         return TakeOutcome.TAKEN
 
     async def release(self, request_id: int, supporter_id: int, wait_until: datetime) -> bool:
@@ -287,7 +263,7 @@ class SqlitePeerRepository:
     async def involve_moderator(self, request_id: int, actor_id: int, now: datetime) -> None:
         async with self._db.transaction() as tx:
             request = await self._get(tx, request_id)
-            await _event(tx, request.guild_id, request_id, "moderator_involved", actor_id, now)
+            await add_event(tx, request.guild_id, request_id, "moderator_involved", actor_id, now)
 
     async def close(self, request_id: int, actor_id: int, now: datetime) -> bool:
         """Close a conversation; its supporter is owed a private check-in afterwards."""
@@ -372,7 +348,7 @@ class SqlitePeerRepository:
             )
             if changed:
                 request = await self._get(tx, request_id)
-                await _event(tx, request.guild_id, request_id, action, actor_id, now)
+                await add_event(tx, request.guild_id, request_id, action, actor_id, now)
         return changed > 0
 
     async def _get(self, tx: Transaction, request_id: int) -> PeerRequest:
@@ -381,49 +357,4 @@ class SqlitePeerRepository:
         return self._request(row)
 
     def _request(self, row: Row) -> PeerRequest:
-        return PeerRequest(
-            id=int(row["id"]),
-            guild_id=int(row["guild_id"]),
-            user_id=int(row["user_id"]),
-            origin=RequestOrigin(row["origin"]),
-            reason=self._codec.open(PEER_REASON, row["reason"]),
-            origin_channel_id=row["origin_channel_id"],
-            status=RequestStatus(row["status"]),
-            supporter_id=row["supporter_id"],
-            card_channel_id=row["card_channel_id"],
-            card_message_id=row["card_message_id"],
-            thread_id=row["thread_id"],
-            wait_until=_maybe(row["wait_until"]),
-            flag_id=row["flag_id"],
-            debrief=row["debrief"],
-            created_at=from_db(row["created_at"]),
-            first_taken_at=_maybe(row["first_taken_at"]),
-        )
-
-
-async def _event(
-    tx: Transaction,
-    guild_id: int,
-    request_id: int,
-    action: str,
-    actor_id: int | None,
-    now: datetime,
-) -> None:
-    await tx.execute(
-        "INSERT INTO peer_request_events (guild_id, request_id, action, actor_id, at)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (guild_id, request_id, action, actor_id, to_db(now)),
-    )
-
-
-def _supporter(row: Row) -> Supporter:
-    return Supporter(
-        guild_id=int(row["guild_id"]),
-        user_id=int(row["user_id"]),
-        on_duty=bool(row["on_duty"]),
-        hours=WeeklyHours.from_spec(row["hours"]) if row["hours"] else None,
-    )
-
-
-def _maybe(stored: str | None) -> datetime | None:
-    return from_db(stored) if stored else None
+        return request_of(row, self._codec)

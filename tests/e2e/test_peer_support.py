@@ -3,6 +3,7 @@ the moderators otherwise (across a restart), and supporters keep their boundarie
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -223,13 +224,14 @@ async def test_closing_sends_the_supporter_alone_a_private_check_in(
         assert not any("How are you doing" in str(m) for m in fake.channel_messages(channel))
     assert requests(database)[0]["debrief"] == "sent"
 
+    await runner.restart(bot)
+    assert len(fake.dm_messages(team.pat)) == 1, "a restart doesn't send it again"
     answer = await fake.click(None, team.pat, debrief, button(debrief, "I need a break"))
     await answer.wait_final()
     assert answer.ephemeral and "off duty" in answer.text
-    again = await slash(fake, community, team.pat, "peers stats")
-    assert "Peer support numbers are for moderators" in again.text
-    await runner.restart(bot)
-    assert len(fake.dm_messages(team.pat)) == 1, "a restart doesn't send it again"
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT on_duty FROM peer_supporters").fetchall() == [(0,)]
+    assert "break" not in str(requests(database)), "the answer is not kept"
 
 
 async def test_check_in_ask_for_support_reaches_a_peer_without_the_check_in(
