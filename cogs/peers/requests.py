@@ -57,11 +57,6 @@ class SupportRequests:
         """Handle a member's request; returns what to tell them."""
         guild = member.guild
         config = await self.bot.guild_configs.get(guild.id)
-        if not peer_support_ready(self.bot, config):
-            return render.not_set_up(*await self._flag_now(guild.id, member.id, config))
-        existing = await self.peers.open_request(guild.id, member.id)
-        if existing is not None:
-            return render.already_asked(existing.thread_id)
         if reason and channel is not None:
             checker = crisis_words(self.bot)
             severity = (
@@ -72,6 +67,11 @@ class SupportRequests:
             if severity == Severity.HIGH:
                 # Crisis words: moderators first; the detection's card and DM already went.
                 return render.moderators_first()
+        if not peer_support_ready(self.bot, config):
+            return render.not_set_up(*await self._flag_now(guild.id, member.id, config))
+        existing = await self.peers.open_request(guild.id, member.id)
+        if existing is not None:
+            return render.already_asked(existing.thread_id)
         now = self.bot.clock.now()
         request = await self.peers.create_request(
             guild.id,
