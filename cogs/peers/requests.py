@@ -87,7 +87,7 @@ class SupportRequests:
             return render.already_asked(again.thread_id if again else None)
         log.info("peer support requested", extra={"guild": guild.id, "request": request.id})
         peer_channel = self.peer_channel(guild, config)
-        on_duty = await self.available_supporters(guild.id)
+        on_duty = await self.available_supporters(guild.id, excluding=member.id)
         if (
             request.origin_channel_id is None
             or peer_channel is None
