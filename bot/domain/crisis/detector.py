@@ -5,7 +5,11 @@
 A scan normalises the text (normalise.py), finds every phrase hit with one word-level automaton
 built from all phrase templates (patterns.py), drops hits that context silences (context.py:
 negation, someone else's words, idioms, past stories, jokes, allow-listed spans) and returns the
-most severe detection left. The shared phrase set is compiled once per process; a guild with its
+most severe detection left. When no phrase matched at all, the learned stage (learned.py), if the
+detector was given one, scores the message: above its threshold it is a detection with the rule id
+"learned.<category>". A message whose phrases the rules matched and then silenced (a negation,
+an idiom, a past story, an allow-listed phrase) stays silent: the rules decide those. Severity
+then follows severity.py: a time, plan, means, goodbye or overdose in progress makes it HIGH. The shared phrase set is compiled once per process; a guild with its
 own phrases gets a detector that adds a small second automaton for them and reuses the shared one.
 """
 
@@ -16,6 +20,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from bot.domain.crisis.context import MessageContext, silenced
+from bot.domain.crisis.learned import LearnedModel
 from bot.domain.crisis.model import (
     Category,
     Detection,
@@ -35,6 +40,7 @@ from bot.domain.crisis.rules_others import (
 )
 from bot.domain.crisis.rules_self import SUICIDAL_RULES
 from bot.domain.crisis.rules_self_harm import SELF_HARM_RULES
+from bot.domain.crisis.severity import cues, graded
 from bot.domain.crisis.vocab import MACROS
 
 __all__ = [
@@ -101,7 +107,10 @@ def _builtin_allowed() -> Automaton[bool]:
 class CrisisDetector:
     """Scans one message at a time; safe to share between tasks (no mutable state)."""
 
-    def __init__(self, guild_phrases: GuildPhrases | None = None) -> None:
+    def __init__(
+        self, guild_phrases: GuildPhrases | None = None, learned: LearnedModel | None = None
+    ) -> None:
+        self._learned = learned
         self._shared = _shared_automaton()
         self._guild: Automaton[PhraseRule] | None = None
         self._allowed = _builtin_allowed()
@@ -124,7 +133,7 @@ class CrisisDetector:
         if self._guild is not None:
             hits.extend(self._guild.hits(words))
         if not hits:
-            return None
+            return self._learned_detection(text, words)
         allowed = [(begin, end) for begin, end, _ in self._allowed.hits(words)]
         context = MessageContext(words)
         best: tuple[int, int, PhraseRule] | None = None
@@ -140,7 +149,20 @@ class CrisisDetector:
         if best is None:
             return None
         rule = best[2]
-        return Detection(category=rule.category, severity=rule.severity, rule=rule.rule)
+        severity = graded(rule.severity, cues(words))
+        return Detection(category=rule.category, severity=severity, rule=rule.rule)
+
+    def _learned_detection(self, text: str, words: list[str]) -> Detection | None:
+        if self._learned is None:
+            return None
+        score = self._learned.score(text)
+        if score.crisis < self._learned.threshold:
+            return None
+        return Detection(
+            category=score.category,
+            severity=graded(Severity.MEDIUM, cues(words)),
+            rule=f"learned.{score.category.name.lower()}",
+        )
 
 
 @cache

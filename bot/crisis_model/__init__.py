@@ -1,0 +1,46 @@
+"""The learned stage's weights, shipped with the package, and detectors that use them.
+
+Loading reads one small file from the installed package (no network, nothing downloaded); the
+domain (`bot.domain.crisis`) stays pure and receives the loaded model.
+
+    detector = crisis_detector(guild_phrases)          # once per guild, cached by the caller
+    detection = await scan_off_loop(detector, message.content)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+from functools import cache
+from importlib import resources
+
+from bot.domain.crisis import CrisisDetector, Detection, GuildPhrases
+from bot.domain.crisis.learned import LearnedModel
+
+MODEL_FILE = "model.json.gz"
+
+
+@cache
+def learned_model() -> LearnedModel:
+    """The shipped model, read once per process (about 1 MB in memory)."""
+    raw = resources.files(__package__).joinpath(MODEL_FILE).read_bytes()
+    data = json.loads(gzip.decompress(raw))
+    return LearnedModel(
+        data["classes"],
+        data["bias"],
+        data["char_idf"],
+        data["word_idf"],
+        {name: tuple(row) for name, row in data["weights"].items()},
+        threshold=data["threshold"],
+    )
+
+
+def crisis_detector(guild_phrases: GuildPhrases | None = None) -> CrisisDetector:
+    """Rules (with the guild's own phrases) followed by the learned stage."""
+    return CrisisDetector(guild_phrases, learned=learned_model())
+
+
+async def scan_off_loop(detector: CrisisDetector, text: str) -> Detection | None:
+    """Scan in a worker thread, so even a long message never holds up the event loop."""
+    return await asyncio.to_thread(detector.scan, text)
