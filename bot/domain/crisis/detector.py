@@ -9,8 +9,11 @@ most severe detection left. When no phrase matched at all, the learned stage (le
 detector was given one, scores the message: above its threshold it is a detection with the rule id
 "learned.<category>". A message whose phrases the rules matched and then silenced (a negation,
 an idiom, a past story, an allow-listed phrase) stays silent: the rules decide those. Severity
-then follows severity.py: a time, plan, means, goodbye or overdose in progress makes it HIGH. The shared phrase set is compiled once per process; a guild with its
-own phrases gets a detector that adds a small second automaton for them and reuses the shared one.
+then follows severity.py: a time, plan, means, goodbye or overdose in progress makes it HIGH.
+
+The shared phrase set is compiled once per process; a guild with its own phrases gets a detector
+that adds a small second automaton for them and reuses the shared one. With the learned stage,
+build detectors through `bot.crisis_model.crisis_detector`, which loads the shipped weights.
 """
 
 from __future__ import annotations

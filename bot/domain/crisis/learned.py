@@ -15,6 +15,7 @@ softmax. The crisis score is 1 - P(none).
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -65,7 +66,7 @@ def feature_counts(text: str, char_grams=_char_ngrams) -> tuple[dict[str, int], 
     tokens = _WORD.findall(lowered)
     for token in tokens:
         words[token] = words.get(token, 0) + 1
-    for first, second in zip(tokens, tokens[1:], strict=False):
+    for first, second in pairwise(tokens):
         pair = f"{first} {second}"
         words[pair] = words.get(pair, 0) + 1
     return chars, words
