@@ -15,10 +15,10 @@ softmax. The crisis score is 1 - P(none).
 from __future__ import annotations
 
 import math
-from itertools import pairwise
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.domain.crisis.model import Category
 
