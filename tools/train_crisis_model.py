@@ -1,19 +1,22 @@
 """Train the crisis detector's learned stage and write `bot/crisis_model/model.json.gz`.
 
     pip install -e '.[train]'
-    python -m tools.train_crisis_model
+    pip download --no-deps construct-tracker==1.0.16 && unzip -q construct_tracker-*.whl -d ct
+    python -m tools.train_crisis_model --public ct      # the shipped model (takes ~30 s)
 
-Training data: `tools/crisis_training/messages.txt` (hand-written Discord-style messages) and
-`tools/crisis_training/templates.py` (composed ones); see tools/crisis_training/README.md. The
-evaluation set's test split is never read here. The threshold is picked on the dev split, with
-the phrase rules in place: the lowest score at which the whole detector (rules, then the learned
-stage) keeps its false-positive rate on dev within --max-fpr, the highest such threshold among
-those giving the same recall.
+Training data: `tools/crisis_training/messages.txt` (hand-written Discord-style messages),
+`tools/crisis_training/templates.py` (composed ones) and, with --public, the RallyPoint training
+split shipped in the construct-tracker wheel at a tenth of the weight (long forum posts: they
+teach the model what ordinary long messages look like); see tools/crisis_training/README.md.
+The evaluation set's test split is never read here. The two thresholds are picked on the dev
+split with the phrase rules in place: the best recall of the whole detector whose false-positive
+rate on dev stays within --max-fpr, and among equals the highest thresholds.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import gzip
 import json
@@ -41,6 +44,23 @@ def training_messages() -> list[tuple[str, str]]:
     return hand + composed()
 
 
+def public_messages(root: Path, positives: bool) -> list[tuple[str, str]]:
+    """The RallyPoint training split from the construct-tracker wheel (see the README next to
+    the training data): forum posts that are not about the writer's suicidal thoughts as "none",
+    and, with `positives`, those that are as "suicidal"."""
+    csv.field_size_limit(1 << 30)
+    path = (
+        root / "construct_tracker" / "data" / "datasets" / "rally_point_reddit_mental_health"
+        / "rallypoint_reddit_mentalhealth_train_3632.csv"
+    )  # fmt: skip
+    with path.open(encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["source"].startswith("rallypoint")]
+    out = [("none", row["doc"]) for row in rows if row["label"] == "0.0"]
+    if positives:
+        out += [("suicidal", row["doc"]) for row in rows if row["label"] == "1.0"]
+    return out
+
+
 def fit_idf(docs: list[dict[str, int]], min_df: int) -> dict[str, float]:
     df: Counter[str] = Counter()
     for doc in docs:
@@ -49,96 +69,132 @@ def fit_idf(docs: list[dict[str, int]], min_df: int) -> dict[str, float]:
     return {f: math.log((1 + n) / (1 + d)) + 1 for f, d in df.items() if d >= min_df}
 
 
-def train(messages: list[tuple[str, str]], c: float) -> LearnedModel:
+def train(
+    messages: list[tuple[str, str]], c: float, sample_weight: list[float], min_df: int
+) -> LearnedModel:
     import numpy as np
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
     counts = [feature_counts(text) for _, text in messages]
-    char_idf = fit_idf([chars for chars, _ in counts], min_df=2)
-    word_idf = fit_idf([words for _, words in counts], min_df=1)
-    index: dict[str, int] = {}
+    char_idf = fit_idf([chars for chars, _ in counts], min_df=min_df + 1)
+    word_idf = fit_idf([words for _, words in counts], min_df=min_df)
+    char_features = {f: i for i, f in enumerate(sorted(char_idf))}
+    word_features = {f: i + len(char_features) for i, f in enumerate(sorted(word_idf))}
+    idf = [
+        round(v, 4) for v in (*map(char_idf.get, char_features), *map(word_idf.get, word_features))
+    ]
     rows, cols, values = [], [], []
     for row, (chars, words) in enumerate(counts):
-        for prefix, doc, idf in (("c:", chars, char_idf), ("w:", words, word_idf)):
-            for feature, value in weighted(doc, idf).items():
+        for doc, index in ((chars, char_features), (words, word_features)):
+            for position, value in weighted(doc, index, idf):
                 rows.append(row)
-                cols.append(index.setdefault(prefix + feature, len(index)))
+                cols.append(position)
                 values.append(value)
-    x = csr_matrix((values, (rows, cols)), shape=(len(messages), len(index)))
+    x = csr_matrix((values, (rows, cols)), shape=(len(messages), len(idf)))
     y = np.array([CLASSES.index(label) for label, _ in messages])
-    clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(x, y)
-    names = sorted(index, key=index.__getitem__)
-    weights = {
-        name: [round(float(w), 4) for w in clf.coef_[:, column]]
-        for column, name in enumerate(names)
-        if np.abs(clf.coef_[:, column]).max() >= 1e-3
-    }
+    clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
+    clf.fit(x, y, sample_weight=np.array(sample_weight))
     return LearnedModel(
         CLASSES,
         [round(float(b), 4) for b in clf.intercept_],
-        {f: round(v, 4) for f, v in char_idf.items()},
-        {f: round(v, 4) for f, v in word_idf.items()},
-        weights,
+        char_features,
+        word_features,
+        idf,
+        [round(float(w), 4) for w in clf.coef_.T.ravel()],
         threshold=1.0,
     )
 
 
-def pick_threshold(model: LearnedModel, max_fpr: float) -> tuple[float, float, float]:
-    dev = [json.loads(line) for line in DEV.read_text("utf-8").splitlines() if line]
+def _learned_scores(model: LearnedModel, dev: list[dict], silenced: bool) -> list[tuple]:
+    """(score, is crisis) of the dev messages that reach the learned stage in one way: no rule
+    matched at all, or a rule matched and context silenced it."""
+    model.threshold, model.silenced_threshold = (2.0, 0.0) if silenced else (0.0, 2.0)
     detector = CrisisDetector(learned=model)
-    model.threshold = 0.0  # every message the rules leave to the model comes back with its score
-    candidates = []  # (score, is crisis) of messages no phrase rule matched
-    fired = false_alarms = 0
+    out = []
     for item in dev:
-        crisis = item["label"] == "crisis"
         detection = detector.scan(item["text"])
-        if detection is None:
-            continue  # a rule matched and context silenced it
-        if detection.rule.startswith("learned."):
-            candidates.append((model.score(item["text"]).crisis, crisis))
-        else:
-            fired += crisis
-            false_alarms += not crisis
+        if detection is not None and detection.rule.startswith("learned."):
+            out.append((model.score(item["text"]).crisis, item["label"] == "crisis"))
+    return out
+
+
+def pick_thresholds(model: LearnedModel, max_fpr: float) -> dict[str, float]:
+    """Both thresholds, for the best dev recall of the whole detector within `max_fpr`; among
+    equals, the highest thresholds (fewest learned detections)."""
+    dev = [json.loads(line) for line in DEV.read_text("utf-8").splitlines() if line]
     positives = sum(item["label"] == "crisis" for item in dev)
     negatives = len(dev) - positives
-    best = (1.0, fired / positives, false_alarms / negatives)
-    for threshold in sorted({score for score, _ in candidates}, reverse=True):
-        tp = fired + sum(crisis for score, crisis in candidates if score >= threshold)
-        fp = false_alarms + sum(not crisis for score, crisis in candidates if score >= threshold)
-        if fp / negatives > max_fpr:
-            break
-        if tp / positives > best[1]:
-            best = (threshold, tp / positives, fp / negatives)
+    rules = CrisisDetector()
+    fired = [(rules.scan(item["text"]) is not None, item["label"] == "crisis") for item in dev]
+    base_tp = sum(hit and crisis for hit, crisis in fired)
+    base_fp = sum(hit and not crisis for hit, crisis in fired)
+    unmatched = _learned_scores(model, dev, silenced=False)
+    silenced = _learned_scores(model, dev, silenced=True)
+
+    def counts(scores: list[tuple], bar: float) -> tuple[int, int]:
+        tp = sum(crisis for score, crisis in scores if score >= bar)
+        fp = sum(not crisis for score, crisis in scores if score >= bar)
+        return tp, fp
+
+    bars = [1.0, *sorted({score for score, _ in unmatched + silenced}, reverse=True)]
+    best = {"recall": -1.0}
+    for bar in bars:
+        for silenced_bar in bars:
+            if silenced_bar < bar:
+                continue  # a silenced rule never lowers the bar
+            tp_u, fp_u = counts(unmatched, bar)
+            tp_s, fp_s = counts(silenced, silenced_bar)
+            fpr = (base_fp + fp_u + fp_s) / negatives
+            recall = (base_tp + tp_u + tp_s) / positives
+            if fpr <= max_fpr and recall > best["recall"]:
+                best = {"threshold": bar, "silenced_threshold": silenced_bar, "recall": recall,
+                        "fpr": fpr}  # fmt: skip
     return best
 
 
 def save(model: LearnedModel, meta: dict, path: Path) -> None:
     payload = {
         "classes": list(model.classes),
-        "bias": list(model._bias),
+        "bias": list(model.bias),
         "threshold": round(model.threshold, 6),
-        "char_idf": dict(model._char_idf),
-        "word_idf": dict(model._word_idf),
-        "weights": {name: list(row) for name, row in model._weights.items()},
+        "silenced_threshold": round(model.silenced_threshold, 6),
+        "char_features": sorted(model.char_features, key=model.char_features.__getitem__),
+        "word_features": sorted(model.word_features, key=model.word_features.__getitem__),
+        "idf": list(model.idf),
+        "weights": list(model.weights),
         "meta": meta,
     }
-    raw = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    raw = json.dumps(payload, separators=(",", ":")).encode("utf-8")
     path.write_bytes(gzip.compress(raw, mtime=0))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--c", type=float, default=10.0, help="inverse regularisation strength")
+    parser.add_argument("--c", type=float, default=30.0, help="inverse regularisation strength")
     parser.add_argument("--max-fpr", type=float, default=0.05)
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--public", type=Path, help="the unzipped construct-tracker wheel")
+    parser.add_argument("--no-public-positives", action="store_true", help="public negatives only")
+    parser.add_argument("--public-weight", type=float, default=0.1)
+    parser.add_argument("--min-df", type=int, default=5, help="documents a word feature needs")
     args = parser.parse_args()
     messages = training_messages()
-    model = train(messages, args.c)
-    threshold, recall, fpr = pick_threshold(model, args.max_fpr)
-    model.threshold = threshold
+    sample_weight = [1.0] * len(messages)
+    if args.public:
+        public = public_messages(args.public, not args.no_public_positives)
+        messages += public
+        sample_weight += [args.public_weight] * len(public)
+    model = train(messages, args.c, sample_weight, args.min_df)
+    picked = pick_thresholds(model, args.max_fpr)
+    model.threshold = picked["threshold"]
+    model.silenced_threshold = picked["silenced_threshold"]
+    recall, fpr = picked["recall"], picked["fpr"]
     meta = {
         "trained": dt.date.today().isoformat(),
+        "public": bool(args.public),
+        "public_weight": args.public_weight if args.public else None,
+        "min_df": args.min_df,
         "messages": len(messages),
         "per_class": dict(Counter(label for label, _ in messages)),
         "c": args.c,
@@ -147,9 +203,12 @@ def main() -> None:
     }
     save(model, meta, args.output)
     size = args.output.stat().st_size
-    print(f"{len(messages)} messages, {len(model._weights)} features, threshold {threshold:.4f}")
+    print(
+        f"{len(messages)} messages, {len(model.idf)} features, thresholds "
+        f"{model.threshold:.4f} (no rule matched), {model.silenced_threshold:.4f} (rule silenced)"
+    )
     print(f"dev (rules + learned): recall {recall:.3f}, false-positive rate {fpr:.3f}")
-    print(f"wrote {args.output.relative_to(REPO)} ({size / 1024:.0f} KiB)")
+    print(f"wrote {args.output} ({size / 1024:.0f} KiB)")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+from array import array
 from functools import cache
 from importlib import resources
 
@@ -23,16 +24,19 @@ MODEL_FILE = "model.json.gz"
 
 @cache
 def learned_model() -> LearnedModel:
-    """The shipped model, read once per process (about 1 MB in memory)."""
+    """The shipped model, read once per process (a few MB in memory)."""
     raw = resources.files(__package__).joinpath(MODEL_FILE).read_bytes()
     data = json.loads(gzip.decompress(raw))
+    chars = data["char_features"]
     return LearnedModel(
         data["classes"],
         data["bias"],
-        data["char_idf"],
-        data["word_idf"],
-        {name: tuple(row) for name, row in data["weights"].items()},
+        {feature: position for position, feature in enumerate(chars)},
+        {feature: position + len(chars) for position, feature in enumerate(data["word_features"])},
+        array("d", data["idf"]),
+        array("d", data["weights"]),
         threshold=data["threshold"],
+        silenced_threshold=data["silenced_threshold"],
     )
 
 

@@ -4,9 +4,11 @@ gives it, and no item in both splits."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 from tools.split_crisis_eval import DEV, TEST, assign_splits
+from tools.train_crisis_model import training_messages
 
 CATEGORIES = {"suicidal", "self_harm", "overdose", "harm_others", "third_party"}
 
@@ -45,3 +47,17 @@ def test_set_is_large_and_covers_every_category_and_severity():
             for severity in ("medium", "high"):
                 assert kinds[(category, severity)] >= 1, (category, severity)
         assert sum(1 for item in split if item["label"] == "none") >= 100
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def test_training_messages_are_not_evaluation_messages():
+    """No evaluation message, nor a near copy of one (70 % of its words shared), is trained on."""
+    evaluation = [_words(item["text"]) for item in _load(DEV) + _load(TEST)]
+    for _, text in training_messages():
+        words = _words(text)
+        for other in evaluation:
+            overlap = len(words & other) / len(words | other)
+            assert overlap < 0.7, text

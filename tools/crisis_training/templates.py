@@ -141,7 +141,7 @@ THIRD_SITUATIONS = (
 )
 
 IDIOM_THINGS = (
-    "this heat",
+    "this humidity",
     "my job",
     "this hangover",
     "the commute",
@@ -149,7 +149,12 @@ IDIOM_THINGS = (
     "my back",
     "this queue",
 )
-DYING_TO = ("see the new movie", "try that cafe", "meet everyone at the picnic", "tell you my news")
+DYING_TO = (
+    "try that new ramen place",
+    "hear how your interview went",
+    "meet everyone at the picnic",
+    "tell you my news",
+)
 BENIGN_PLACES = (
     ("on the bridge", "stuck in traffic, start without me"),
     ("on the roof", "fixing the satellite dish"),
@@ -198,7 +203,13 @@ GRIEF_WAYS = (
     "passed away",
     "drank himself to death",
 )
-GRIEF_WHEN = ("last year", "two years ago today", "in march", "when i was a kid", "five years ago")
+GRIEF_WHEN = (
+    "last year",
+    "in the spring of 2019",
+    "in march",
+    "when i was a kid",
+    "five years back",
+)
 GRIEF_FEEL = (
     "i miss him so much",
     "the anniversary is hard",
@@ -221,7 +232,7 @@ BENIGN_BYE = (
     "logging off for a bit, detox starts tomorrow, see you after",
 )
 BENIGN_DISTRUST = (
-    "i don't trust myself around alcohol yet so i skipped the wedding",
+    "booze is still too tempting for me, so i left the wedding before the toasts",
     "don't trust myself with a credit card so i froze it",
     "i don't trust myself in the pub so we met at a cafe",
     "gave my car keys to my partner, i don't trust myself driving past the liquor store",

@@ -5,11 +5,12 @@
 A scan normalises the text (normalise.py), finds every phrase hit with one word-level automaton
 built from all phrase templates (patterns.py), drops hits that context silences (context.py:
 negation, someone else's words, idioms, past stories, jokes, allow-listed spans) and returns the
-most severe detection left. When no phrase matched at all, the learned stage (learned.py), if the
-detector was given one, scores the message: above its threshold it is a detection with the rule id
-"learned.<category>". A message whose phrases the rules matched and then silenced (a negation,
-an idiom, a past story, an allow-listed phrase) stays silent: the rules decide those. Severity
-then follows severity.py: a time, plan, means, goodbye or overdose in progress makes it HIGH.
+most severe detection left. When no rule fired, the learned stage (learned.py), if the detector was
+given one, scores the message: above its threshold it is a detection with the rule id
+"learned.<category>". When a rule matched and context silenced it (a negation, an idiom, a past
+story), the learned stage needs a higher score (`silenced_threshold`); an allow-listed phrase
+silences the message outright. Severity then follows severity.py: a time, plan, means, goodbye
+or overdose in progress makes it HIGH.
 
 The shared phrase set is compiled once per process; a guild with its own phrases gets a detector
 that adds a small second automaton for them and reuses the shared one. With the learned stage,
@@ -140,8 +141,10 @@ class CrisisDetector:
         allowed = [(begin, end) for begin, end, _ in self._allowed.hits(words)]
         context = MessageContext(words)
         best: tuple[int, int, PhraseRule] | None = None
+        allow_listed = False
         for begin, end, rules in hits:
             if any(begin < a_end and a_begin < end for a_begin, a_end in allowed):
+                allow_listed = True
                 continue
             for rule in rules:
                 rank = (int(rule.severity), _URGENCY[rule.category])
@@ -150,16 +153,24 @@ class CrisisDetector:
                 if not silenced(rule, context, begin, end):
                     best = (*rank, rule)
         if best is None:
-            return None
+            # An allow-listed phrase keeps the learned stage quiet too: admins chose that.
+            return None if allow_listed else self._learned_detection(text, words, silenced=True)
         rule = best[2]
         severity = graded(rule.severity, cues(words))
         return Detection(category=rule.category, severity=severity, rule=rule.rule)
 
-    def _learned_detection(self, text: str, words: list[str]) -> Detection | None:
+    def _learned_detection(
+        self, text: str, words: list[str], *, silenced: bool = False
+    ) -> Detection | None:
+        """The learned stage's verdict on a message no rule detected. After a rule matched and
+        context silenced it (a negation, an idiom, a story), the bar is higher: the rules' reading
+        wins unless the model is much surer (its rules miss "took 4 xanax and most of a bottle of
+        wine, everything's spinning" as "took 4 pills", a number too small to fire)."""
         if self._learned is None:
             return None
         score = self._learned.score(text)
-        if score.crisis < self._learned.threshold:
+        bar = self._learned.silenced_threshold if silenced else self._learned.threshold
+        if score.crisis < bar:
             return None
         return Detection(
             category=score.category,

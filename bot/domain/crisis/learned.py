@@ -55,7 +55,7 @@ class _CharGrams:
 
 
 def feature_counts(text: str, char_grams=_char_ngrams) -> tuple[dict[str, int], dict[str, int]]:
-    """Raw counts of the two feature families: "c:" character n-grams and "w:" words and pairs."""
+    """Raw counts of the two feature families: character n-grams, and words and word pairs."""
     lowered = text.lower()
     chars: dict[str, int] = {}
     for word in _SPACES.split(lowered):
@@ -72,11 +72,16 @@ def feature_counts(text: str, char_grams=_char_ngrams) -> tuple[dict[str, int], 
     return chars, words
 
 
-def weighted(counts: Mapping[str, int], idf: Mapping[str, float]) -> dict[str, float]:
-    """Sublinear tf times idf, scaled to unit length; features without an idf are dropped."""
-    values = {f: (1.0 + math.log(n)) * idf[f] for f, n in counts.items() if f in idf}
-    norm = math.sqrt(sum(v * v for v in values.values()))
-    return {f: v / norm for f, v in values.items()} if norm else {}
+def weighted(counts: Mapping[str, int], index: Mapping[str, int], idf: Sequence[float]):
+    """(feature position, sublinear tf times idf) scaled to unit length; unknown features are
+    dropped."""
+    values = [
+        (position, (1.0 + math.log(n)) * idf[position])
+        for feature, n in counts.items()
+        if (position := index.get(feature)) is not None
+    ]
+    norm = math.sqrt(sum(v * v for _, v in values))
+    return [(position, v / norm) for position, v in values] if norm else []
 
 
 @dataclass(frozen=True)
@@ -86,40 +91,51 @@ class LearnedScore:
 
 
 class LearnedModel:
-    """Scores one message; thread-safe for reading (the word cache only ever grows)."""
+    """Scores one message; safe to share between threads (the word cache only ever grows).
+
+    `char_features` (n-grams) and `word_features` (words and pairs) map a feature to its
+    position; `idf[position]` is its idf and `weights[position * len(classes) + k]` its weight
+    for class k (flat arrays keep some 60,000 features in a few MB)."""
 
     def __init__(
         self,
         classes: Sequence[str],
         bias: Sequence[float],
-        char_idf: Mapping[str, float],
-        word_idf: Mapping[str, float],
-        weights: Mapping[str, Sequence[float]],
+        char_features: Mapping[str, int],
+        word_features: Mapping[str, int],
+        idf: Sequence[float],
+        weights: Sequence[float],
         threshold: float,
+        silenced_threshold: float = 1.0,
     ) -> None:
         if classes[0] != NONE_CLASS:
             raise ValueError("the first class must be 'none'")
+        if len(weights) != len(idf) * len(classes) or len(idf) != len(char_features) + len(
+            word_features
+        ):
+            raise ValueError("features, idf and weights disagree in size")
         self.classes = tuple(classes)
         self._categories = [Category[name.upper()] for name in self.classes[1:]]
-        self._bias = tuple(bias)
-        self._char_idf = char_idf
-        self._word_idf = word_idf
-        self._weights = weights
+        self.bias = tuple(bias)
+        self.char_features = char_features
+        self.word_features = word_features
+        self.idf = idf
+        self.weights = weights
         self.threshold = threshold
+        self.silenced_threshold = silenced_threshold
         self._char_grams = _CharGrams()
 
     def score(self, text: str) -> LearnedScore:
+        logits = list(self.bias)
+        width = len(logits)
+        weights = self.weights
         chars, words = feature_counts(text, self._char_grams)
-        logits = list(self._bias)
-        span = range(len(logits))
-        for prefix, counts, idf in (("c:", chars, self._char_idf), ("w:", words, self._word_idf)):
-            for feature, value in weighted(counts, idf).items():
-                row = self._weights.get(prefix + feature)
-                if row is not None:
-                    for k in span:
-                        logits[k] += value * row[k]
+        for counts, index in ((chars, self.char_features), (words, self.word_features)):
+            for position, value in weighted(counts, index, self.idf):
+                base = position * width
+                for k in range(width):
+                    logits[k] += value * weights[base + k]
         top = max(logits)
         exps = [math.exp(x - top) for x in logits]
-        total = sum(exps)
-        best = max(range(1, len(exps)), key=exps.__getitem__)
-        return LearnedScore(crisis=1.0 - exps[0] / total, category=self._categories[best - 1])
+        best = max(range(1, width), key=exps.__getitem__)
+        return LearnedScore(crisis=1.0 - exps[0] / sum(exps), category=self._categories[best - 1])

@@ -23,12 +23,13 @@ EFFORT_IDIOMS = words(
     "in the game", "in game", "in minecraft", "on this", "on that", "on these", "on my project",
     "for this", "for that", "for work", "for you", "for them", "for money",
 )  # fmt: skip
-# "want to die of embarrassment", "die on this hill", "ready to die for my kids", and "die" for
+# "want to die of embarrassment", "die on this hill", "ready to die for my kids", "would rather
+# die than sing karaoke", and "die" for
 # "dye" ("wants to die her hair").
 DIE_IDIOMS = words(
     "of", "laughing", "on this hill", "on that hill", "for my", "for you", "for it", "for this",
     "for that", "for them", "for love", "for a", "for the", "happy", "old", "her hair",
-    "his hair", "my hair", "their hair", "your hair", "hair", "it",
+    "his hair", "my hair", "their hair", "your hair", "hair", "it", "than",
 )  # fmt: skip
 # "end it with her", "take my life back", "end my life as I knew it".
 END_IDIOMS = words("with", "between", "early", "off", "back", "as", "into", "over", "around")
@@ -38,7 +39,7 @@ END_IDIOMS = words("with", "between", "early", "off", "back", "as", "into", "ove
 _SIGN_OFF = words(
     "see", "for now", "till", "until", "have", "night", "gn", "goodnight", "cya", "ttyl", "gtg",
     "got to", "gotta", "brb", "back", "im off", "off", "and good", "thanks", "ill be",
-    "i will be", "talk", "catch",
+    "i will be", "talk", "catch", "logging", "log off", "heading", "going to bed", "off to bed",
 )  # fmt: skip
 
 
