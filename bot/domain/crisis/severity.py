@@ -31,7 +31,7 @@ _CUES: dict[Cue, tuple[str, ...]] = {
         f"(on|this|next|by|before) ({_DAYS})",
         f"{_DAYS}",
         "(this|next) (week|month)",
-        "(once|when|after|as soon as) (it gets dark|everyone|everybody|nobody|they|my|the kids)",
+        "(once|when|as soon as) (it gets dark|everyone|everybody|nobody|they|my|the kids)",
         "(on|by) the # (th|st|nd|rd|)",
         "in # (min|mins|minutes|hours|hrs)",
         "at # (am|pm)|at # am|at # pm",
