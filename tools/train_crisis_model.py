@@ -25,7 +25,13 @@ from collections import Counter
 from pathlib import Path
 
 from bot.domain.crisis import CrisisDetector
-from bot.domain.crisis.learned import NONE_CLASS, LearnedModel, feature_counts, weighted
+from bot.domain.crisis.learned import (
+    NONE_CLASS,
+    LearnedModel,
+    char_counts,
+    feature_vector,
+    word_counts,
+)
 from tools.crisis_training.templates import composed
 from tools.split_crisis_eval import DEV
 
@@ -76,21 +82,21 @@ def train(
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
-    counts = [feature_counts(text) for _, text in messages]
-    char_idf = fit_idf([chars for chars, _ in counts], min_df=min_df + 1)
-    word_idf = fit_idf([words for _, words in counts], min_df=min_df)
+    texts = [text for _, text in messages]
+    char_docs = [char_counts(text) for text in texts]
+    word_docs = [word_counts(text) for text in texts]
+    char_idf = fit_idf(char_docs, min_df=min_df + 1)
+    word_idf = fit_idf(word_docs, min_df=min_df)
     char_features = {f: i for i, f in enumerate(sorted(char_idf))}
     word_features = {f: i + len(char_features) for i, f in enumerate(sorted(word_idf))}
-    idf = [
-        round(v, 4) for v in (*map(char_idf.get, char_features), *map(word_idf.get, word_features))
-    ]
+    idf = [round(char_idf[f], 4) for f in char_features]
+    idf += [round(word_idf[f], 4) for f in word_features]
     rows, cols, values = [], [], []
-    for row, (chars, words) in enumerate(counts):
-        for doc, index in ((chars, char_features), (words, word_features)):
-            for position, value in weighted(doc, index, idf):
-                rows.append(row)
-                cols.append(position)
-                values.append(value)
+    for row, text in enumerate(texts):
+        for position, value in feature_vector(text, char_features, word_features, idf):
+            rows.append(row)
+            cols.append(position)
+            values.append(value)
     x = csr_matrix((values, (rows, cols)), shape=(len(messages), len(idf)))
     y = np.array([CLASSES.index(label) for label, _ in messages])
     clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
@@ -157,8 +163,9 @@ def save(model: LearnedModel, meta: dict, path: Path) -> None:
     payload = {
         "classes": list(model.classes),
         "bias": list(model.bias),
-        "threshold": round(model.threshold, 6),
-        "silenced_threshold": round(model.silenced_threshold, 6),
+        # Rounded down: a message scoring exactly the threshold on dev must still fire.
+        "threshold": math.floor(model.threshold * 1e6) / 1e6,
+        "silenced_threshold": math.floor(model.silenced_threshold * 1e6) / 1e6,
         "char_features": sorted(model.char_features, key=model.char_features.__getitem__),
         "word_features": sorted(model.word_features, key=model.word_features.__getitem__),
         "idf": list(model.idf),

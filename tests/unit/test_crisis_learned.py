@@ -10,7 +10,13 @@ import pytest
 
 from bot.crisis_model import crisis_detector, learned_model, scan_off_loop
 from bot.domain.crisis import Category, CrisisDetector, Detection, GuildPhrases
-from bot.domain.crisis.learned import LearnedModel, feature_counts, weighted
+from bot.domain.crisis.learned import (
+    LearnedModel,
+    char_counts,
+    feature_vector,
+    weighted,
+    word_counts,
+)
 
 # Written for these tests; none is in the evaluation or training data.
 INDIRECT = [
@@ -96,7 +102,7 @@ def test_silenced_rule_needs_the_higher_bar():
 
 
 def test_features_and_weighting():
-    chars, words = feature_counts("I want to die")
+    chars, words = char_counts("I want to die"), word_counts("I want to die")
     assert words == {"i": 1, "want": 1, "to": 1, "die": 1, "i want": 1, "want to": 1, "to die": 1}
     assert chars[" d"] == 1 and chars["die "] == 1 and chars[" want"] == 1 and " want " not in chars
     index = {"a": 0, "b": 1}
@@ -116,3 +122,30 @@ def test_model_refuses_mismatched_arrays():
 async def test_scan_off_loop_gives_the_same_answer(detector):
     for text, _ in INDIRECT:
         assert await scan_off_loop(detector, text) == detector.scan(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "!!!",
+        "hahaha hahaha ha",
+        "I want to die. I want to die. i WANT to die",
+        "the the the the bridge bridge",
+        "standing on the ledge rn, sorry everyone 😢",
+        "ordinary chat about coffee and the meeting at 7 " * 40,
+    ],
+)
+def test_fast_score_equals_the_plain_definition(text):
+    """The cached, per-word score is the features' dot product with the weights, as trained."""
+    model = learned_model()
+    width = len(model.classes)
+    logits = list(model.bias)
+    for position, value in feature_vector(
+        text, model.char_features, model.word_features, model.idf
+    ):
+        for k in range(width):
+            logits[k] += value * model.weights[position * width + k]
+    top = max(logits)
+    exps = [math.exp(x - top) for x in logits]
+    assert math.isclose(model.score(text).crisis, 1 - exps[0] / sum(exps), abs_tol=1e-9)

@@ -4,77 +4,58 @@ It finds crisis language the phrase rules have no pattern for ("standing on the 
 "took my klonopin on top of a fifth"): n-grams inside words carry slang and typos ("tonihgt",
 "kms"), word pairs carry situations ("whole bottle", "trust myself"). Weights come from
 `tools/train_crisis_model.py`; this module is pure (the weights are handed in) and needs nothing
-beyond the standard library, so a scan costs tens of microseconds.
+beyond the standard library.
 
-Features (the training script uses these same functions, so training and run time agree):
-tf = 1 + ln(count), times the feature's idf, each family (characters, words) scaled to unit
-length; class scores are the weights' dot product plus a bias, turned into probabilities with
-softmax. The crisis score is 1 - P(none).
+Features (`feature_vector`; the training script uses it, so training and run time agree), in two
+families, each scaled to unit length: character n-grams (2 to 5 characters) of each
+space-separated word padded with a space on each side, and the words and adjacent word pairs.
+A feature's value is (1 + ln count) times its idf. Class scores are the weights' dot product plus
+a bias, turned into probabilities with softmax; the crisis score is 1 - P(none).
+
+`LearnedModel.score` computes the same numbers faster: a word's character n-grams, their share
+of the class scores and of the squared length are cached per word (chat repeats its words), and
+only n-grams that occur more than once in the message are corrected for the logarithm.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import chain, pairwise, repeat
+from operator import add, mul
 
 from bot.domain.crisis.model import Category
 
 NONE_CLASS = "none"
 CHAR_MIN, CHAR_MAX = 2, 5
 _WORD = re.compile(r"[a-z0-9']+")
-_SPACES = re.compile(r"\s+")
-_WORD_CACHE_LIMIT = 50_000
+_CACHE_LIMIT = 20_000
 
 
-def _char_ngrams(word: str) -> list[str]:
-    padded = f" {word} "
-    grams = []
-    for n in range(CHAR_MIN, CHAR_MAX + 1):
-        if len(padded) < n:
-            break
-        grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+def char_counts(text: str) -> Counter[str]:
+    grams: Counter[str] = Counter()
+    for word in text.lower().split():
+        padded = f" {word} "
+        for n in range(CHAR_MIN, min(CHAR_MAX, len(padded)) + 1):
+            grams.update(padded[i : i + n] for i in range(len(padded) - n + 1))
     return grams
 
 
-class _CharGrams:
-    """Character n-grams per word, cached: chat repeats its words."""
-
-    def __init__(self) -> None:
-        self._cache: dict[str, list[str]] = {}
-
-    def __call__(self, word: str) -> list[str]:
-        grams = self._cache.get(word)
-        if grams is None:
-            grams = _char_ngrams(word)
-            if len(self._cache) < _WORD_CACHE_LIMIT:
-                self._cache[word] = grams
-        return grams
+def word_counts(text: str) -> Counter[str]:
+    tokens = _WORD.findall(text.lower())
+    counts = Counter(tokens)
+    counts.update(f"{first} {second}" for first, second in pairwise(tokens))
+    return counts
 
 
-def feature_counts(text: str, char_grams=_char_ngrams) -> tuple[dict[str, int], dict[str, int]]:
-    """Raw counts of the two feature families: character n-grams, and words and word pairs."""
-    lowered = text.lower()
-    chars: dict[str, int] = {}
-    for word in _SPACES.split(lowered):
-        if word:
-            for gram in char_grams(word):
-                chars[gram] = chars.get(gram, 0) + 1
-    words: dict[str, int] = {}
-    tokens = _WORD.findall(lowered)
-    for token in tokens:
-        words[token] = words.get(token, 0) + 1
-    for first, second in pairwise(tokens):
-        pair = f"{first} {second}"
-        words[pair] = words.get(pair, 0) + 1
-    return chars, words
-
-
-def weighted(counts: Mapping[str, int], index: Mapping[str, int], idf: Sequence[float]):
-    """(feature position, sublinear tf times idf) scaled to unit length; unknown features are
-    dropped."""
+def weighted(
+    counts: Mapping[str, int], index: Mapping[str, int], idf: Sequence[float]
+) -> list[tuple[int, float]]:
+    """(feature position, (1 + ln count) times idf), scaled to unit length; unknown features
+    are dropped."""
     values = [
         (position, (1.0 + math.log(n)) * idf[position])
         for feature, n in counts.items()
@@ -84,14 +65,32 @@ def weighted(counts: Mapping[str, int], index: Mapping[str, int], idf: Sequence[
     return [(position, v / norm) for position, v in values] if norm else []
 
 
+def feature_vector(
+    text: str,
+    char_index: Mapping[str, int],
+    word_index: Mapping[str, int],
+    idf: Sequence[float],
+) -> list[tuple[int, float]]:
+    return weighted(char_counts(text), char_index, idf) + weighted(
+        word_counts(text), word_index, idf
+    )
+
+
 @dataclass(frozen=True)
 class LearnedScore:
     crisis: float  # 1 - P(none), in [0, 1]
     category: Category  # the most likely crisis class
 
 
+@dataclass(frozen=True)
+class _WordShare:
+    positions: tuple[int, ...]  # known n-gram positions, repeated as often as they occur
+    scores: list[float]  # sum over those of idf times weights, per class
+    square: float  # sum over those of idf squared
+
+
 class LearnedModel:
-    """Scores one message; safe to share between threads (the word cache only ever grows).
+    """Scores one message; safe to share between threads (its word cache only ever grows).
 
     `char_features` (n-grams) and `word_features` (words and pairs) map a feature to its
     position; `idf[position]` is its idf and `weights[position * len(classes) + k]` its weight
@@ -110,9 +109,9 @@ class LearnedModel:
     ) -> None:
         if classes[0] != NONE_CLASS:
             raise ValueError("the first class must be 'none'")
-        if len(weights) != len(idf) * len(classes) or len(idf) != len(char_features) + len(
-            word_features
-        ):
+        if len(idf) != len(char_features) + len(word_features):
+            raise ValueError("features, idf and weights disagree in size")
+        if len(weights) != len(idf) * len(classes):
             raise ValueError("features, idf and weights disagree in size")
         self.classes = tuple(classes)
         self._categories = [Category[name.upper()] for name in self.classes[1:]]
@@ -123,19 +122,66 @@ class LearnedModel:
         self.weights = weights
         self.threshold = threshold
         self.silenced_threshold = silenced_threshold
-        self._char_grams = _CharGrams()
+        self._shares: dict[str, _WordShare] = {}
+
+    def _share(self, word: str) -> _WordShare:
+        share = self._shares.get(word)
+        if share is None:
+            positions = tuple(
+                position
+                for gram, n in char_counts(word).items()
+                if (position := self.char_features.get(gram)) is not None
+                for _ in range(n)
+            )
+            idfs = list(map(self.idf.__getitem__, positions))
+            scores = self._dot(list(positions), idfs)
+            square = sum(idf * idf for idf in idfs)
+            share = _WordShare(positions, scores, square)
+            if len(self._shares) < _CACHE_LIMIT:
+                self._shares[word] = share
+        return share
+
+    def _dot(self, positions: list[int], values: list[float]) -> list[float]:
+        """Per class, the sum of value times weight (the loops run inside `map`, in C)."""
+        width = len(self.classes)
+        starts = [position * width for position in positions]
+        weight = self.weights.__getitem__
+        return [
+            sum(map(mul, values, map(weight, map(add, starts, repeat(k))))) for k in range(width)
+        ]
+
+    def _char_scores(self, text: str) -> list[float]:
+        width = len(self.classes)
+        shares = [self._share(word) for word in text.lower().split()]
+        if not shares:
+            return [0.0] * width
+        scores = [sum(column) for column in zip(*(share.scores for share in shares), strict=True)]
+        square = sum(share.square for share in shares)
+        # The shares count an n-gram's occurrences linearly; the features use 1 + ln(count).
+        counts = Counter(chain.from_iterable(share.positions for share in shares))
+        repeated = [(position, n) for position, n in counts.items() if n > 1]
+        if repeated:
+            positions = [position for position, _ in repeated]
+            idfs = list(map(self.idf.__getitem__, positions))
+            tfs = [1.0 + math.log(n) for _, n in repeated]
+            changes = [(tf - n) * idf for tf, (_, n), idf in zip(tfs, repeated, idfs, strict=True)]
+            scores = list(map(add, scores, self._dot(positions, changes)))
+            square += sum(
+                idf * idf * (tf * tf - n)
+                for tf, (_, n), idf in zip(tfs, repeated, idfs, strict=True)
+            )
+        if square <= 0.0:
+            return [0.0] * width
+        norm = math.sqrt(square)
+        return [score / norm for score in scores]
 
     def score(self, text: str) -> LearnedScore:
-        logits = list(self.bias)
-        width = len(logits)
-        weights = self.weights
-        chars, words = feature_counts(text, self._char_grams)
-        for counts, index in ((chars, self.char_features), (words, self.word_features)):
-            for position, value in weighted(counts, index, self.idf):
-                base = position * width
-                for k in range(width):
-                    logits[k] += value * weights[base + k]
+        logits = list(map(add, self.bias, self._char_scores(text)))
+        vector = weighted(word_counts(text), self.word_features, self.idf)
+        if vector:
+            positions, values = zip(*vector, strict=True)
+            logits = list(map(add, logits, self._dot(list(positions), list(values))))
         top = max(logits)
         exps = [math.exp(x - top) for x in logits]
-        best = max(range(1, width), key=exps.__getitem__)
+        best = max(range(1, len(exps)), key=exps.__getitem__)
         return LearnedScore(crisis=1.0 - exps[0] / sum(exps), category=self._categories[best - 1])
