@@ -1,6 +1,6 @@
 """Figures of the whole crisis detector (rules, then the learned stage) on labelled messages.
 
-    python -m tools.evaluate_crisis                 # dev split
+    python -m tools.evaluate_crisis                 # dev split (trained on: in-sample figures)
     python -m tools.evaluate_crisis --split test    # test split: the final figures only
     python -m tools.evaluate_crisis --public construct_tracker/   # the public set, see below
 

@@ -5,12 +5,16 @@
     python -m tools.train_crisis_model --public ct      # the shipped model (takes ~30 s)
 
 Training data: `tools/crisis_training/messages.txt` (hand-written Discord-style messages),
-`tools/crisis_training/templates.py` (composed ones) and, with --public, the RallyPoint training
-split shipped in the construct-tracker wheel at a tenth of the weight (long forum posts: they
-teach the model what ordinary long messages look like); see tools/crisis_training/README.md.
-The evaluation set's test split is never read here. The two thresholds are picked on the dev
-split with the phrase rules in place: the best recall of the whole detector whose false-positive
-rate on dev stays within --max-fpr, and among equals the highest thresholds.
+`tools/crisis_training/templates.py` (composed ones), the DEV split of the evaluation set, and,
+with --public, the RallyPoint training split shipped in the construct-tracker wheel at a tenth of
+the weight (long forum posts: they teach the model what ordinary long messages look like); see
+tools/crisis_training/README.md. The evaluation set's TEST split is never read here.
+
+Thresholds are picked by cross-validation: the hand-written and dev messages are scored by models
+trained without their fold (--folds), and the two thresholds (no rule matched; a rule matched and
+context silenced it) are the ones giving the whole detector (rules, then the learned stage) its
+best recall over those messages with a false-positive rate within --max-fpr; among equals the
+highest. The shipped model is then trained on everything.
 """
 
 from __future__ import annotations
@@ -19,9 +23,11 @@ import argparse
 import csv
 import datetime as dt
 import gzip
+import hashlib
 import json
 import math
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.domain.crisis import CrisisDetector
@@ -42,12 +48,17 @@ CLASSES = (NONE_CLASS, "suicidal", "self_harm", "overdose", "harm_others", "thir
 
 
 def training_messages() -> list[tuple[str, str]]:
+    """The repository's own training messages, hand-written and composed (not dev, not public)."""
+    return hand_written() + composed()
+
+
+def hand_written() -> list[tuple[str, str]]:
     hand = []
     for line in MESSAGES.read_text("utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             label, text = line.split("|", 1)
             hand.append((label, text))
-    return hand + composed()
+    return hand
 
 
 def public_messages(root: Path, positives: bool) -> list[tuple[str, str]]:
@@ -112,51 +123,113 @@ def train(
     )
 
 
-def _learned_scores(model: LearnedModel, dev: list[dict], silenced: bool) -> list[tuple]:
-    """(score, is crisis) of the dev messages that reach the learned stage in one way: no rule
-    matched at all, or a rule matched and context silenced it."""
-    model.threshold, model.silenced_threshold = (2.0, 0.0) if silenced else (0.0, 2.0)
-    detector = CrisisDetector(learned=model)
-    out = []
-    for item in dev:
-        detection = detector.scan(item["text"])
-        if detection is not None and detection.rule.startswith("learned."):
-            out.append((model.score(item["text"]).crisis, item["label"] == "crisis"))
+@dataclass(frozen=True)
+class Example:
+    label: str
+    text: str
+    weight: float
+    # Discord-style messages (hand-written and dev) are scored out of fold to pick thresholds;
+    # composed and public ones only train.
+    scored: bool
+
+
+def examples(public: Path | None, public_positives: bool, public_weight: float) -> list[Example]:
+    hand = [Example(label, text, 1.0, True) for label, text in hand_written()]
+    made = [Example(label, text, 1.0, False) for label, text in composed()]
+    dev = [
+        Example(
+            item["category"] if item["label"] == "crisis" else NONE_CLASS, item["text"], 1.0, True
+        )
+        for item in (json.loads(line) for line in DEV.read_text("utf-8").splitlines() if line)
+    ]
+    out = hand + made + dev
+    if public:
+        out += [
+            Example(label, text, public_weight, False)
+            for label, text in public_messages(public, public_positives)
+        ]
     return out
 
 
-def pick_thresholds(model: LearnedModel, max_fpr: float) -> dict[str, float]:
-    """Both thresholds, for the best dev recall of the whole detector within `max_fpr`; among
-    equals, the highest thresholds (fewest learned detections)."""
-    dev = [json.loads(line) for line in DEV.read_text("utf-8").splitlines() if line]
-    positives = sum(item["label"] == "crisis" for item in dev)
-    negatives = len(dev) - positives
+def fold_of(text: str, folds: int) -> int:
+    return int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16) % folds
+
+
+def paths(texts: list[str]) -> list[str]:
+    """How each message reaches a verdict: "rule" (a rule fired), "silenced" (a rule matched
+    and context silenced it) or "unmatched" (no rule matched): the learned stage decides the last
+    two, with different thresholds. A constant stand-in model tells them apart."""
+    constant = LearnedModel(("none", "suicidal"), (0.0, 0.0), {}, {}, [], [], 0.0, 2.0)
+    only_unmatched = CrisisDetector(learned=constant)
     rules = CrisisDetector()
-    fired = [(rules.scan(item["text"]) is not None, item["label"] == "crisis") for item in dev]
-    base_tp = sum(hit and crisis for hit, crisis in fired)
-    base_fp = sum(hit and not crisis for hit, crisis in fired)
-    unmatched = _learned_scores(model, dev, silenced=False)
-    silenced = _learned_scores(model, dev, silenced=True)
+    out = []
+    for text in texts:
+        if rules.scan(text) is not None:
+            out.append("rule")
+        elif only_unmatched.scan(text) is not None:
+            out.append("unmatched")
+        else:
+            out.append("silenced")
+    return out
 
-    def counts(scores: list[tuple], bar: float) -> tuple[int, int]:
-        tp = sum(crisis for score, crisis in scores if score >= bar)
-        fp = sum(not crisis for score, crisis in scores if score >= bar)
-        return tp, fp
 
-    bars = [1.0, *sorted({score for score, _ in unmatched + silenced}, reverse=True)]
+def _cumulative(scored: list[tuple[float, bool]]) -> list[tuple[float, int, int]]:
+    """(bar, crisis messages at or above it, others at or above it), bars from high to low, with
+    a first bar above every score."""
+    out = [(2.0, 0, 0)]
+    tp = fp = 0
+    for score, crisis in sorted(scored, reverse=True):
+        tp += crisis
+        fp += not crisis
+        if score == out[-1][0]:
+            out[-1] = (score, tp, fp)
+        else:
+            out.append((score, tp, fp))
+    return out
+
+
+def pick_thresholds(
+    scores: list[float], crisis: list[bool], routes: list[str], max_fpr: float
+) -> dict[str, float]:
+    """Both thresholds, for the best recall of the whole detector within `max_fpr` over the
+    scored messages; among equals, the highest thresholds (fewest learned detections)."""
+    positives = sum(crisis)
+    negatives = len(crisis) - positives
+    base_tp = sum(c for c, r in zip(crisis, routes, strict=True) if r == "rule")
+    base_fp = sum(not c for c, r in zip(crisis, routes, strict=True) if r == "rule")
+    by_route = {
+        route: _cumulative(
+            [(s, c) for s, c, r in zip(scores, crisis, routes, strict=True) if r == route]
+        )
+        for route in ("unmatched", "silenced")
+    }
     best = {"recall": -1.0}
-    for bar in bars:
-        for silenced_bar in bars:
+    for bar, tp_u, fp_u in by_route["unmatched"]:
+        for silenced_bar, tp_s, fp_s in by_route["silenced"]:
             if silenced_bar < bar:
-                continue  # a silenced rule never lowers the bar
-            tp_u, fp_u = counts(unmatched, bar)
-            tp_s, fp_s = counts(silenced, silenced_bar)
+                break  # a silenced rule never lowers the bar
             fpr = (base_fp + fp_u + fp_s) / negatives
             recall = (base_tp + tp_u + tp_s) / positives
             if fpr <= max_fpr and recall > best["recall"]:
                 best = {"threshold": bar, "silenced_threshold": silenced_bar, "recall": recall,
                         "fpr": fpr}  # fmt: skip
     return best
+
+
+def out_of_fold(data: list[Example], folds: int, c: float, min_df: int) -> list[float]:
+    """Each scored example's score from a model trained without its fold."""
+    scores = [math.nan] * len(data)
+    fold = [fold_of(example.text, folds) for example in data]
+    for held_out in range(folds):
+        train_on = [e for e, f in zip(data, fold, strict=True) if f != held_out]
+        model = train(
+            [(e.label, e.text) for e in train_on], c, [e.weight for e in train_on], min_df
+        )
+        for i, example in enumerate(data):
+            if fold[i] == held_out and example.scored:
+                scores[i] = model.score(example.text).crisis
+        print(f"  fold {held_out + 1}/{folds} done", flush=True)
+    return scores
 
 
 def save(model: LearnedModel, meta: dict, path: Path) -> None:
@@ -178,43 +251,52 @@ def save(model: LearnedModel, meta: dict, path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--c", type=float, default=30.0, help="inverse regularisation strength")
+    parser.add_argument("--c", type=float, default=10.0, help="inverse regularisation strength")
     parser.add_argument("--max-fpr", type=float, default=0.05)
+    parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--public", type=Path, help="the unzipped construct-tracker wheel")
     parser.add_argument("--no-public-positives", action="store_true", help="public negatives only")
     parser.add_argument("--public-weight", type=float, default=0.1)
     parser.add_argument("--min-df", type=int, default=5, help="documents a word feature needs")
     args = parser.parse_args()
-    messages = training_messages()
-    sample_weight = [1.0] * len(messages)
-    if args.public:
-        public = public_messages(args.public, not args.no_public_positives)
-        messages += public
-        sample_weight += [args.public_weight] * len(public)
-    model = train(messages, args.c, sample_weight, args.min_df)
-    picked = pick_thresholds(model, args.max_fpr)
+    data = examples(args.public, not args.no_public_positives, args.public_weight)
+    oof = out_of_fold(data, args.folds, args.c, args.min_df)
+    scored = [i for i, example in enumerate(data) if example.scored]
+    picked = pick_thresholds(
+        [oof[i] for i in scored],
+        [data[i].label != NONE_CLASS for i in scored],
+        paths([data[i].text for i in scored]),
+        args.max_fpr,
+    )
+    model = train([(e.label, e.text) for e in data], args.c, [e.weight for e in data], args.min_df)
     model.threshold = picked["threshold"]
     model.silenced_threshold = picked["silenced_threshold"]
-    recall, fpr = picked["recall"], picked["fpr"]
     meta = {
         "trained": dt.date.today().isoformat(),
         "public": bool(args.public),
         "public_weight": args.public_weight if args.public else None,
         "min_df": args.min_df,
-        "messages": len(messages),
-        "per_class": dict(Counter(label for label, _ in messages)),
         "c": args.c,
-        "dev_recall": round(recall, 4),
-        "dev_fpr": round(fpr, 4),
+        "examples": len(data),
+        "per_class": dict(Counter(example.label for example in data)),
+        "cross_validated": {
+            "folds": args.folds,
+            "messages": len(scored),
+            "recall": round(picked["recall"], 4),
+            "fpr": round(picked["fpr"], 4),
+        },
     }
     save(model, meta, args.output)
     size = args.output.stat().st_size
     print(
-        f"{len(messages)} messages, {len(model.idf)} features, thresholds "
+        f"{len(data)} examples, {len(model.idf)} features, thresholds "
         f"{model.threshold:.4f} (no rule matched), {model.silenced_threshold:.4f} (rule silenced)"
     )
-    print(f"dev (rules + learned): recall {recall:.3f}, false-positive rate {fpr:.3f}")
+    print(
+        f"cross-validated over {len(scored)} hand-written and dev messages (rules + learned): "
+        f"recall {picked['recall']:.3f}, false-positive rate {picked['fpr']:.3f}"
+    )
     print(f"wrote {args.output} ({size / 1024:.0f} KiB)")
 
 

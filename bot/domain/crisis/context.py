@@ -51,6 +51,8 @@ _PAST_TEMPLATES = (
     "rest in peace|passed away|in memory of|anniversary|lost (him|her|them|my {REL}) to)",
     "(#|two|three|four|five|six|seven|eight|nine|ten|many|several|a few|couple|couple of) "
     "(years|yrs|months|decades) (later|since)",
+    # A recovery milestone tells a story: "i tried to end my life once. today i'm 5 years sober".
+    "(years|yrs|year|months|month) (sober|clean|in recovery|free)",
     # Grief: "the last phone call with him before he overdosed".
     "(before|after|since|the day|the night) (he|she|they|my {REL}) (overdosed|oded|died|passed)",
 )
@@ -143,7 +145,7 @@ def silenced(rule: PhraseRule, context: MessageContext, begin: int, end: int) ->
         return True
     if rule.not_preceded_by and before:
         last = "#" if before[-1].isdigit() else before[-1]
-        if last in rule.not_preceded_by:
+        if last in rule.not_preceded_by or " ".join(before[-2:]) in rule.not_preceded_by:
             return True
     insists = rule.jest_silences and context.insists()
     if (

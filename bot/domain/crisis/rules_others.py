@@ -50,10 +50,14 @@ _TREATS = words(
     )
 )  # fmt: skip
 
-# "took all my meds this morning like a good boy": the daily dose, taken as prescribed.
+# "took all my meds this morning like a good boy": the daily dose, taken as prescribed; and
+# advice about a mix.
 _DAILY_DOSE = words(
     "on", "off", "to heart", "of water", "this morning", "today", "like", "as prescribed",
     "with breakfast", "on time", "for the day", "at breakfast",
+    # Harm-reduction advice: "mixing opioids and alcohol is so dangerous".
+    "is dangerous", "is so dangerous", "is really dangerous", "is very dangerous", "is deadly",
+    "can kill", "can stop", "is risky", "is a bad idea",
 )  # fmt: skip
 
 OVERDOSE_RULES: list[PhraseRule] = [

@@ -35,6 +35,10 @@ DIE_IDIOMS = words(
 END_IDIOMS = words("with", "between", "early", "off", "back", "as", "into", "over", "around")
 
 
+_NOT_SLANG_AFTER = words(
+    "#", "you", "u", "tried to", "try to", "tryed to", "attempted to", "attempt to",
+)  # fmt: skip
+
 # "Goodbye everyone, see you Thursday": leaving the chat, not life.
 _SIGN_OFF = words(
     "see", "for now", "till", "until", "have", "night", "gn", "goodnight", "cya", "ttyl", "gtg",
@@ -242,7 +246,8 @@ SUICIDAL_RULES: list[PhraseRule] = [
             "neck {SELF}",
             "killmyself",
         ),
-        not_preceded_by=words("#", "you", "u"),
+        # "tried to end my life" is suicidal.attempt.en's, which knows a story when it sees one.
+        not_preceded_by=_NOT_SLANG_AFTER,
         not_followed_by=EFFORT_IDIOMS
         | END_IDIOMS
         | words("away", "from", "per", "an", "a", "left", "ride", "run", "walk", "drive", "hr"),
