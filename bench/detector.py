@@ -142,6 +142,7 @@ def main() -> None:
     messages = build_mix(args.messages, args.eval_share, args.long_share, args.seed)
 
     rates = []
+    cpu_rates = []
     latencies: list[int] = []
     hits = learned = 0
     clock = time.perf_counter_ns
@@ -149,6 +150,7 @@ def main() -> None:
         latencies = []
         hits = learned = 0
         started = time.perf_counter()
+        cpu_started = time.process_time()
         for message in messages:
             begin = clock()
             detection = scan(message)
@@ -157,6 +159,7 @@ def main() -> None:
                 hits += 1
                 learned += detection.rule.startswith("learned.")
         rates.append(len(messages) / (time.perf_counter() - started))
+        cpu_rates.append(len(messages) / (time.process_time() - cpu_started))
     latencies.sort()
     worst_text = "x " * (LONGEST // 2)
     longest = [clock() for _ in range(1)]
@@ -173,6 +176,8 @@ def main() -> None:
         f"× {args.rounds} rounds"
     )
     print(f"messages/s: first round {rates[0]:,.0f} · best {max(rates):,.0f}")
+    # On a shared machine other processes take the core too; CPU time counts only this one's.
+    print(f"messages per CPU second: best {max(cpu_rates):,.0f}")
     print(
         f"latency per message (last round): p50 {percentile(latencies, 0.5):.3f} ms · "
         f"p99 {percentile(latencies, 0.99):.3f} ms · max {latencies[-1] / 1e6:.2f} ms"
