@@ -46,9 +46,7 @@ def char_counts(text: str) -> Counter[str]:
 
 def word_counts(text: str) -> Counter[str]:
     tokens = _WORD.findall(text.lower())
-    counts = Counter(tokens)
-    counts.update(f"{first} {second}" for first, second in pairwise(tokens))
-    return counts
+    return Counter(tokens + [f"{first} {second}" for first, second in pairwise(tokens)])
 
 
 def weighted(
@@ -150,37 +148,33 @@ class LearnedModel:
             sum(map(mul, values, map(weight, map(add, starts, repeat(k))))) for k in range(width)
         ]
 
-    def _char_scores(self, text: str) -> list[float]:
-        width = len(self.classes)
-        shares = [self._share(word) for word in text.lower().split()]
-        if not shares:
-            return [0.0] * width
-        scores = [sum(column) for column in zip(*(share.scores for share in shares), strict=True)]
-        square = sum(share.square for share in shares)
-        # The shares count an n-gram's occurrences linearly; the features use 1 + ln(count).
-        counts = Counter(chain.from_iterable(share.positions for share in shares))
-        repeated = [(position, n) for position, n in counts.items() if n > 1]
-        if repeated:
-            positions = [position for position, _ in repeated]
-            idfs = list(map(self.idf.__getitem__, positions))
-            tfs = [1.0 + math.log(n) for _, n in repeated]
-            changes = [(tf - n) * idf for tf, (_, n), idf in zip(tfs, repeated, idfs, strict=True)]
-            scores = list(map(add, scores, self._dot(positions, changes)))
-            square += sum(
-                idf * idf * (tf * tf - n)
-                for tf, (_, n), idf in zip(tfs, repeated, idfs, strict=True)
-            )
-        if square <= 0.0:
-            return [0.0] * width
-        norm = math.sqrt(square)
-        return [score / norm for score in scores]
-
     def score(self, text: str) -> LearnedScore:
-        logits = list(map(add, self.bias, self._char_scores(text)))
-        vector = weighted(word_counts(text), self.word_features, self.idf)
-        if vector:
-            positions, values = zip(*vector, strict=True)
-            logits = list(map(add, logits, self._dot(list(positions), list(values))))
+        logits = list(self.bias)
+        # Sparse terms still to multiply with their weights, in one pass at the end.
+        positions: list[int] = []
+        values: list[float] = []
+        shares = [self._share(word) for word in text.lower().split()]
+        square = sum(share.square for share in shares)
+        if square > 0.0:
+            scores = [sum(column) for column in zip(*(s.scores for s in shares), strict=True)]
+            # The shares count an n-gram's occurrences linearly; features use 1 + ln(count).
+            counts = Counter(chain.from_iterable(share.positions for share in shares))
+            repeated = [(position, n) for position, n in counts.items() if n > 1]
+            changes = []
+            for position, n in repeated:
+                idf = self.idf[position]
+                tf = 1.0 + math.log(n)
+                changes.append((tf - n) * idf)
+                square += idf * idf * (tf * tf - n)
+            norm = math.sqrt(square)
+            logits = [x + score / norm for x, score in zip(logits, scores, strict=True)]
+            positions.extend(position for position, _ in repeated)
+            values.extend(change / norm for change in changes)
+        for position, value in weighted(word_counts(text), self.word_features, self.idf):
+            positions.append(position)
+            values.append(value)
+        if positions:
+            logits = list(map(add, logits, self._dot(positions, values)))
         top = max(logits)
         exps = [math.exp(x - top) for x in logits]
         best = max(range(1, len(exps)), key=exps.__getitem__)
