@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.crisis_model import crisis_detector, scan_off_loop
 from bot.domain.crisis import Category, CrisisDetector, Detection
 from bot.storage.flags import NewFlag
 from cogs.crisis import render
@@ -62,7 +63,7 @@ class CrisisResponder:
     def __init__(self, bot: Hearth, lookup: HelplineLookup) -> None:
         self.bot = bot
         self.lookup = lookup
-        self._default = CrisisDetector()
+        self._default = crisis_detector()
         # Per-guild detectors, quiet channels and switched-off rules, rebuilt when admins change
         # them.
         self._detectors: dict[int, CrisisDetector] = {}
@@ -81,7 +82,7 @@ class CrisisResponder:
             if not phrases:
                 self._detectors[guild_id] = self._default
             else:
-                self._detectors[guild_id] = CrisisDetector(render.guild_phrases(phrases))
+                self._detectors[guild_id] = crisis_detector(render.guild_phrases(phrases))
         return self._detectors[guild_id]
 
     async def _is_quiet(self, guild_id: int, channel: discord.abc.Messageable) -> bool:
@@ -122,7 +123,7 @@ class CrisisResponder:
         # On by default, but only once there are moderators to hand a flag to.
         if not config.crisis_detection or config.mod_queue_channel_id is None:
             return
-        detection = (await self._detector(guild.id)).scan(message.content)
+        detection = await scan_off_loop(await self._detector(guild.id), message.content)
         if (
             detection is None
             or await self._is_quiet(guild.id, message.channel)
