@@ -9,10 +9,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.ui.countries import country_choices
 from bot.ui.errors import UserFacingError
 from bot.ui.inputs import require_timezone, timezone_choices
 from bot.ui.replies import reply_ephemeral
-from cogs.crisis.commands import country_choices
 
 if TYPE_CHECKING:
     from bot.app import Hearth

@@ -3,27 +3,12 @@ reply times and channel pointers, local lines."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.domain.crisis_settings import GuildPhrase, LocalLine
 from bot.storage.database import Database
 from bot.storage.timestamps import from_db, to_db
-
-
-@dataclass(frozen=True)
-class GuildPhrase:
-    phrase: str
-    kind: str  # "flag" or "allow"
-    category: str | None
-    severity: int | None
-
-
-@dataclass(frozen=True)
-class LocalLine:
-    name: str
-    contact: str
-    notes: str | None
 
 
 class CrisisRepository(Protocol):

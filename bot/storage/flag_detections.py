@@ -2,7 +2,7 @@
 the alerts that must reach a human once, and which rules fired.
 
 Everything a detection changes is written in one transaction, alerts included, so a restart
-finds the same state and delivers what is still owed (see cogs/modqueue/alerts.py).
+finds the same state and delivers what is still owed (see bot/services/flag_alerts.py).
 """
 
 from __future__ import annotations

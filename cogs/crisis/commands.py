@@ -9,8 +9,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.crisis import Category, Severity
-from bot.storage.crisis import GuildPhrase, LocalLine
+from bot.domain.crisis_settings import GuildPhrase, LocalLine
 from bot.ui.context import require_guild
+from bot.ui.countries import country_choices
 from bot.ui.errors import UserFacingError
 from bot.ui.permissions import is_moderator
 from bot.ui.replies import reply_ephemeral
@@ -24,14 +25,6 @@ if TYPE_CHECKING:
 
 CATEGORY_CHOICES = [app_commands.Choice(name=c.value, value=c.name) for c in Category]
 SEVERITY_CHOICES = [app_commands.Choice(name=s.name.lower(), value=int(s)) for s in Severity]
-
-
-def country_choices(bot: Hearth, current: str) -> list[app_commands.Choice[str]]:
-    covered = set(bot.helplines.countries())
-    found = bot.countries.search(current, limit=100)
-    # Countries with their own lines first; the rest still get the international directory.
-    found.sort(key=lambda pair: pair[0] not in covered)
-    return [app_commands.Choice(name=f"{name} ({code})", value=code) for code, name in found][:25]
 
 
 class Helpline(commands.Cog):
@@ -81,14 +74,8 @@ class CrisisSettings(commands.Cog):
         guild_only=True,
     )
 
-    def __init__(self, bot: Hearth, responder: CrisisResponder) -> None:
+    def __init__(self, bot: Hearth) -> None:
         self.bot = bot
-        self.responder = responder
-
-    @commands.Cog.listener()
-    async def on_hearth_guild_erased(self, guild_id: int) -> None:
-        # The server's phrases, quiet channels and rule switches were erased with it.
-        self.responder.forget_guild(guild_id)
 
     @crisis.command(name="detection", description="Switch crisis-language detection on or off")
     @app_commands.describe(
@@ -120,7 +107,7 @@ class CrisisSettings(commands.Cog):
     ) -> None:
         guild = require_guild(interaction)
         await self.bot.storage.crisis.set_quiet(guild.id, channel.id, not watch)
-        self.responder.forget_guild(guild.id)
+        self.bot.crisis_settings.forget_guild(guild.id)
         await reply_ephemeral(
             interaction, f"Detection in {channel.mention} is now **{'on' if watch else 'off'}**."
         )
@@ -152,7 +139,7 @@ class CrisisSettings(commands.Cog):
             severity.value if flag and severity else (2 if flag else None),
         )
         await self.bot.storage.crisis.add_phrase(guild.id, entry)
-        self.responder.forget_guild(guild.id)
+        self.bot.crisis_settings.forget_guild(guild.id)
         await reply_ephemeral(
             interaction, f"Saved: “{entry.phrase}” {'now flags' if flag else 'will never flag'}."
         )

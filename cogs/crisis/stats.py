@@ -131,9 +131,7 @@ class RuleSwitch(
         await bot.storage.crisis.set_rule_disabled(
             guild_id, rule, switching_off, interaction.user.id, bot.clock.now()
         )
-        settings = bot.get_cog("CrisisSettings")
-        if settings is not None:
-            settings.responder.forget_guild(guild_id)  # type: ignore[attr-defined]
+        bot.crisis_settings.forget_guild(guild_id)
         done = (
             f"Switched off `{rule}` in this server: messages it would catch aren't flagged now. "
             "Pick it under “Flag a rule again” to undo."

@@ -11,15 +11,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.flags import FlagStatus, median
+from bot.services.flags import FlagService
 from bot.storage.flags import NewFlag
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError, report_interaction_error
+from bot.ui.flag_buttons import RESOLVE_FORM, show
+from bot.ui.flag_card import stamp
 from bot.ui.modals import modal_custom_id, submitted_values
 from bot.ui.permissions import is_moderator
 from bot.ui.replies import reply_ephemeral
 from cogs.modqueue import render
-from cogs.modqueue.buttons import RESOLVE_FORM, show
-from cogs.modqueue.service import FlagService
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -258,7 +259,7 @@ class ModQueue(commands.Cog):
             return
         lines = [
             f"#{f.id} · {f.severity.name.lower()} · {f.category} · {f.status.value} · "
-            f"{render.stamp(f.created_at)}"
+            f"{stamp(f.created_at)}"
             for f in flags
         ]
         await reply_ephemeral(interaction, "\n".join(lines)[:1990])

@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.domain.crisis.model import Category
-from bot.storage.crisis import GuildPhrase, LocalLine
+from bot.domain.crisis_settings import GuildPhrase, LocalLine
 from bot.storage.storage import Storage
 from tests.storage.support import reopened
 
