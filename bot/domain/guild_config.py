@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import BaseModel, ConfigDict
 
 CHANNEL_SETTINGS = (
@@ -37,3 +39,9 @@ class GuildConfig(BaseModel):
     @classmethod
     def settable_fields(cls) -> frozenset[str]:
         return frozenset(cls.model_fields) - {"guild_id"}
+
+
+@dataclass(frozen=True)
+class GuildAlert:
+    topic: str
+    message: str

@@ -139,3 +139,29 @@ def clean_link(text: str | None) -> str | None:
     if not link.lower().startswith("https://") or " " in link or len(link) > 500:
         raise ValueError("the link must start with https://")
     return link
+
+
+@dataclass(frozen=True)
+class MeetingFields:
+    """Everything an organizer sets; the repository adds ids and bookkeeping."""
+
+    name: str
+    schedule: Schedule
+    voice_channel_id: int | None = None
+    link: str | None = None
+    description: str | None = None
+    types: tuple[str, ...] = ()
+    announce_channel_id: int | None = None
+    ping_role_id: int | None = None
+    reminders: tuple[timedelta, ...] = ()
+    source_slug: str | None = None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What was done for one occurrence: a reminder, a member's nudge, or a cancellation."""
+
+    kind: str
+    status: str  # 'sending', 'sent', 'skipped' or 'failed'
+    channel_id: int | None
+    message_id: int | None

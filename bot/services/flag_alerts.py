@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.domain.flags import Flag, FlagStatus
-from bot.storage.flags import FlagAlert
+from bot.domain.flags import Flag, FlagAlert, FlagStatus
 from bot.ui import flag_card
 
 if TYPE_CHECKING:

@@ -21,12 +21,12 @@ from bot.domain.flags import (
     EscalationStep,
     Flag,
     FlagSeverity,
+    NewFlag,
     last_step,
     next_escalation,
 )
 from bot.services.flag_alerts import AlertDelivery
 from bot.services.flag_queue import QueueAccess
-from bot.storage.flags import NewFlag
 from bot.ui import flag_card
 from bot.ui.flag_buttons import flag_buttons
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from bot.domain.counters import Announce, Counter, Period
+from bot.domain.counters import Announce, Celebration, Counter, Period
 from bot.storage.database import Database, Row, Transaction
 from bot.storage.sealing import COUNTER_LABEL, COUNTER_LABEL_KEY, PERIOD_NOTE, PLAIN, FieldCodec
 from bot.storage.timestamps import to_db
@@ -19,16 +18,6 @@ _COUNTER_FROM = (
     " FROM sobriety_counters c JOIN sobriety_periods p"
     " ON p.counter_id = c.id AND p.end_date IS NULL"
 )
-
-
-@dataclass(frozen=True)
-class Celebration:
-    id: int
-    period_id: int
-    milestone_key: str
-    user_id: int
-    guild_id: int
-    congratulations: int
 
 
 class SobrietyRepository(Protocol):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.storage.flags import NewFlag
+from bot.domain.flags import NewFlag
 from bot.ui.errors import report_interaction_error
 
 if TYPE_CHECKING:

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.domain.checkins import PROMPT_MAX_ATTEMPTS
 from bot.domain.guild_config import GuildConfig
 from bot.domain.local_time import at_local_time, local_date, parse_hhmm
-from bot.storage.checkin_schedule import PROMPT_MAX_ATTEMPTS
 from bot.ui.errors import report_interaction_error
 from cogs.checkins import render
 from cogs.checkins.form import checkin_form

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.domain.checkins import Reminder
 from bot.domain.local_time import at_local_time, local_date, parse_hhmm
-from bot.storage.checkin_schedule import Reminder
 
 if TYPE_CHECKING:
     from bot.app import Hearth

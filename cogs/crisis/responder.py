@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.domain.crisis import Category, Detection
-from bot.storage.flags import NewFlag
+from bot.domain.flags import NewFlag
 from cogs.crisis import render
 from cogs.crisis.lines import HelplineLookup
 

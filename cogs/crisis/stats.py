@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.storage.flags import RuleCount
+from bot.domain.flags import RuleCount
 from bot.ui.errors import report_interaction_error
 from bot.ui.replies import reply_ephemeral
 

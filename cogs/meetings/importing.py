@@ -9,10 +9,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.domain.meeting_guide import ImportedMeeting, parse_feed
-from bot.domain.meetings import clean_link
+from bot.domain.meetings import MeetingFields, clean_link
 from bot.domain.recurrence import Repeat, Schedule
 from bot.domain.reminder_offsets import DEFAULT_OFFSETS
-from bot.storage.meetings import MeetingFields
 from bot.ui.errors import UserFacingError
 
 if TYPE_CHECKING:

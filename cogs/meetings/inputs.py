@@ -10,10 +10,9 @@ import discord
 from discord import app_commands
 
 from bot.domain.meeting_types import MeetingTypes
-from bot.domain.meetings import DESCRIPTION_MAX_LENGTH, clean_link, parse_weekdays
+from bot.domain.meetings import DESCRIPTION_MAX_LENGTH, MeetingFields, clean_link, parse_weekdays
 from bot.domain.recurrence import Repeat, Schedule
 from bot.domain.reminder_offsets import DEFAULT_OFFSETS, parse_offsets
-from bot.storage.meetings import MeetingFields
 from bot.ui.errors import UserFacingError
 from bot.ui.inputs import require_hhmm, require_timezone
 

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.domain.local_time import local_date
-from bot.domain.meetings import Meeting, upcoming
+from bot.domain.meetings import Meeting, MeetingFields, upcoming
 from bot.domain.recurrence import local_date_of, occurrences
-from bot.storage.meetings import MeetingFields
 from bot.ui.delegation import check_can_post_and_ping
 from bot.ui.errors import UserFacingError
 from bot.ui.permissions import is_organizer

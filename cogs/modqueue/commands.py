@@ -10,9 +10,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.domain.flags import FlagStatus, median
+from bot.domain.flags import FlagStatus, NewFlag, median
 from bot.services.flags import FlagService
-from bot.storage.flags import NewFlag
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError, report_interaction_error
 from bot.ui.flag_buttons import RESOLVE_FORM, show

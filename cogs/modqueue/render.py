@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.flags import Flag
-from bot.storage.flags import FlagEvent
+from bot.domain.flags import Flag, FlagEvent
 from bot.ui.flag_card import stamp
 
 
