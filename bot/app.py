@@ -88,9 +88,9 @@ class Hearth(commands.Bot):
             "member_cache_flags": discord.MemberCacheFlags.none(),
             "chunk_guilds_at_startup": False,
             "max_messages": None,
-            "allowed_mentions": discord.AllowedMentions(
-                everyone=False, roles=False, users=True, replied_user=False
-            ),
+            # Nothing pings unless a post names it (the ping role, the member celebrated):
+            # names, notes and messages organizers or members wrote may hold mentions.
+            "allowed_mentions": discord.AllowedMentions.none(),
         }
         options.update(client_options)
         super().__init__(**options)

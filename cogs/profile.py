@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.domain.excerpts import quoted
 from bot.ui.countries import country_choices
 from bot.ui.errors import UserFacingError
 from bot.ui.inputs import require_timezone, timezone_choices
@@ -29,7 +30,9 @@ class Profile(commands.Cog):
         timezone="Your time zone, e.g. Europe/Berlin (start typing to search); "
         "`server` to use the server's"
     )
-    async def set_timezone(self, interaction: discord.Interaction, timezone: str) -> None:
+    async def set_timezone(
+        self, interaction: discord.Interaction, timezone: app_commands.Range[str, 1, 100]
+    ) -> None:
         if timezone.strip().lower() == "server":
             await self.bot.zones.set_member_zone(interaction.user.id, None, self.bot.clock.now())
             await reply_ephemeral(interaction, "Done: your days now follow the server's time zone.")
@@ -50,7 +53,9 @@ class Profile(commands.Cog):
 
     @profile.command(name="country", description="Your country, for /helpline")
     @app_commands.describe(country="Your country (start typing); `none` to use the server's")
-    async def set_country(self, interaction: discord.Interaction, country: str) -> None:
+    async def set_country(
+        self, interaction: discord.Interaction, country: app_commands.Range[str, 1, 100]
+    ) -> None:
         now = self.bot.clock.now()
         if country.strip().lower() == "none":
             await self.bot.storage.crisis.set_member_country(interaction.user.id, None, now)
@@ -59,7 +64,7 @@ class Profile(commands.Cog):
         code = self.bot.countries.canonical_code(country)
         if code is None:
             raise UserFacingError(
-                f"“{country}” isn't a country I know. Start typing its name "
+                f"{quoted(country)} isn't a country I know. Start typing its name "
                 "and pick it from the list. Nothing was changed."
             )
         await self.bot.storage.crisis.set_member_country(interaction.user.id, code, now)

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from bot.domain.excerpts import quoted
 from bot.domain.recurrence import Schedule, next_occurrence
 
 # Members who said Going get a private nudge this long before the start.
@@ -128,7 +129,7 @@ def _weekday(word: str) -> int:
         for number, name in enumerate(_WEEKDAY_NAMES):
             if name.startswith(word):
                 return number
-    raise ValueError(f"“{word}” isn't a day of the week")
+    raise ValueError(f"{quoted(word)} isn't a day of the week")
 
 
 def clean_link(text: str | None) -> str | None:

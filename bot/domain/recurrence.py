@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.excerpts import quoted
+
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
 # The shortest and longest meetings Hearth keeps (the meetings table checks the same range).
@@ -63,7 +65,7 @@ class Schedule:
         # "America" is a tzdata folder (IsADirectoryError) and over-long names fail as OSError.
         except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
             raise ValueError(
-                f"“{self.zone}” isn't a time zone I know (use a name like America/New_York)"
+                f"{quoted(self.zone)} isn't a time zone I know (use a name like America/New_York)"
             ) from None
         if not isinstance(self.duration, timedelta) or not (
             MIN_MEETING_LENGTH <= self.duration <= _MAX_DURATION

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from datetime import timedelta
 
+from bot.domain.excerpts import quoted
+
 DEFAULT_OFFSETS = (timedelta(days=1), timedelta(minutes=15))
 MAX_OFFSETS = 5
 MAX_OFFSET = timedelta(days=14)
@@ -57,20 +59,23 @@ def parse_offsets(text: str) -> tuple[timedelta, ...]:
                 raise ValueError("“0” isn't a reminder time. For no reminders, write “none”.")
             if item.isdigit():
                 raise ValueError(
-                    f"“{item}” needs a unit: m for minutes, h for hours, d for days "
+                    f"{quoted(item)} needs a unit: m for minutes, h for hours, d for days "
                     f"(for example {item}m). For no reminders, write “none”."
                 )
             raise ValueError(
-                f"I couldn't read “{item}”. Write times like 15m, 2h or 1d, separated by commas."
+                f"I couldn't read {quoted(item)}. Write times like 15m, 2h or 1d, separated by "
+                "commas."
             )
         offset = sum((int(n) * _UNITS[unit] for n, unit in _PART.findall(item)), start=timedelta(0))
         if offset <= timedelta(0):
             raise ValueError(
-                f"“{item}” is zero: a reminder has to come before the meeting. "
+                f"{quoted(item)} is zero: a reminder has to come before the meeting. "
                 "For no reminders, write “none”."
             )
         if offset > MAX_OFFSET:
-            raise ValueError(f"“{item}” is too early: reminders can be at most 14 days before.")
+            raise ValueError(
+                f"{quoted(item)} is too early: reminders can be at most 14 days before."
+            )
         found.add(offset)
     if not found:
         return ()

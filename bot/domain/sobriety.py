@@ -11,6 +11,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.domain.excerpts import quoted
+
 EARLIEST_START = date(1900, 1, 1)
 
 
@@ -127,6 +129,10 @@ class MilestonePlan:
 DEFAULT_PLAN_SPEC = "1d,7d,30d,60d,90d,6m,9m,1y,18m,yearly"
 _UNITS = {"h": ("d", 1 / 24), "d": ("d", 1), "w": ("d", 7), "m": ("m", 1), "y": ("y", 1)}
 MAX_MILESTONES = 40
+# Longer spans celebrate nobody, and dates far enough away overflow: a plan with 999999999d
+# would break every member's counter at once.
+MAX_SPAN_YEARS = 100
+_MAX_AMOUNT = {"d": 36_525, "m": 12 * MAX_SPAN_YEARS, "y": MAX_SPAN_YEARS}
 
 
 def parse_plan(spec: str) -> MilestonePlan:
@@ -141,14 +147,16 @@ def parse_plan(spec: str) -> MilestonePlan:
             yearly = True
             continue
         number, unit = item[:-1], item[-1:]
-        if unit not in _UNITS or not number.isdigit() or int(number) <= 0:
-            raise ValueError(f"“{item}” isn't a span like 24h, 7d, 2w, 6m or 1y")
+        if unit not in _UNITS or not (number.isascii() and number.isdigit()) or int(number) <= 0:
+            raise ValueError(f"{quoted(item)} isn't a span like 24h, 7d, 2w, 6m or 1y")
         target_unit, factor = _UNITS[unit]
         amount = int(number) * factor
         if unit == "h":
             if int(number) % 24:
-                raise ValueError(f"“{item}”: hours must be whole days (24h, 48h…)")
+                raise ValueError(f"{quoted(item)}: hours must be whole days (24h, 48h…)")
             amount = int(number) // 24
+        if amount > _MAX_AMOUNT[target_unit]:
+            raise ValueError(f"{quoted(item)} is longer than {MAX_SPAN_YEARS} years")
         fixed.append(Milestone.of(int(amount), target_unit))
     if len(fixed) > MAX_MILESTONES:
         raise ValueError(f"at most {MAX_MILESTONES} milestones, plus yearly")
@@ -166,5 +174,9 @@ DEFAULT_PLAN = parse_plan(DEFAULT_PLAN_SPEC)
 
 
 def plan_from_spec(spec: str | None) -> MilestonePlan:
-    """A guild's own plan, or the default when it has none."""
-    return parse_plan(spec) if spec else DEFAULT_PLAN
+    """A guild's own plan, or the default when it has none or its saved plan no longer passes
+    the checks (saved before they existed): one bad setting must not break every counter."""
+    try:
+        return parse_plan(spec) if spec else DEFAULT_PLAN
+    except ValueError:
+        return DEFAULT_PLAN

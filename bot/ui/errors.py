@@ -8,13 +8,16 @@ import secrets
 import discord
 from discord import app_commands
 
+from bot.domain.excerpts import quoted
 from bot.ui.replies import reply_ephemeral
 
 log = logging.getLogger("hearth.errors")
 
 
-class UserFacingError(Exception):
-    """Raised by cogs for bad input or refused actions; its text is shown to the member as is."""
+class UserFacingError(app_commands.AppCommandError):
+    """Raised by cogs for bad input or refused actions; its text is shown to the member as is.
+
+    An AppCommandError, so the command tree's own checks can raise it too."""
 
 
 _PERMISSION_WORDS = {
@@ -47,15 +50,19 @@ def explain(error: Exception) -> str | None:
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use this here. Nothing was changed."
     if isinstance(error, app_commands.TransformerError):
-        return f"I couldn't understand “{error.value}”. Please check it and try again."
+        return f"I couldn't understand {quoted(str(error.value))}. Please check it and try again."
     return None
 
 
 async def report_interaction_error(interaction: discord.Interaction, error: Exception) -> None:
     message = explain(error)
-    if message is None:
+    command = interaction.command.qualified_name if interaction.command else None
+    if message is not None:
+        # Counted, never quoted: the refusal's text may hold what the member typed.
+        reason = type(getattr(error, "original", error)).__name__
+        log.debug("interaction refused", extra={"command": command, "reason": reason})
+    else:
         error_id = secrets.token_hex(4)
-        command = interaction.command.qualified_name if interaction.command else None
         log.error(
             "interaction failed",
             exc_info=(type(error), error, error.__traceback__),

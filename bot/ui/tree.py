@@ -1,4 +1,5 @@
-"""Hearth's command tree: the single on_error, and syncing only when definitions changed."""
+"""Hearth's command tree: declared option limits checked for every client, the single on_error,
+and syncing only when definitions changed."""
 
 from __future__ import annotations
 
@@ -12,11 +13,17 @@ from discord import app_commands
 
 from bot.storage.app_state import AppStateRepository
 from bot.ui.errors import report_interaction_error
+from bot.ui.inputs import check_declared_limits
 
 log = logging.getLogger("hearth.commands")
 
 
 class HearthTree(app_commands.CommandTree):
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        if interaction.type is discord.InteractionType.application_command:
+            check_declared_limits(interaction)  # raises a kind refusal, answered by on_error
+        return True
+
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:

@@ -80,6 +80,11 @@ async def handle_submission(interaction: discord.Interaction, recorder: CheckinR
     try:
         mood = _parse_mood(values.get("mood"))
         craving = _parse_craving(values.get("craving"))
+        if isinstance(note, str) and len(note) > NOTE_MAX_LENGTH:  # only other clients send it
+            raise UserFacingError(
+                f"A note can be at most {NOTE_MAX_LENGTH} characters. Nothing was saved; press "
+                "**Check in** to try again."
+            )
     except UserFacingError as refusal:
         if isinstance(note, str) and note.strip():
             # Only the member sees this reply: give their words back rather than lose them.

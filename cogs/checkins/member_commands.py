@@ -22,7 +22,7 @@ from bot.ui.errors import UserFacingError, report_interaction_error
 from bot.ui.inputs import require_hhmm
 from bot.ui.modals import modal_custom_id
 from bot.ui.permissions import is_moderator
-from bot.ui.replies import reply_ephemeral
+from bot.ui.replies import defer_ephemeral, reply_ephemeral
 from cogs.checkins import render
 from cogs.checkins.form import FORM_PREFIX, handle_submission
 from cogs.checkins.recording import CheckinRecorder
@@ -88,14 +88,16 @@ class Checkins(commands.Cog):
     @checkins.command(name="history", description="Your mood and cravings over time (private)")
     @app_commands.describe(days="How many days to look back, 1 to 365 (default 30)")
     async def history(
-        self, interaction: discord.Interaction, days: int = HISTORY_DEFAULT_DAYS
+        self,
+        interaction: discord.Interaction,
+        days: app_commands.Range[int, 1, HISTORY_MAX_DAYS] = HISTORY_DEFAULT_DAYS,
     ) -> None:
         if not 1 <= days <= HISTORY_MAX_DAYS:
             raise UserFacingError(
                 f"`days` needs to be between 1 and {HISTORY_MAX_DAYS}; you gave {days}."
             )
         guild = require_guild(interaction)
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer_ephemeral(interaction)
         zone = await self.bot.zones.for_member(interaction.user.id, guild.id)
         last = local_date(self.bot.clock.now(), zone.name)
         first = last - timedelta(days=days - 1)
@@ -123,10 +125,10 @@ class Checkins(commands.Cog):
             streaks=streaks(all_days, last),
             average_mood=fmean(int(e.mood) for e in entries) if entries else None,
         )
-        await interaction.followup.send(
+        await reply_ephemeral(
+            interaction,
             embed=embed,
-            file=discord.File(io.BytesIO(png), filename="checkins.png"),
-            ephemeral=True,
+            files=[discord.File(io.BytesIO(png), filename="checkins.png")],
         )
 
     @checkins.command(
@@ -134,7 +136,9 @@ class Checkins(commands.Cog):
         description="Get a private reminder if you haven't checked in by a time of day",
     )
     @app_commands.describe(time="Your local time as HH:MM, e.g. 20:30")
-    async def remind(self, interaction: discord.Interaction, time: str) -> None:
+    async def remind(
+        self, interaction: discord.Interaction, time: app_commands.Range[str, 1, 20]
+    ) -> None:
         guild = require_guild(interaction)
         parsed = require_hhmm(time)
         hhmm = f"{parsed:%H:%M}"

@@ -120,6 +120,6 @@ class CheckinRecorder:
                 "shared check-in not posted",
                 extra={"guild": channel.guild.id, "status": exc.status},
             )
-            await interaction.followup.send(render.share_failed(channel), ephemeral=True)
+            await reply_ephemeral(interaction, render.share_failed(channel))
             return
         await checkins.remember_card(channel.guild.id, member.id, day, channel.id, message.id)

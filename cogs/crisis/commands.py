@@ -8,8 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.domain.crisis import Category, Severity
+from bot.domain.crisis import Category, Severity, phrase_has_words
 from bot.domain.crisis_settings import GuildPhrase, LocalLine
+from bot.domain.excerpts import quoted
 from bot.ui.context import require_guild
 from bot.ui.countries import country_choices
 from bot.ui.errors import UserFacingError
@@ -45,13 +46,17 @@ class Helpline(commands.Cog):
         name="helpline", description="Helplines you can call, text or chat with, any time (private)"
     )
     @app_commands.describe(country="Which country (default: yours, else the server's)")
-    async def helpline(self, interaction: discord.Interaction, country: str | None = None) -> None:
+    async def helpline(
+        self,
+        interaction: discord.Interaction,
+        country: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
         chosen = None
         if country is not None:
             chosen = self.bot.countries.canonical_code(country)
             if chosen is None:
                 raise UserFacingError(
-                    f"“{country}” isn't a country I know. Start typing its "
+                    f"{quoted(country)} isn't a country I know. Start typing its "
                     "name and pick it from the list."
                 )
         own, _ = await self.bot.storage.crisis.member_settings(interaction.user.id)
@@ -130,6 +135,12 @@ class CrisisSettings(commands.Cog):
         severity: app_commands.Choice[int] | None = None,
     ) -> None:
         guild = require_guild(interaction)
+        if not phrase_has_words(phrase):
+            # Punctuation alone would match almost every message (or, allowed, silence them).
+            raise UserFacingError(
+                "A phrase needs at least two letters: punctuation or numbers alone would match "
+                "almost every message. Nothing was changed."
+            )
         if flag and category is None:
             raise UserFacingError("A phrase that flags needs a `category`. Nothing was changed.")
         entry = GuildPhrase(
@@ -141,7 +152,8 @@ class CrisisSettings(commands.Cog):
         await self.bot.storage.crisis.add_phrase(guild.id, entry)
         self.bot.crisis_settings.forget_guild(guild.id)
         await reply_ephemeral(
-            interaction, f"Saved: “{entry.phrase}” {'now flags' if flag else 'will never flag'}."
+            interaction,
+            f"Saved: {quoted(entry.phrase, 100)} {'now flags' if flag else 'will never flag'}.",
         )
 
     @crisis.command(

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.domain.excerpts import quoted
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError
 from bot.ui.inputs import require_hhmm, require_timezone, timezone_choices
@@ -63,9 +64,9 @@ class GuildSetup(commands.Cog):
         mod_queue_channel: discord.TextChannel | None = None,
         moderator_role: discord.Role | None = None,
         organizer_role: discord.Role | None = None,
-        timezone: str | None = None,
-        helpline_country: str | None = None,
-        checkin_time: str | None = None,
+        timezone: app_commands.Range[str, 1, 100] | None = None,
+        helpline_country: app_commands.Range[str, 1, 100] | None = None,
+        checkin_time: app_commands.Range[str, 1, 20] | None = None,
         checkin_thread: bool | None = None,
     ) -> None:
         guild = require_guild(interaction)
@@ -76,8 +77,9 @@ class GuildSetup(commands.Cog):
             code = self.bot.countries.canonical_code(helpline_country)
             if code is None:
                 raise UserFacingError(
-                    f"“{helpline_country}” isn't a country code I know. Use a two-letter code "
-                    "like `US` or `GB`; start typing and pick from the list. Nothing was saved."
+                    f"{quoted(helpline_country)} isn't a country code I know. Use a two-letter "
+                    "code like `US` or `GB`; start typing and pick from the list. Nothing was "
+                    "saved."
                 )
             changes["helpline_country"] = code
         if checkin_time is not None:

@@ -12,9 +12,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.announcements import Announcement, AnnouncementRepeat, latest_due, next_due
+from bot.domain.excerpts import quoted
 from bot.domain.local_time import at_local_time, local_date, parse_hhmm
 from bot.ui.delegation import check_can_post_and_ping
 from bot.ui.errors import UserFacingError
+from bot.ui.inputs import LARGEST_NUMBER
+from bot.ui.mentions import pings_only
 from bot.ui.replies import reply_ephemeral
 from cogs.meetings.organizing import Organizing
 from cogs.meetings.render import stamp
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
     from bot.app import Hearth
 
 log = logging.getLogger("hearth.announcements")
+MAX_AHEAD = timedelta(days=5 * 366)
 REPEAT_CHOICES = [
     app_commands.Choice(name="Once", value="none"),
     app_commands.Choice(name="Every day", value="daily"),
@@ -35,7 +39,8 @@ def job_id(announcement_id: int) -> str:
 
 
 def parse_when(text: str, zone: str, now: datetime) -> datetime:
-    """'2026-12-24 18:00' or '18:00' (the next time the clock shows it) in the guild's zone."""
+    """'2026-12-24 18:00' or '18:00' (the next time the clock shows it) in the guild's zone,
+    at most MAX_AHEAD away (further dates are no use, and near year 9999 they overflow)."""
     parts = text.strip().split()
     try:
         if len(parts) == 2:
@@ -49,8 +54,13 @@ def parse_when(text: str, zone: str, now: datetime) -> datetime:
         clock = None
     if clock is None:
         raise UserFacingError(
-            f"“{text}” isn't a time I understand. Use `YYYY-MM-DD HH:MM` or "
+            f"{quoted(text)} isn't a time I understand. Use `YYYY-MM-DD HH:MM` or "
             "just `HH:MM`. Nothing was scheduled."
+        )
+    if day > local_date(now, zone) + MAX_AHEAD:
+        raise UserFacingError(
+            "That's too far ahead: announcements can be scheduled up to 5 years from now. "
+            "Nothing was scheduled."
         )
     when = at_local_time(day, clock, zone)
     if len(parts) == 1 and when <= now:
@@ -109,7 +119,7 @@ class AnnouncementService:
         mentions = discord.AllowedMentions.none()
         if a.ping_role_id:
             content = f"<@&{a.ping_role_id}> {content}"
-            mentions = discord.AllowedMentions(roles=[discord.Object(a.ping_role_id)])
+            mentions = pings_only(roles=[a.ping_role_id])
         try:
             if not isinstance(channel, discord.TextChannel):
                 raise LookupError("the channel no longer exists")
@@ -171,7 +181,7 @@ class Announce(commands.Cog):
         self,
         interaction: discord.Interaction,
         message: app_commands.Range[str, 1, 1900],
-        at: str,
+        at: app_commands.Range[str, 1, 40],
         repeat: app_commands.Choice[str] | None = None,
         channel: discord.TextChannel | None = None,
         ping_role: discord.Role | None = None,
@@ -228,7 +238,11 @@ class Announce(commands.Cog):
 
     @announce.command(name="cancel", description="Stop a scheduled announcement (organizers)")
     @app_commands.describe(announcement="The announcement's number, from /announce list")
-    async def cancel(self, interaction: discord.Interaction, announcement: int) -> None:
+    async def cancel(
+        self,
+        interaction: discord.Interaction,
+        announcement: app_commands.Range[int, 1, LARGEST_NUMBER],
+    ) -> None:
         guild = await self.organizing.require_organizer(interaction)
         found = await self.bot.storage.announcements.get(announcement)
         if found is None or found.guild_id != guild.id or not found.active:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -11,12 +10,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.local_time import local_date
-from bot.feeds import FeedError, fetch_feed
+from bot.feeds import FeedError, decode_json, fetch_feed
 from bot.ui.confirm import ConfirmView
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError
 from bot.ui.inputs import timezone_choices
-from bot.ui.replies import reply_ephemeral
+from bot.ui.replies import defer_ephemeral, reply_ephemeral
 from cogs.meetings.importing import import_meetings
 from cogs.meetings.inputs import NTH_CHOICES, REPEAT_CHOICES
 from cogs.meetings.organizing import Organizing
@@ -61,19 +60,19 @@ class Meetings(commands.Cog):
         self,
         interaction: discord.Interaction,
         name: app_commands.Range[str, 1, 100],
-        weekdays: str,
-        time: str,
-        timezone: str | None = None,
+        weekdays: app_commands.Range[str, 1, 100],
+        time: app_commands.Range[str, 1, 20],
+        timezone: app_commands.Range[str, 1, 100] | None = None,
         duration: app_commands.Range[int, 5, 1440] | None = None,
         repeat: app_commands.Choice[str] | None = None,
         nth: app_commands.Choice[int] | None = None,
         voice_channel: discord.VoiceChannel | discord.StageChannel | None = None,
-        link: str | None = None,
+        link: app_commands.Range[str, 1, 500] | None = None,
         description: app_commands.Range[str, 1, 1000] | None = None,
-        types: str | None = None,
+        types: app_commands.Range[str, 1, 200] | None = None,
         channel: discord.TextChannel | None = None,
         ping_role: discord.Role | None = None,
-        reminders: str | None = None,
+        reminders: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         options = _options(locals())
         await reply_ephemeral(interaction, await self.organizing.add(interaction, options))
@@ -84,21 +83,21 @@ class Meetings(commands.Cog):
     async def edit(
         self,
         interaction: discord.Interaction,
-        meeting: str,
+        meeting: app_commands.Range[str, 1, 100],
         name: app_commands.Range[str, 1, 100] | None = None,
-        weekdays: str | None = None,
-        time: str | None = None,
-        timezone: str | None = None,
+        weekdays: app_commands.Range[str, 1, 100] | None = None,
+        time: app_commands.Range[str, 1, 20] | None = None,
+        timezone: app_commands.Range[str, 1, 100] | None = None,
         duration: app_commands.Range[int, 5, 1440] | None = None,
         repeat: app_commands.Choice[str] | None = None,
         nth: app_commands.Choice[int] | None = None,
         voice_channel: discord.VoiceChannel | discord.StageChannel | None = None,
-        link: str | None = None,
+        link: app_commands.Range[str, 1, 500] | None = None,
         description: app_commands.Range[str, 1, 1000] | None = None,
-        types: str | None = None,
+        types: app_commands.Range[str, 1, 200] | None = None,
         channel: discord.TextChannel | None = None,
         ping_role: discord.Role | None = None,
-        reminders: str | None = None,
+        reminders: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         options = _options(locals(), drop=("meeting",))
         await reply_ephemeral(
@@ -107,7 +106,9 @@ class Meetings(commands.Cog):
 
     @meetings.command(name="remove", description="Delete a meeting (organizers; asks first)")
     @app_commands.describe(meeting="The meeting to delete")
-    async def remove(self, interaction: discord.Interaction, meeting: str) -> None:
+    async def remove(
+        self, interaction: discord.Interaction, meeting: app_commands.Range[str, 1, 100]
+    ) -> None:
         guild = await self.organizing.require_organizer(interaction)
         found = await self.organizing.find(guild.id, meeting)
 
@@ -128,7 +129,12 @@ class Meetings(commands.Cog):
 
     @meetings.command(name="skip", description="Cancel one date of a meeting (organizers)")
     @app_commands.describe(meeting="The meeting", date="The date to cancel, YYYY-MM-DD")
-    async def skip(self, interaction: discord.Interaction, meeting: str, date: str) -> None:
+    async def skip(
+        self,
+        interaction: discord.Interaction,
+        meeting: app_commands.Range[str, 1, 100],
+        date: app_commands.Range[str, 1, 20],
+    ) -> None:
         await reply_ephemeral(interaction, await self.organizing.skip(interaction, meeting, date))
 
     @meetings.command(
@@ -143,7 +149,7 @@ class Meetings(commands.Cog):
         self,
         interaction: discord.Interaction,
         file: discord.Attachment | None = None,
-        url: str | None = None,
+        url: app_commands.Range[str, 1, 1000] | None = None,
         include_in_person: bool = False,
     ) -> None:
         guild = await self.organizing.require_organizer(interaction)
@@ -155,7 +161,7 @@ class Meetings(commands.Cog):
                 "Set the server's announcements channel with `/hearth setup` "
                 "first, so imported meetings have somewhere to be announced."
             )
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer_ephemeral(interaction)
         data = await self._read_feed(file, url)
         report = await import_meetings(
             self.bot,
@@ -167,15 +173,15 @@ class Meetings(commands.Cog):
             include_in_person=include_in_person,
             today=local_date(self.bot.clock.now(), config.timezone),
         )
-        await interaction.followup.send(report.text(), ephemeral=True)
+        await reply_ephemeral(interaction, report.text())
 
     async def _read_feed(self, file: discord.Attachment | None, url: str | None) -> Any:
         if file is not None:
             if file.size > MAX_ATTACHMENT:
                 raise UserFacingError("That file is larger than 5 MB. Nothing was imported.")
             try:
-                return await asyncio.to_thread(json.loads, await file.read())
-            except (ValueError, UnicodeDecodeError):
+                return await asyncio.to_thread(decode_json, await file.read())
+            except FeedError:  # not JSON, or nested too deep to read (RecursionError)
                 raise UserFacingError("That file isn't valid JSON. Nothing was imported.") from None
         assert url is not None
         try:
@@ -189,11 +195,14 @@ class Meetings(commands.Cog):
     @meetings.command(name="list", description="Meetings in the next 7 days, in your time zone")
     async def list_meetings(self, interaction: discord.Interaction) -> None:
         guild = require_guild(interaction)
+        await defer_ephemeral(interaction)  # a server with thousands of meetings takes a while
         await reply_ephemeral(interaction, await week_text(self.bot, guild.id))
 
     @meetings.command(name="info", description="Details of one meeting")
     @app_commands.describe(meeting="The meeting")
-    async def info(self, interaction: discord.Interaction, meeting: str) -> None:
+    async def info(
+        self, interaction: discord.Interaction, meeting: app_commands.Range[str, 1, 100]
+    ) -> None:
         guild = require_guild(interaction)
         found = await self.organizing.find(guild.id, meeting)
         await reply_ephemeral(interaction, embed=await info_embed(self.bot, self.service, found))
@@ -201,6 +210,7 @@ class Meetings(commands.Cog):
     @meetings.command(name="calendar", description="All meetings as a calendar file (.ics)")
     async def calendar(self, interaction: discord.Interaction) -> None:
         guild = require_guild(interaction)
+        await defer_ephemeral(interaction)  # thousands of meetings take seconds to write out
         await reply_ephemeral(
             interaction,
             "Open this file with your calendar app to add the meetings. Cancelled "

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.domain.excerpts import quoted
 from bot.domain.local_time import local_date
 from bot.domain.meetings import Meeting, MeetingFields, upcoming
 from bot.domain.recurrence import local_date_of, occurrences
@@ -47,7 +48,7 @@ class Organizing:
         ]
         if not found:
             raise UserFacingError(
-                f"I can't find a meeting called “{reference}” here. Start "
+                f"I can't find a meeting called {quoted(reference)} here. Start "
                 "typing its name and pick it from the list."
             )
         return found[0]
@@ -120,7 +121,7 @@ class Organizing:
             day = date.fromisoformat(day_text.strip())
         except ValueError:
             raise UserFacingError(
-                f"“{day_text}” isn't a date I can read. Use YYYY-MM-DD. Nothing was changed."
+                f"{quoted(day_text)} isn't a date I can read. Use YYYY-MM-DD. Nothing was changed."
             ) from None
         now = self.bot.clock.now()
         occurrence = self._occurrence_on(meeting, day, now)

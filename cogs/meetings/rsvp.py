@@ -89,4 +89,4 @@ class RsvpButton(
             )
         else:
             thanks = "See you there! It starts very soon."
-        await interaction.followup.send(thanks, ephemeral=True)
+        await reply_ephemeral(interaction, thanks)

@@ -23,6 +23,7 @@ from bot.domain.meetings import (
     reminder_kind,
     upcoming,
 )
+from bot.ui.mentions import pings_only
 from cogs.meetings import render
 from cogs.meetings.events import EventMirror
 from cogs.meetings.rsvp import rsvp_view
@@ -122,7 +123,7 @@ class MeetingService:
         mentions = discord.AllowedMentions.none()
         if meeting.ping_role_id:
             content = f"<@&{meeting.ping_role_id}> {content}"
-            mentions = discord.AllowedMentions(roles=[discord.Object(meeting.ping_role_id)])
+            mentions = pings_only(roles=[meeting.ping_role_id])
         try:
             message = await channel.send(
                 content,
@@ -190,7 +191,10 @@ class MeetingService:
             )
             return False
         try:
-            await channel.send(render.cancelled_text(meeting, occurrence))
+            # The name is the organizer's text: a mention in it shows but never pings.
+            await channel.send(
+                render.cancelled_text(meeting, occurrence), allowed_mentions=pings_only()
+            )
         except discord.HTTPException:
             await repo.finish(meeting.id, occurrence, CANCELLED_KIND, "failed", now)
             await self.report_failure(meeting, channel.id, "the cancellation couldn't be posted")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -77,5 +78,8 @@ async def calendar_file(bot: Hearth, guild: discord.Guild) -> discord.File:
                 skipped=skipped,
             )
         )
-    data = render_ics(entries, calendar_name=f"{guild.name} meetings", generated_at=bot.clock.now())
+    # Off the event loop: thousands of meetings take seconds, and others are waiting meanwhile.
+    data = await asyncio.to_thread(
+        render_ics, entries, calendar_name=f"{guild.name} meetings", generated_at=bot.clock.now()
+    )
     return discord.File(io.BytesIO(data), filename="meetings.ics")

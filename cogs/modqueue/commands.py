@@ -16,9 +16,10 @@ from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError, report_interaction_error
 from bot.ui.flag_buttons import RESOLVE_FORM, show
 from bot.ui.flag_card import stamp
+from bot.ui.inputs import LARGEST_ID, LARGEST_NUMBER
 from bot.ui.modals import modal_custom_id, submitted_values
 from bot.ui.permissions import is_moderator
-from bot.ui.replies import reply_ephemeral
+from bot.ui.replies import defer_ephemeral, reply_ephemeral
 from cogs.modqueue import render
 
 if TYPE_CHECKING:
@@ -125,7 +126,7 @@ class ModQueue(commands.Cog):
         known: tuple[int, str, str] | None = None,
     ) -> None:
         guild = require_guild(interaction)
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer_ephemeral(interaction)
         author_id = text = jump = None
         if known is not None:
             author_id, text, jump = known
@@ -155,7 +156,7 @@ class ModQueue(commands.Cog):
             reporter=interaction.user.id,
             reason=reason,
         )
-        await interaction.followup.send(THANKS, ephemeral=True)
+        await reply_ephemeral(interaction, THANKS)
 
     async def _resolve(
         self, interaction: discord.Interaction, flag_id: int, note: str | None
@@ -194,12 +195,13 @@ class ModQueue(commands.Cog):
         self,
         interaction: discord.Interaction,
         reason: app_commands.Range[str, 3, 500],
-        message_link: str | None = None,
+        message_link: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:
         guild = require_guild(interaction)
         if message_link:
             match = MESSAGE_LINK.search(message_link)
-            if match is None or int(match.group(1)) != guild.id:
+            ids = [int(part) for part in match.groups()] if match else []
+            if not ids or ids[0] != guild.id or max(ids) > LARGEST_ID:
                 raise UserFacingError(
                     "That doesn't look like a link to a message in this "
                     "server. Right-click the message → Copy Message Link."
@@ -265,7 +267,9 @@ class ModQueue(commands.Cog):
 
     @modqueue.command(name="show", description="One flag with its history (moderators)")
     @app_commands.describe(flag="The flag's number, from /modqueue list or its card")
-    async def show_flag(self, interaction: discord.Interaction, flag: int) -> None:
+    async def show_flag(
+        self, interaction: discord.Interaction, flag: app_commands.Range[int, 1, LARGEST_NUMBER]
+    ) -> None:
         guild = await self._require_moderator(interaction)
         found = await self.bot.storage.flags.get(flag)
         if found is None or found.guild_id != guild.id:

@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.counters import Announce, Counter, clean_label
+from bot.domain.excerpts import quoted
 from bot.domain.local_time import local_date
 from bot.domain.sobriety import EARLIEST_START, plan_from_spec
 from bot.ui.confirm import ConfirmView
@@ -35,8 +36,8 @@ def parse_day(text: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise UserFacingError(
-            f"“{text}” isn't a date I can read. Please use YYYY-MM-DD, for example `2025-03-14`. "
-            "Nothing was changed."
+            f"{quoted(text)} isn't a date I can read. Please use YYYY-MM-DD, for example "
+            "`2025-03-14`. Nothing was changed."
         ) from None
 
 
@@ -72,7 +73,7 @@ class Sobriety(commands.Cog):
         found = [c for c in counters if c.label.casefold() == label.strip().casefold()]
         if not found:
             names = ", ".join(f"`{c.label}`" for c in counters)
-            raise UserFacingError(f"You have no counter called “{label}”. Yours: {names}.")
+            raise UserFacingError(f"You have no counter called {quoted(label)}. Yours: {names}.")
         return found[0]
 
     @sobriety.command(name="set", description="Start a counter from your clean/sober date")
@@ -85,8 +86,8 @@ class Sobriety(commands.Cog):
     async def set_counter(
         self,
         interaction: discord.Interaction,
-        date: str,
-        label: str | None = None,
+        date: app_commands.Range[str, 1, 20],
+        label: app_commands.Range[str, 1, 100] | None = None,
         announce: app_commands.Choice[str] | None = None,
     ) -> None:
         guild = require_guild(interaction)
@@ -123,7 +124,9 @@ class Sobriety(commands.Cog):
 
     @sobriety.command(name="show", description="See your sober time (private)")
     @app_commands.describe(label="Which counter (default: all of them)")
-    async def show(self, interaction: discord.Interaction, label: str | None = None) -> None:
+    async def show(
+        self, interaction: discord.Interaction, label: app_commands.Range[str, 1, 100] | None = None
+    ) -> None:
         guild = require_guild(interaction)
         today = await self._today(interaction)
         counters = (
@@ -147,9 +150,9 @@ class Sobriety(commands.Cog):
     async def reset(
         self,
         interaction: discord.Interaction,
-        date: str | None = None,
+        date: app_commands.Range[str, 1, 20] | None = None,
         note: app_commands.Range[str, 1, 500] | None = None,
-        label: str | None = None,
+        label: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         counter = await self._counter(interaction, label)
         today = await self._today(interaction)
@@ -174,7 +177,9 @@ class Sobriety(commands.Cog):
 
     @sobriety.command(name="history", description="Your past and current periods (private)")
     @app_commands.describe(label="Which counter, if you keep more than one")
-    async def history(self, interaction: discord.Interaction, label: str | None = None) -> None:
+    async def history(
+        self, interaction: discord.Interaction, label: app_commands.Range[str, 1, 100] | None = None
+    ) -> None:
         counter = await self._counter(interaction, label)
         periods = await self.bot.storage.sobriety.periods(counter.id)
         await reply_ephemeral(
@@ -190,7 +195,7 @@ class Sobriety(commands.Cog):
         self,
         interaction: discord.Interaction,
         mode: app_commands.Choice[str],
-        label: str | None = None,
+        label: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         counter = await self._counter(interaction, label)
         chosen = Announce(mode.value)
@@ -202,7 +207,9 @@ class Sobriety(commands.Cog):
 
     @sobriety.command(name="remove", description="Delete a counter and its history")
     @app_commands.describe(label="Which counter, if you keep more than one")
-    async def remove(self, interaction: discord.Interaction, label: str | None = None) -> None:
+    async def remove(
+        self, interaction: discord.Interaction, label: app_commands.Range[str, 1, 100] | None = None
+    ) -> None:
         counter = await self._counter(interaction, label)
 
         async def delete() -> str:

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.domain.excerpts import quoted
 from bot.domain.local_time import local_date
 from bot.domain.sobriety import DEFAULT_PLAN_SPEC, parse_plan, plan_from_spec
 from bot.ui.context import require_guild
@@ -77,7 +78,9 @@ class Milestones(commands.Cog):
     )
     @app_commands.default_permissions(manage_guild=True)
     @has_guild_permissions(manage_guild=True)
-    async def plan(self, interaction: discord.Interaction, milestones: str) -> None:
+    async def plan(
+        self, interaction: discord.Interaction, milestones: app_commands.Range[str, 1, 300]
+    ) -> None:
         guild = require_guild(interaction)
         if milestones.strip().lower() == "default":
             await self.bot.guild_configs.update(guild.id, milestone_plan=None)
@@ -104,14 +107,17 @@ class Milestones(commands.Cog):
     @app_commands.default_permissions(manage_guild=True)
     @has_guild_permissions(manage_guild=True)
     async def role(
-        self, interaction: discord.Interaction, milestone: str, role: discord.Role | None = None
+        self,
+        interaction: discord.Interaction,
+        milestone: app_commands.Range[str, 1, 20],
+        role: discord.Role | None = None,
     ) -> None:
         guild = require_guild(interaction)
         try:
             key = parse_plan(milestone).fixed[0].key
         except (ValueError, IndexError):
             raise UserFacingError(
-                f"“{milestone}” isn't a milestone like 30d, 6m or 1y. Nothing was changed."
+                f"{quoted(milestone)} isn't a milestone like 30d, 6m or 1y. Nothing was changed."
             ) from None
         if role is not None and (role.managed or role.is_default()):
             raise UserFacingError("That role can't be given by Hearth. Nothing was changed.")

@@ -18,6 +18,7 @@ async def meetings_cmd(
 ) -> Interaction:
     ix = await fake.slash(community.guild_id, user, f"meetings {sub}", options=options)
     await answered(ix)
+    await ix.wait_final()  # slow ones (list, calendar, import) are acknowledged first
     return ix
 
 

@@ -42,6 +42,7 @@ class UserActions:
         locale: str = "en-US",
         *,
         ignore_command_permissions: bool = False,
+        ignore_option_limits: bool = False,
     ) -> Interaction:
         """Run ``/name`` ("cmd", "cmd sub" or "cmd group sub") as ``user_id``.
 
@@ -50,6 +51,8 @@ class UserActions:
         ``guild_id=None`` runs the command in the user's DM with the bot. Commands the
         Discord client would hide (default_member_permissions, contexts) raise
         InteractionRefused unless ``ignore_command_permissions`` (an admin's override).
+        ``ignore_option_limits`` sends values outside an option's min/max, length or choices,
+        as a client other than Discord's own could; option types are still checked.
         """
         channel = self._builder.channel_for(guild_id, user_id, channel_id)
         payload = self._builder.envelope(APPLICATION_COMMAND, guild_id, user_id, channel, locale)
@@ -60,6 +63,7 @@ class UserActions:
             options or {},
             channel,
             ignore_command_permissions=ignore_command_permissions,
+            ignore_option_limits=ignore_option_limits,
         )
         return await self._send_interaction(payload)
 

@@ -137,6 +137,7 @@ class InteractionBuilder:
         focused: str | None = None,
         focused_value: str = "",
         ignore_command_permissions: bool = False,
+        ignore_option_limits: bool = False,
     ) -> dict[str, Any]:
         """``data`` of a chat-input command or autocomplete interaction."""
         parts = name.split()
@@ -176,6 +177,7 @@ class InteractionBuilder:
             channel,
             focused=focused,
             focused_value=focused_value,
+            check_limits=not ignore_option_limits,
         )
         for wrapper in reversed(chain):
             wrapper["options"] = leaves
@@ -288,6 +290,7 @@ class InteractionBuilder:
         *,
         focused: str | None,
         focused_value: str,
+        check_limits: bool = True,
     ) -> list[dict[str, Any]]:
         by_name = {d["name"]: d for d in definitions}
         unknown = sorted(set(values) - set(by_name))
@@ -312,7 +315,9 @@ class InteractionBuilder:
                     }
                 )
             elif option_name in values:
-                value = convert_option(definition, values[option_name], resolved, channel)
+                value = convert_option(
+                    definition, values[option_name], resolved, channel, check_limits=check_limits
+                )
                 options.append({"type": definition["type"], "name": option_name, "value": value})
             elif definition.get("required") and focused is None:
                 raise InteractionRefused(f"/{command_name}: option {option_name!r} is required")

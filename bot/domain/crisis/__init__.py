@@ -7,6 +7,7 @@ from bot.domain.crisis.detector import (
     GuildPhrases,
     Severity,
     default_detector,
+    phrase_has_words,
 )
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "GuildPhrases",
     "Severity",
     "default_detector",
+    "phrase_has_words",
 ]

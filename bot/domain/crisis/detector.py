@@ -24,7 +24,7 @@ from bot.domain.crisis.model import (
     Severity,
     Subject,
 )
-from bot.domain.crisis.normalise import normalise_words
+from bot.domain.crisis.normalise import CLAUSE, normalise_words
 from bot.domain.crisis.patterns import Automaton, substitute
 from bot.domain.crisis.rules_es import SPANISH_RULES
 from bot.domain.crisis.rules_others import (
@@ -45,6 +45,7 @@ __all__ = [
     "Severity",
     "all_rules",
     "default_detector",
+    "phrase_has_words",
 ]
 
 # Between two detections of equal severity, the one whose answer is most urgent to get right.
@@ -78,14 +79,27 @@ def _shared_automaton() -> Automaton[PhraseRule]:
     )
 
 
+# Punctuation alone normalises to clause breaks, found in nearly every message: a phrase needs
+# at least this many letters of its own to mean anything.
+MIN_PHRASE_LETTERS = 2
+
+
+def phrase_has_words(phrase: str) -> bool:
+    """Whether a guild's phrase has enough letters to match only what it says."""
+    words = normalise_words(_TEMPLATE_CHARS.sub(" ", phrase))
+    letters = sum(ch.isalpha() for word in words if word != CLAUSE for ch in word)
+    return letters >= MIN_PHRASE_LETTERS
+
+
 def _literal(phrase: str) -> str | None:
     """A guild's phrase as a template matching exactly its words; None if it has no words.
 
-    A phrase with no words ("!!!") can match nothing, so it is skipped rather than refused:
-    admins type these, and one odd entry must not stop a guild's detector from being built.
+    A phrase without words ("!!!", saved before phrases were checked) would match every clause
+    break, so it is skipped rather than refused: one odd entry must not stop a guild's detector
+    from being built.
     """
     cleaned = _TEMPLATE_CHARS.sub(" ", phrase)
-    return cleaned if normalise_words(cleaned) else None
+    return cleaned if phrase_has_words(phrase) else None
 
 
 def _allowed_automaton(extra: Iterable[str] = ()) -> Automaton[bool]:
