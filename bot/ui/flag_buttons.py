@@ -9,7 +9,7 @@ import discord
 
 from bot.domain.flags import Flag, FlagStatus
 from bot.ui import flag_card
-from bot.ui.errors import report_interaction_error
+from bot.ui.errors import reports_errors
 from bot.ui.permissions import is_moderator
 from bot.ui.replies import reply_ephemeral
 
@@ -67,13 +67,8 @@ class FlagButton(
     ) -> FlagButton:
         return cls(int(match["id"]), match["action"])
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self._act(interaction)
-        except Exception as error:
-            await report_interaction_error(interaction, error)
-
-    async def _act(self, interaction: discord.Interaction) -> None:
         bot: Hearth = interaction.client  # type: ignore[assignment]
         flag = await bot.storage.flags.get(self.flag_id)
         if flag is None or interaction.guild_id != flag.guild_id:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.domain.flags import NewFlag
-from bot.ui.errors import report_interaction_error
+from bot.ui.errors import reports_errors
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -37,13 +37,8 @@ class SupportButton(
     ) -> SupportButton:
         return cls(int(match["guild"]))
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self._ask(interaction)
-        except Exception as error:
-            await report_interaction_error(interaction, error)
-
-    async def _ask(self, interaction: discord.Interaction) -> None:
         bot: Hearth = interaction.client  # type: ignore[assignment]
         await interaction.response.defer(ephemeral=True, thinking=True)
         user = interaction.user.id

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.domain.flags import RuleCount
-from bot.ui.errors import report_interaction_error
+from bot.ui.errors import reports_errors
 from bot.ui.replies import reply_ephemeral
 
 if TYPE_CHECKING:
@@ -99,13 +99,8 @@ class RuleSwitch(
     ) -> RuleSwitch:
         return cls(match["action"])
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self._switch(interaction)
-        except Exception as error:
-            await report_interaction_error(interaction, error)
-
-    async def _switch(self, interaction: discord.Interaction) -> None:
         bot: Hearth = interaction.client  # type: ignore[assignment]
         guild_id = interaction.guild_id
         if guild_id is None or not interaction.permissions.manage_guild:

@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot.domain.flags import FlagStatus, NewFlag, median
 from bot.services.flags import FlagService
 from bot.ui.context import require_guild
-from bot.ui.errors import UserFacingError, report_interaction_error
+from bot.ui.errors import UserFacingError, reports_errors
 from bot.ui.flag_buttons import RESOLVE_FORM, show
 from bot.ui.flag_card import stamp
 from bot.ui.inputs import LARGEST_ID, LARGEST_NUMBER
@@ -93,29 +93,27 @@ class ModQueue(commands.Cog):
         form.stop()  # handled by its id prefix below, so it survives restarts
 
     @commands.Cog.listener()
+    @reports_errors
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         custom_id = modal_custom_id(interaction)
         if custom_id is None:
             return
-        try:
-            if custom_id.startswith(REPORT_FORM):
-                channel_id, message_id = custom_id.removeprefix(REPORT_FORM).split(":")[:2]
-                reason = submitted_values(interaction).get("reason")
-                await self._report(
-                    interaction,
-                    int(channel_id),
-                    int(message_id),
-                    reason if isinstance(reason, str) and reason.strip() else None,
-                    known=self._menu_messages.pop(custom_id, None),
-                )
-            elif custom_id.startswith(RESOLVE_FORM):
-                flag_id = int(custom_id.removeprefix(RESOLVE_FORM).split(":")[0])
-                note = submitted_values(interaction).get("note")
-                await self._resolve(
-                    interaction, flag_id, note if isinstance(note, str) and note.strip() else None
-                )
-        except Exception as error:
-            await report_interaction_error(interaction, error)
+        if custom_id.startswith(REPORT_FORM):
+            channel_id, message_id = custom_id.removeprefix(REPORT_FORM).split(":")[:2]
+            reason = submitted_values(interaction).get("reason")
+            await self._report(
+                interaction,
+                int(channel_id),
+                int(message_id),
+                reason if isinstance(reason, str) and reason.strip() else None,
+                known=self._menu_messages.pop(custom_id, None),
+            )
+        elif custom_id.startswith(RESOLVE_FORM):
+            flag_id = int(custom_id.removeprefix(RESOLVE_FORM).split(":")[0])
+            note = submitted_values(interaction).get("note")
+            await self._resolve(
+                interaction, flag_id, note if isinstance(note, str) and note.strip() else None
+            )
 
     async def _report(
         self,

@@ -15,7 +15,7 @@ from bot.domain.counters import Announce, Counter
 from bot.domain.local_time import local_date
 from bot.domain.sobriety import Milestone, plan_from_spec
 from bot.rendering.milestone_tag import render_milestone_tag, tag_colour_for
-from bot.ui.errors import report_interaction_error
+from bot.ui.errors import reports_errors
 from bot.ui.replies import reply_ephemeral
 from cogs.sobriety import render
 from cogs.sobriety.roles import MilestoneRoles
@@ -59,13 +59,8 @@ class CongratulateButton(
     ) -> CongratulateButton:
         return cls(int(match["id"]))
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self._congratulate(interaction)
-        except Exception as error:
-            await report_interaction_error(interaction, error)
-
-    async def _congratulate(self, interaction: discord.Interaction) -> None:
         bot: Hearth = interaction.client  # type: ignore[assignment]
         sobriety = bot.storage.sobriety
         celebration = await sobriety.celebration(self.celebration_id)
