@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import discord
+from discord.utils import format_dt
 
 from bot.domain.flags import Flag, FlagSeverity, FlagStatus
 
@@ -20,10 +19,6 @@ SOURCES = {
     "support": "member asked for support",
 }
 EXCERPT_LIMIT = 300
-
-
-def stamp(moment: datetime, style: str = "R") -> str:
-    return f"<t:{int(moment.timestamp())}:{style}>"
 
 
 def excerpt(text: str) -> str:
@@ -67,12 +62,12 @@ def status_line(flag: Flag) -> str:
         return "🔴 Open: nobody has claimed it yet"
     if flag.status == FlagStatus.CLAIMED:
         return (
-            f"🟡 Claimed by <@{flag.claimed_by}> {stamp(flag.claimed_at)}"
+            f"🟡 Claimed by <@{flag.claimed_by}> {format_dt(flag.claimed_at, 'R')}"
             if flag.claimed_at
             else f"🟡 Claimed by <@{flag.claimed_by}>"
         )
     word = "Resolved" if flag.status == FlagStatus.RESOLVED else "Marked not a concern"
-    when = f" {stamp(flag.closed_at)}" if flag.closed_at else ""
+    when = f" {format_dt(flag.closed_at, 'R')}" if flag.closed_at else ""
     return f"🟢 {word} by <@{flag.closed_by}>{when}"
 
 
@@ -108,7 +103,7 @@ def reping(flag: Flag, role_id: int | None, card_url: str | None) -> str:
     link = f" [Open the card]({card_url})" if card_url else ""
     return (
         f"⏰ {who}flag #{flag.id} ({flag.category}, {flag.severity.name.lower()}) has been "
-        f"waiting {stamp(flag.created_at)} with nobody on it.{link}"
+        f"waiting {format_dt(flag.created_at, 'R')} with nobody on it.{link}"
     )
 
 

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
+from discord.utils import format_dt
 
 from bot.domain.excerpts import quoted
 from bot.domain.local_time import local_date
@@ -138,7 +139,7 @@ class Organizing:
         notice = (
             " I've posted a cancellation notice, as it was already announced." if posted else ""
         )
-        return f"Skipped **{meeting.name}** on {render.stamp(occurrence, 'F')}.{notice}"
+        return f"Skipped **{meeting.name}** on {format_dt(occurrence, 'F')}.{notice}"
 
     def _occurrence_on(self, meeting: Meeting, day: date, now: datetime) -> datetime | None:
         window_end = now + timedelta(days=731)

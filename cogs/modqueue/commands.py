@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 from discord.ext import commands
+from discord.utils import format_dt
 
 from bot.domain.flags import FlagStatus, NewFlag, median
 from bot.services.flags import FlagService
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError, reports_errors
 from bot.ui.flag_buttons import RESOLVE_FORM, show
-from bot.ui.flag_card import stamp
 from bot.ui.inputs import LARGEST_ID, LARGEST_NUMBER
 from bot.ui.modals import modal_custom_id, submitted_values
 from bot.ui.permissions import is_moderator
@@ -258,7 +258,7 @@ class ModQueue(commands.Cog):
             return
         lines = [
             f"#{f.id} · {f.severity.name.lower()} · {f.category} · {f.status.value} · "
-            f"{stamp(f.created_at)}"
+            f"{format_dt(f.created_at, 'R')}"
             for f in flags
         ]
         await reply_ephemeral(interaction, "\n".join(lines)[:1990])

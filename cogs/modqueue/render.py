@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from discord.utils import format_dt
+
 from bot.domain.flags import Flag, FlagEvent
-from bot.ui.flag_card import stamp
 
 
 def history(flag: Flag, events: list[FlagEvent]) -> str:
@@ -18,5 +19,5 @@ def history(flag: Flag, events: list[FlagEvent]) -> str:
             and event.action in ("resolved", "dismissed", "escalated", "worsened", "renewed")
             else ""
         )
-        lines.append(f"• {stamp(event.at, 'f')} · {event.action} by {actor}{detail}")
+        lines.append(f"• {format_dt(event.at, 'f')} · {event.action} by {actor}{detail}")
     return "\n".join(lines)[:1990]
