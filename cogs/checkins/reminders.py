@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.discord_codes import DMS_CLOSED
 from bot.domain.checkins import Reminder
 from bot.domain.local_time import at_local_time, local_date, parse_hhmm
 
@@ -15,8 +16,6 @@ if TYPE_CHECKING:
     from bot.app import Hearth
 
 log = logging.getLogger("hearth.checkins.reminders")
-
-DMS_CLOSED = 50007
 
 
 class ReminderSender:

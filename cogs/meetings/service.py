@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("hearth.meetings")
 RETRY_AFTER = timedelta(minutes=1)
-DMS_CLOSED = 50007
 
 
 def job_id(meeting_id: int) -> str:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.discord_codes import DMS_CLOSED
 from bot.domain.counters import Announce, Counter
 from bot.domain.local_time import local_date
 from bot.domain.sobriety import Milestone, plan_from_spec
@@ -28,7 +29,6 @@ log = logging.getLogger("hearth.milestones")
 # A milestone missed while Hearth was down (or reached just before a counter was set) is still
 # celebrated, late, for this long.
 LATE_WINDOW = timedelta(days=3)
-DMS_CLOSED = 50007
 
 
 def tag_png(milestone: Milestone) -> bytes:
