@@ -33,6 +33,21 @@ class Meeting:
     event_start: datetime | None
     created_by: int
 
+    def fields(self) -> MeetingFields:
+        """What an organizer (or an imported feed) set, to change and store again."""
+        return MeetingFields(
+            name=self.name,
+            schedule=self.schedule,
+            voice_channel_id=self.voice_channel_id,
+            link=self.link,
+            description=self.description,
+            types=self.types,
+            announce_channel_id=self.announce_channel_id,
+            ping_role_id=self.ping_role_id,
+            reminders=self.reminders,
+            source_slug=self.source_slug,
+        )
+
 
 def reminder_kind(offset: timedelta) -> str:
     return f"reminder:{int(offset.total_seconds())}"

@@ -111,22 +111,7 @@ async def import_meetings(
     for item in parsed.meetings:
         report.unknown_types.update(item.unknown_types)
         known = await repo.by_slug(guild_id, item.slug)
-        base = (
-            None
-            if known is None
-            else MeetingFields(
-                name=known.name,
-                schedule=known.schedule,
-                voice_channel_id=known.voice_channel_id,
-                link=known.link,
-                description=known.description,
-                types=known.types,
-                announce_channel_id=known.announce_channel_id,
-                ping_role_id=known.ping_role_id,
-                reminders=known.reminders,
-                source_slug=known.source_slug,
-            )
-        )
+        base = None if known is None else known.fields()
         fields = _fields(item, today, base)
         if item.conference_url and fields.link is None:
             report.links_dropped += 1

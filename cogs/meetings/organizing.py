@@ -81,20 +81,8 @@ class Organizing:
         now = self.bot.clock.now()
         if not any(v is not None for v in options.values()):
             raise UserFacingError("Nothing to change: give at least one option.")
-        base = MeetingFields(
-            name=meeting.name,
-            schedule=meeting.schedule,
-            voice_channel_id=meeting.voice_channel_id,
-            link=meeting.link,
-            description=meeting.description,
-            types=meeting.types,
-            announce_channel_id=meeting.announce_channel_id,
-            ping_role_id=meeting.ping_role_id,
-            reminders=meeting.reminders,
-            source_slug=meeting.source_slug,
-        )
         fields = build_fields(
-            base,
+            meeting.fields(),
             types_table=self.service.types,
             default_zone=config.timezone,
             today=local_date(now, config.timezone),

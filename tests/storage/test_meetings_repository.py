@@ -295,3 +295,11 @@ async def test_meetings_and_their_records_survive_reopening_the_file(db_path: Pa
         assert await storage.meetings.skips(meeting.id) == {date(2026, 3, 17)}
         assert not await storage.meetings.claim(meeting.id, AFTER_DST, DAY_REMINDER, NOW)
         assert await storage.meetings.going(meeting.id, AFTER_DST) == [5]
+
+
+async def test_a_stored_meeting_gives_back_the_fields_it_was_made_from(storage: Storage) -> None:
+    made = fields(reminders=(timedelta(days=1), timedelta(minutes=15)), source_slug="tng")
+    meeting = await storage.meetings.create(1, made, created_by=80, now=NOW)
+    assert meeting.fields() == made
+    changed = replace(meeting.fields(), link=None, ping_role_id=None)
+    assert (await storage.meetings.replace(meeting.id, changed, NOW)).fields() == changed
