@@ -2,8 +2,9 @@
 
 `python -m bot check` only proves the settings and database are fine; it says nothing about a
 bot whose gateway connection died. While the gateway is connected and its heartbeats are
-acknowledged, the running bot touches a file next to its database; `python -m bot health`
-reports healthy only while that file is fresh.
+acknowledged, the running bot writes the time into a file next to its database; `python -m bot
+health` reports healthy only while that time is recent. The time is written, not read from the
+file's mtime, so the bot and the check compare the same clock.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ async def beat_while(alive: Callable[[], bool], path: Path, interval: float = BE
     again every second while it is not, so a fresh connection shows at once."""
     while True:
         if alive():
-            await asyncio.to_thread(path.touch)
+            await asyncio.to_thread(path.write_text, f"{time.time():.3f}\n")
             await asyncio.sleep(interval)
         else:
             await asyncio.sleep(1.0)
@@ -41,7 +42,7 @@ def gateway_alive(is_ready: bool, is_closed: bool, latency: float) -> bool:
 
 def is_fresh(path: Path, now: float | None = None, stale_after: float = STALE_AFTER_S) -> bool:
     try:
-        age = (now if now is not None else time.time()) - path.stat().st_mtime
-    except FileNotFoundError:
+        beat = float(path.read_text().strip())
+    except (FileNotFoundError, ValueError):
         return False
-    return age <= stale_after
+    return (now if now is not None else time.time()) - beat <= stale_after

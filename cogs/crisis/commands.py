@@ -14,7 +14,7 @@ from bot.domain.excerpts import quoted
 from bot.ui.context import require_guild
 from bot.ui.countries import country_choices
 from bot.ui.errors import UserFacingError
-from bot.ui.permissions import is_moderator
+from bot.ui.permissions import guild_permissions, has_guild_permissions, is_moderator
 from bot.ui.replies import reply_ephemeral
 from cogs.crisis import render
 from cogs.crisis.lines import HelplineLookup
@@ -87,7 +87,7 @@ class CrisisSettings(commands.Cog):
         enabled="On: flag crisis language to moderators and reply privately",
         reply_hours="At most one automatic reply per member in this many hours",
     )
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @has_guild_permissions(manage_guild=True)
     async def detection(
         self,
         interaction: discord.Interaction,
@@ -106,7 +106,7 @@ class CrisisSettings(commands.Cog):
 
     @crisis.command(name="channel", description="Turn detection off (or back on) in one channel")
     @app_commands.describe(channel="The channel", watch="True: watch it (default); False: don't")
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @has_guild_permissions(manage_guild=True)
     async def channel(
         self, interaction: discord.Interaction, channel: discord.TextChannel, watch: bool
     ) -> None:
@@ -125,7 +125,7 @@ class CrisisSettings(commands.Cog):
         severity="How urgent",
     )
     @app_commands.choices(category=CATEGORY_CHOICES, severity=SEVERITY_CHOICES)
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @has_guild_permissions(manage_guild=True)
     async def phrase(
         self,
         interaction: discord.Interaction,
@@ -164,7 +164,7 @@ class CrisisSettings(commands.Cog):
         if not is_moderator(interaction, await self.bot.guild_configs.get(guild.id)):
             raise UserFacingError("Detection stats are for moderators.")
         text, view = await stats_reply(
-            self.bot, guild.id, admin=interaction.permissions.manage_guild
+            self.bot, guild.id, admin=guild_permissions(interaction).manage_guild
         )
         await reply_ephemeral(interaction, text, view=view)
 
@@ -177,7 +177,7 @@ class CrisisSettings(commands.Cog):
         contact="Phone, text or link (leave empty to remove the line)",
         notes="Hours, who it is for…",
     )
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @has_guild_permissions(manage_guild=True)
     async def local_line(
         self,
         interaction: discord.Interaction,

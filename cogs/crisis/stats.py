@@ -10,6 +10,7 @@ import discord
 
 from bot.domain.flags import RuleCount
 from bot.ui.errors import reports_errors
+from bot.ui.permissions import guild_permissions
 from bot.ui.replies import reply_ephemeral
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ class RuleSwitch(
     async def callback(self, interaction: discord.Interaction) -> None:
         bot: Hearth = interaction.client  # type: ignore[assignment]
         guild_id = interaction.guild_id
-        if guild_id is None or not interaction.permissions.manage_guild:
+        if guild_id is None or not guild_permissions(interaction).manage_guild:
             await reply_ephemeral(
                 interaction, "Only admins (Manage Server) can switch rules. Nothing was changed."
             )

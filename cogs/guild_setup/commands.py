@@ -12,6 +12,7 @@ from bot.domain.excerpts import quoted
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError
 from bot.ui.inputs import require_hhmm, require_timezone, timezone_choices
+from bot.ui.permissions import has_guild_permissions
 from bot.ui.queue_privacy import how_to_make_private, public_readers
 from bot.ui.replies import reply_ephemeral
 from cogs.guild_setup import render
@@ -54,7 +55,7 @@ class GuildSetup(commands.Cog):
         checkin_time="Local time for the daily check-in prompt, HH:MM (default 09:00)",
         checkin_thread="Open a thread under each day's check-in prompt",
     )
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @has_guild_permissions(manage_guild=True)
     async def setup_command(
         self,
         interaction: discord.Interaction,
@@ -140,7 +141,7 @@ class GuildSetup(commands.Cog):
         ]
 
     @hearth.command(name="config", description="Show Hearth's setup for this server")
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @has_guild_permissions(manage_guild=True)
     async def config_command(self, interaction: discord.Interaction) -> None:
         guild = require_guild(interaction)
         config = await self.bot.guild_configs.get(guild.id)
@@ -148,7 +149,7 @@ class GuildSetup(commands.Cog):
         await reply_ephemeral(interaction, embed=embed)
 
     @hearth.command(name="status", description="Check that Hearth can do its work in this server")
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @has_guild_permissions(manage_guild=True)
     async def status_command(self, interaction: discord.Interaction) -> None:
         guild = require_guild(interaction)
         config = await self.bot.guild_configs.get(guild.id)

@@ -14,6 +14,7 @@ from discord import app_commands
 from bot.ui.confirm import ConfirmView
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError
+from bot.ui.permissions import has_guild_permissions
 from bot.ui.replies import reply_ephemeral
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def add_privacy_commands(group: app_commands.Group, bot: Hearth) -> None:
     @group.command(name="retention", description="How long members' private notes are kept")
     @app_commands.describe(keep="Notes older than this are erased daily; leave out to see it")
     @app_commands.choices(keep=RETENTION_CHOICES)
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @has_guild_permissions(manage_guild=True)
     async def retention(
         interaction: discord.Interaction, keep: app_commands.Choice[int] | None = None
     ) -> None:

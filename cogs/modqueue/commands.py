@@ -18,7 +18,7 @@ from bot.ui.errors import UserFacingError, reports_errors
 from bot.ui.flag_buttons import RESOLVE_FORM, show
 from bot.ui.inputs import LARGEST_ID, LARGEST_NUMBER
 from bot.ui.modals import modal_custom_id, submitted_values
-from bot.ui.permissions import is_moderator
+from bot.ui.permissions import has_guild_permissions, is_moderator
 from bot.ui.replies import defer_ephemeral, reply_ephemeral
 from cogs.modqueue import render
 
@@ -315,7 +315,7 @@ class ModQueue(commands.Cog):
         low="Minutes for low severity (default 240)",
     )
     @app_commands.default_permissions(manage_guild=True)
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @has_guild_permissions(manage_guild=True)
     async def delays(
         self,
         interaction: discord.Interaction,

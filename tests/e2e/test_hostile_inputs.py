@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from bot.app import Hearth
@@ -298,6 +298,9 @@ def fuzz_command(
         database=None,
         deadline=None,
         suppress_health_check=list(HealthCheck),
+        # No shrinking: each example drives the live bot, so shrinking a failure can run for a
+        # long time; the first failing example is reported as drawn, which is enough to act on.
+        phases=(Phase.explicit, Phase.reuse, Phase.generate),
     )
     @given(example)
     def one(drawn: tuple[tuple[int, dict[str, Any], str], tuple[str, str] | None]) -> None:

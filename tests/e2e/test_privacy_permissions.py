@@ -279,7 +279,7 @@ async def test_report_link_into_a_thread_follows_the_parent_channel(
     assert len(flag_ids(database)) == 1
 
 
-async def test_milestone_settings_need_manage_server_from_a_role_not_a_channel(
+async def test_admin_settings_need_manage_server_from_a_role_not_a_channel(
     fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
 ) -> None:
     guild = fake.guild(community.guild_id)
@@ -295,6 +295,9 @@ async def test_milestone_settings_need_manage_server_from_a_role_not_a_channel(
     for command, options in (
         ("milestones role", {"milestone": "1d", "role": badge}),
         ("milestones plan", {"milestones": "7d,30d"}),
+        ("hearth setup", {"timezone": "Europe/Paris"}),
+        ("crisis detection", {"enabled": False}),
+        ("modqueue delays", {"high": 1}),
     ):
         ix = await fake.slash(
             community.guild_id,
@@ -310,3 +313,6 @@ async def test_milestone_settings_need_manage_server_from_a_role_not_a_channel(
     with sqlite3.connect(database) as conn:
         plans = conn.execute("SELECT milestone_plan FROM guild_config").fetchall()
     assert all(plan is None for (plan,) in plans)
+    with sqlite3.connect(database) as conn:
+        zones = conn.execute("SELECT timezone FROM guild_config").fetchall()
+    assert all(zone != "Europe/Paris" for (zone,) in zones)
