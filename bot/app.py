@@ -127,8 +127,10 @@ class Hearth(commands.Bot):
 
     @property
     def hearth_tree(self) -> HearthTree:
-        assert isinstance(self.tree, HearthTree)
-        return self.tree
+        tree = self.tree
+        if not isinstance(tree, HearthTree):
+            raise TypeError("Hearth needs its own command tree (tree_cls=HearthTree)")
+        return tree
 
     async def setup_hook(self) -> None:
         self.http_session = aiohttp.ClientSession()

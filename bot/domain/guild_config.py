@@ -6,14 +6,6 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
-CHANNEL_SETTINGS = (
-    "checkin_channel_id",
-    "celebrations_channel_id",
-    "announcements_channel_id",
-    "mod_queue_channel_id",
-)
-ROLE_SETTINGS = ("moderator_role_id", "organizer_role_id")
-
 
 class GuildConfig(BaseModel):
     model_config = ConfigDict(frozen=True)

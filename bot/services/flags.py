@@ -249,7 +249,8 @@ class FlagService:
         ):
             return None
         updated = await self.bot.storage.flags.get(flag.id)
-        assert updated is not None
+        if updated is None:  # erased with the server's data meanwhile: nothing left to do
+            return None
         await self._perform(updated, EscalationStep(min(step, EscalationStep.OWNER)))
         self.schedule(updated)
         return updated

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.flags import Flag, FlagSeverity, FlagStatus, NewFlag
-from bot.storage.database import Row, Transaction
+from bot.storage.database import Row, Transaction, present
 from bot.storage.timestamps import from_db, to_db
 
 
@@ -53,7 +53,7 @@ async def add_event(
 
 async def get_flag(tx: Transaction, flag_id: int) -> Flag:
     row = await tx.fetch_one("SELECT * FROM flags WHERE id = ?", (flag_id,))
-    assert row is not None
+    row = present(row, f"flag {flag_id}")
     return flag_of(row)
 
 

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from bot.domain.meetings import Delivery, Meeting, MeetingFields
 from bot.domain.recurrence import Repeat, Schedule
 from bot.domain.reminder_offsets import offsets_spec, parse_offsets
-from bot.storage.database import Database, Row
+from bot.storage.database import Database, Row, present
 from bot.storage.timestamps import from_db, to_db
 
 
@@ -69,7 +69,7 @@ class SqliteMeetingRepository:
                 (*values.values(), guild_id, created_by, stamp, stamp),
             )
         meeting = await self.get(meeting_id)
-        assert meeting is not None
+        meeting = present(meeting, f"meeting {meeting_id}")
         return meeting
 
     async def replace(self, meeting_id: int, fields: MeetingFields, now: datetime) -> Meeting:
@@ -83,7 +83,7 @@ class SqliteMeetingRepository:
                 (*values.values(), to_db(now), meeting_id),
             )
         meeting = await self.get(meeting_id)
-        assert meeting is not None
+        meeting = present(meeting, f"meeting {meeting_id}")
         return meeting
 
     async def get(self, meeting_id: int) -> Meeting | None:
@@ -222,7 +222,7 @@ class SqliteMeetingRepository:
             " FROM meeting_rsvps WHERE meeting_id = ? AND occurrence = ?",
             (meeting_id, to_db(occurrence)),
         )
-        assert row is not None
+        row = present(row, "the RSVP counts")
         return int(row["yes"]), int(row["no"])
 
     async def going(self, meeting_id: int, occurrence: datetime) -> list[int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from bot.domain.privacy import MemberErasure, MemberExport, ProfileErasure, PublicPost, Record
-from bot.storage.database import Database, Transaction
+from bot.storage.database import Database, Transaction, present
 from bot.storage.sealing import (
     CHECKIN_NOTE,
     COUNTER_LABEL,
@@ -273,7 +273,7 @@ async def _erase(tx: Transaction, guild_id: int, user_id: int) -> MemberErasure:
         " AS created",
         key,
     )
-    assert kept is not None
+    kept = present(kept, "the erased member's remaining counts")
     return MemberErasure(
         checkins=checkins,
         counters=counters,

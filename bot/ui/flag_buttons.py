@@ -103,7 +103,9 @@ class FlagButton(
                 )
                 return
         updated = await flags.get(flag.id)
-        assert updated is not None
+        if updated is None:  # erased with the server's data meanwhile
+            await reply_ephemeral(interaction, "I can't find this flag any more.")
+            return
         bot.flag_service.schedule(updated)
         await show(interaction, updated)
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("hearth.crisis")
 POINTER_EVERY = timedelta(days=1)
+NOT_IN_A_SERVER = "only server messages are scanned (handle lets no other through)"
 
 
 def version_digest(message_id: int, edited_at: str) -> str:
@@ -82,7 +83,8 @@ class CrisisResponder:
             await self._handle(message, version)
 
     async def _handle(self, message: discord.Message, version: str | None) -> None:
-        assert message.guild is not None
+        if message.guild is None:
+            raise ValueError(NOT_IN_A_SERVER)
         guild = message.guild
         config = await self.bot.guild_configs.get(guild.id)
         # On by default, but only once there are moderators to hand a flag to.
@@ -130,7 +132,8 @@ class CrisisResponder:
     ) -> tuple[int, bool] | None:
         """Hand the detection to the moderator queue: (flag id, whether moderators have its
         card), or None if this edited version was already flagged."""
-        assert message.guild is not None
+        if message.guild is None:
+            raise ValueError(NOT_IN_A_SERVER)
         raised = await self.bot.flag_service.raise_detection(
             NewFlag(
                 guild_id=message.guild.id,
@@ -157,7 +160,8 @@ class CrisisResponder:
     ) -> bool | None:
         """The private message: True if delivered, False if it couldn't be, None if none was
         due (the member turned them off, or had one in this window)."""
-        assert message.guild is not None
+        if message.guild is None:
+            raise ValueError(NOT_IN_A_SERVER)
         member = message.author
         country, replies_on = await self.bot.storage.crisis.member_settings(member.id)
         if not replies_on:
@@ -185,7 +189,8 @@ class CrisisResponder:
     async def _undelivered(self, message: discord.Message, flag_id: int | None) -> None:
         """Their DMs are closed: moderators are asked to reach out, and the channel may get a
         general pointer that addresses nobody (never a reply, never a mention)."""
-        assert message.guild is not None
+        if message.guild is None:
+            raise ValueError(NOT_IN_A_SERVER)
         if flag_id is not None:
             try:
                 await self.bot.flag_service.note_member_unreachable(flag_id)

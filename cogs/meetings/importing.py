@@ -8,9 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from bot.domain.meeting_guide import ImportedMeeting, parse_feed
-from bot.domain.meetings import MeetingFields, clean_link
-from bot.domain.recurrence import Repeat, Schedule
+from bot.domain.meeting_guide import ImportedMeeting, parse_feed, schedule_for
+from bot.domain.meetings import (
+    DESCRIPTION_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    MeetingFields,
+    clean_link,
+)
 from bot.domain.reminder_offsets import DEFAULT_OFFSETS
 from bot.ui.errors import UserFacingError
 
@@ -61,18 +65,11 @@ def _fields(item: ImportedMeeting, today: date, existing: MeetingFields | None) 
         if part
     ]
     return MeetingFields(
-        name=item.name[:100],
-        schedule=Schedule(
-            weekdays=item.weekdays,
-            start_time=item.start_time,
-            zone=item.zone,
-            duration=item.duration,
-            repeat=Repeat.WEEKLY,
-            anchor=existing.schedule.anchor if existing else today,
-        ),
+        name=item.name[:NAME_MAX_LENGTH],
+        schedule=schedule_for(item, anchor=existing.schedule.anchor if existing else today),
         voice_channel_id=existing.voice_channel_id if existing else None,
         link=link,
-        description="\n".join(notes)[:1000] or None,
+        description="\n".join(notes)[:DESCRIPTION_MAX_LENGTH] or None,
         types=item.types,
         announce_channel_id=existing.announce_channel_id if existing else None,
         ping_role_id=existing.ping_role_id if existing else None,

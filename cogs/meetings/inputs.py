@@ -12,7 +12,13 @@ import discord
 from discord import app_commands
 
 from bot.domain.meeting_types import MeetingTypes
-from bot.domain.meetings import DESCRIPTION_MAX_LENGTH, MeetingFields, clean_link, parse_weekdays
+from bot.domain.meetings import (
+    DESCRIPTION_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    MeetingFields,
+    clean_link,
+    parse_weekdays,
+)
 from bot.domain.recurrence import Repeat, Schedule
 from bot.domain.reminder_offsets import DEFAULT_OFFSETS, parse_offsets
 from bot.ui.errors import UserFacingError
@@ -34,7 +40,7 @@ NOTHING_CHANGED = " Nothing was changed."
 
 # The options /meetings add and /meetings edit share, with their types and limits, declared once.
 MEETING_OPTIONS: dict[str, Any] = {
-    "name": app_commands.Range[str, 1, 100],
+    "name": app_commands.Range[str, 1, NAME_MAX_LENGTH],
     "weekdays": app_commands.Range[str, 1, 100],
     "time": app_commands.Range[str, 1, 20],
     "timezone": app_commands.Range[str, 1, 100],
@@ -43,7 +49,7 @@ MEETING_OPTIONS: dict[str, Any] = {
     "nth": app_commands.Choice[int],
     "voice_channel": discord.VoiceChannel | discord.StageChannel,
     "link": app_commands.Range[str, 1, 500],
-    "description": app_commands.Range[str, 1, 1000],
+    "description": app_commands.Range[str, 1, DESCRIPTION_MAX_LENGTH],
     "types": app_commands.Range[str, 1, 200],
     "channel": discord.TextChannel,
     "ping_role": discord.Role,

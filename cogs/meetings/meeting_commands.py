@@ -150,10 +150,13 @@ class Meetings(commands.Cog):
                 return await asyncio.to_thread(decode_json, await file.read())
             except FeedError:  # not JSON, or nested too deep to read (RecursionError)
                 raise UserFacingError("That file isn't valid JSON. Nothing was imported.") from None
-        assert url is not None
+        if url is None:
+            raise UserFacingError("Give either a `file` or a `url`, one of the two.")
+        session = self.bot.http_session
+        if session is None:
+            raise RuntimeError("Hearth's HTTP session opens at start-up and isn't open now")
         try:
-            assert self.bot.http_session is not None
-            return await fetch_feed(url, session=self.bot.http_session)
+            return await fetch_feed(url, session=session)
         except FeedError as exc:
             raise UserFacingError(
                 f"I couldn't fetch that feed: {exc}. Nothing was imported."

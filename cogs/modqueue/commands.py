@@ -172,7 +172,8 @@ class ModQueue(commands.Cog):
         ):
             raise UserFacingError("This flag was already closed.")
         updated = await self.bot.storage.flags.get(flag_id)
-        assert updated is not None
+        if updated is None:  # erased with the server's data meanwhile
+            raise UserFacingError("I can't find this flag any more.")
         self.service.schedule(updated)
         if interaction.message is not None:
             await show(interaction, updated)
