@@ -4,6 +4,7 @@ and the detail goes to the log once."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from pathlib import Path
@@ -13,6 +14,18 @@ import pytest
 from tests.e2e.checkin_helpers import checkin, setup_guild
 from tests.e2e.harness import Community, HearthRunner, answered
 from tests.fakediscord import FakeDiscord, Interaction
+
+
+async def break_flags_table(database: Path) -> None:
+    """The database breaks under the running bot. Off the event loop: the bot (on this loop)
+    may be mid-transaction, and must be able to finish it while this waits for the lock."""
+
+    def drop() -> None:
+        with sqlite3.connect(database) as conn:
+            for table in ("flag_alerts", "flag_reporters", "flag_events", "flags"):
+                conn.execute(f"DROP TABLE {table}")
+
+    await asyncio.to_thread(drop)
 
 
 def support_button(ix: Interaction) -> str:
@@ -48,11 +61,7 @@ async def test_a_failing_button_gets_a_kind_reply_with_an_error_id(
     )
     ix = await checkin(fake, community, community.member, mood=1)
     ask = support_button(ix)
-    with sqlite3.connect(database) as conn:  # the database breaks under the running bot
-        conn.execute("DROP TABLE flag_alerts")
-        conn.execute("DROP TABLE flag_reporters")
-        conn.execute("DROP TABLE flag_events")
-        conn.execute("DROP TABLE flags")
+    await break_flags_table(database)
     with caplog.at_level(logging.ERROR, logger="hearth.errors"):
         click = await fake.click(community.guild_id, community.member, ix.final, ask)
         await answered(click)
@@ -80,11 +89,7 @@ async def test_a_failing_form_gets_a_kind_reply_with_an_error_id(
         community.guild_id, community.member, "Report to moderators", target_message=target
     )
     assert (await answered(menu))["type"] == 9  # the form is shown
-    with sqlite3.connect(database) as conn:
-        conn.execute("DROP TABLE flag_alerts")
-        conn.execute("DROP TABLE flag_reporters")
-        conn.execute("DROP TABLE flag_events")
-        conn.execute("DROP TABLE flags")
+    await break_flags_table(database)
     with caplog.at_level(logging.ERROR, logger="hearth.errors"):
         form = await fake.submit_modal(
             community.guild_id, community.member, None, {"reason": "worried"}
