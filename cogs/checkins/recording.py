@@ -12,8 +12,8 @@ from bot.domain.checkins import CheckinInput, Mood, clean_note, needs_gentle_sup
 from bot.domain.local_time import local_date
 from bot.domain.streaks import streaks
 from bot.ui.replies import reply_ephemeral
+from bot.ui.support_button import SupportButton
 from cogs.checkins import render
-from cogs.modqueue.buttons import SupportButton
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -70,9 +70,7 @@ class CheckinRecorder:
         view = None
         if needs_gentle_support(mood, craving):
             config = await self.bot.guild_configs.get(guild.id)
-            can_ask = (
-                self.bot.get_cog("ModQueue") is not None and config.mod_queue_channel_id is not None
-            )
+            can_ask = config.mod_queue_channel_id is not None
             lines.append(
                 render.support_offer(
                     self.bot.tree.get_command("helpline") is not None, can_ask_peers=can_ask

@@ -22,4 +22,4 @@ async def setup(bot: Hearth) -> None:
     lookup = HelplineLookup(bot, bot.helplines)
     responder = CrisisResponder(bot, lookup)
     await bot.add_cog(Helpline(bot, lookup, responder))
-    await bot.add_cog(CrisisSettings(bot, responder))
+    await bot.add_cog(CrisisSettings(bot))
