@@ -59,6 +59,14 @@ class ClockedAsyncIOScheduler(AsyncIOScheduler):
         super().__init__(**options)
         self._clock = clock
         self.skew = datetime.now(UTC) - clock.now()
+        self._shifting = False
+
+    def wakeup(self) -> None:
+        # modify_job() asks for a wakeup per job; while the frame is being shifted (from inside
+        # _process_jobs, which plans the next wake itself) those would each shift every job
+        # again: a storm that grows with the number of jobs.
+        if not self._shifting:
+            super().wakeup()
 
     def to_frame(self, moment: datetime) -> datetime:
         """A moment on Hearth's clock as APScheduler holds it now."""
@@ -77,9 +85,13 @@ class ClockedAsyncIOScheduler(AsyncIOScheduler):
         if abs(shift) < SKEW_TOLERANCE:
             return
         self.skew = skew
-        for job in self.get_jobs():
-            if job.next_run_time is not None:
-                self.modify_job(job.id, next_run_time=job.next_run_time + shift)
+        self._shifting = True
+        try:
+            for job in self.get_jobs():
+                if job.next_run_time is not None:
+                    self.modify_job(job.id, next_run_time=job.next_run_time + shift)
+        finally:
+            self._shifting = False
 
 
 class Scheduler:

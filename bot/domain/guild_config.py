@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass
 
-CHANNEL_SETTINGS = (
-    "checkin_channel_id",
-    "celebrations_channel_id",
-    "announcements_channel_id",
-    "mod_queue_channel_id",
-)
-ROLE_SETTINGS = ("moderator_role_id", "organizer_role_id")
+from pydantic import BaseModel, ConfigDict
 
 
 class GuildConfig(BaseModel):
@@ -44,3 +38,9 @@ class GuildConfig(BaseModel):
     @classmethod
     def settable_fields(cls) -> frozenset[str]:
         return frozenset(cls.model_fields) - {"guild_id"}
+
+
+@dataclass(frozen=True)
+class GuildAlert:
+    topic: str
+    message: str

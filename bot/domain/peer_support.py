@@ -29,6 +29,37 @@ class RequestOrigin(StrEnum):
 
 
 @dataclass(frozen=True)
+class PeerRequest:
+    id: int
+    guild_id: int
+    user_id: int
+    origin: RequestOrigin
+    reason: str | None
+    origin_channel_id: int | None
+    status: RequestStatus
+    supporter_id: int | None
+    card_channel_id: int | None
+    card_message_id: int | None
+    thread_id: int | None
+    wait_until: datetime | None
+    flag_id: int | None
+    debrief: str | None
+    created_at: datetime
+    first_taken_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (RequestStatus.WAITING, RequestStatus.TAKEN)
+
+
+class TakeOutcome(StrEnum):
+    TAKEN = "taken"
+    GONE = "gone"  # no longer waiting: someone else took it, or the moderators have it
+    AT_CAP = "at_cap"  # the supporter already holds as many conversations as the server allows
+    OWN = "own"  # it is the supporter's own request
+
+
+@dataclass(frozen=True)
 class Supporter:
     guild_id: int
     user_id: int

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.domain.partners import Partnership, PartnerStatus, Sharing
-from bot.storage.database import Database, Row
+from bot.storage.database import Database, Row, present
 from bot.storage.timestamps import from_db, to_db
 
 
@@ -77,8 +77,8 @@ class SqlitePartnerRepository:
             "  AND status IN ('invited', 'active'))",
             (guild_id, user_id),
         )
-        assert row is not None
-        return int(row[0]), int(row[1])
+        counted = present(row, "partner counts")
+        return int(counted[0]), int(counted[1])
 
     async def between(self, guild_id: int, first: int, second: int) -> list[Partnership]:
         rows = await self._db.fetch_all(

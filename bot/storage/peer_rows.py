@@ -1,47 +1,19 @@
-"""Rows of the peer-support tables: a request as the cogs see it, and reading and writing rows."""
+"""Rows of the peer-support tables: reading requests and supporters, writing events."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from bot.domain.peer_hours import WeeklyHours
-from bot.domain.peer_support import RequestOrigin, RequestStatus, Supporter
+from bot.domain.peer_support import (
+    PeerRequest,
+    RequestOrigin,
+    RequestStatus,
+    Supporter,
+)
 from bot.storage.database import Row, Transaction
 from bot.storage.sealing import PEER_REASON, FieldCodec
 from bot.storage.timestamps import from_db, to_db
-
-
-@dataclass(frozen=True)
-class PeerRequest:
-    id: int
-    guild_id: int
-    user_id: int
-    origin: RequestOrigin
-    reason: str | None
-    origin_channel_id: int | None
-    status: RequestStatus
-    supporter_id: int | None
-    card_channel_id: int | None
-    card_message_id: int | None
-    thread_id: int | None
-    wait_until: datetime | None
-    flag_id: int | None
-    debrief: str | None
-    created_at: datetime
-    first_taken_at: datetime | None
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in (RequestStatus.WAITING, RequestStatus.TAKEN)
-
-
-class TakeOutcome(StrEnum):
-    TAKEN = "taken"
-    GONE = "gone"  # no longer waiting: someone else took it, or the moderators have it
-    AT_CAP = "at_cap"  # the supporter already holds as many conversations as the server allows
-    OWN = "own"  # it is the supporter's own request
 
 
 def request_of(row: Row, codec: FieldCodec) -> PeerRequest:

@@ -10,11 +10,16 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.domain.peer_hours import WeeklyHours
-from bot.domain.peer_support import RequestOrigin, RequestStatus, RequestTimes, Supporter
-from bot.storage.database import Database, Row, Transaction
-from bot.storage.peer_rows import (
+from bot.domain.peer_support import (
     PeerRequest,
+    RequestOrigin,
+    RequestStatus,
+    RequestTimes,
+    Supporter,
     TakeOutcome,
+)
+from bot.storage.database import Database, Row, Transaction, present
+from bot.storage.peer_rows import (
     add_event,
     request_of,
     supporter_of,
@@ -353,8 +358,7 @@ class SqlitePeerRepository:
 
     async def _get(self, tx: Transaction, request_id: int) -> PeerRequest:
         row = await tx.fetch_one("SELECT * FROM peer_requests WHERE id = ?", (request_id,))
-        assert row is not None
-        return self._request(row)
+        return self._request(present(row, f"peer request {request_id}"))
 
     def _request(self, row: Row) -> PeerRequest:
         return request_of(row, self._codec)

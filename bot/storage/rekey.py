@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from bot.storage.database import Database, Transaction
 from bot.storage.sealing import (
@@ -137,8 +138,8 @@ async def _reseal(
         if not rows:
             return count
         for row in rows:
-            text = reader.open(sealed.codec_name, row["value"])
-            assert text is not None
+            # The query reads only non-NULL values, and an opened value is never None.
+            text = cast(str, reader.open(sealed.codec_name, row["value"]))
             if relabel:
                 await tx.execute(
                     "UPDATE sobriety_counters SET label = ?, label_key = ? WHERE rowid = ?",

@@ -1,8 +1,9 @@
-"""How peer support, partners and shares reach the moderator queue and the crisis responder.
+"""How peer support and anonymous shares reach the crisis responder.
 
-Both still live inside their cogs, reached through `bot.get_cog` as the existing code does; once
-they become services on the bot, these two functions are the only lines to change. Either may be
-None when its feature failed to load: callers then tell the member kindly and carry on.
+The moderator queue's flag service is a service on the bot (`bot.flag_service`); the crisis
+responder still lives inside its cog, reached through `bot.get_cog` as the existing code does.
+Once it becomes a service on the bot, this function is the only line to change. It is None
+when the crisis feature failed to load: callers then carry on without the check.
 """
 
 from __future__ import annotations
@@ -11,23 +12,8 @@ from typing import TYPE_CHECKING, Protocol
 
 import discord
 
-from bot.domain.flags import Flag
-from bot.storage.flags import NewFlag
-
 if TYPE_CHECKING:
     from bot.app import Hearth
-
-
-class FlagRaiser(Protocol):
-    async def raise_flag(
-        self,
-        new: NewFlag,
-        *,
-        message_text: str | None = None,
-        jump_url: str | None = None,
-        reporter: int | None = None,
-        reason: str | None = None,
-    ) -> tuple[Flag, bool]: ...
 
 
 class CrisisWords(Protocol):
@@ -40,12 +26,6 @@ class CrisisWords(Protocol):
         channel: discord.abc.GuildChannel | discord.Thread,
         message: discord.Message | None = None,
     ) -> int | None: ...
-
-
-def flag_service(bot: Hearth) -> FlagRaiser | None:
-    """The moderator queue's flag service (the ONE adapter to switch when it moves)."""
-    service: FlagRaiser | None = getattr(bot.get_cog("ModQueue"), "service", None)
-    return service
 
 
 def crisis_words(bot: Hearth) -> CrisisWords | None:

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.domain.checkins import PROMPT_MAX_ATTEMPTS
 from bot.domain.guild_config import GuildConfig
-from bot.domain.local_time import at_local_time, local_date, parse_hhmm
-from bot.storage.checkin_schedule import PROMPT_MAX_ATTEMPTS
+from bot.domain.local_time import at_local_time, local_date, stored_hhmm
 from bot.ui.errors import report_interaction_error
 from cogs.checkins import render
 from cogs.checkins.form import checkin_form
@@ -65,9 +65,9 @@ class DailyPromptPoster:
                 log.exception("daily prompt run failed", extra={"guild": config.guild_id})
 
     async def _post_if_due(self, config: GuildConfig, now: datetime) -> None:
-        prompt_time = parse_hhmm(config.checkin_prompt_time)
-        assert config.checkin_channel_id is not None
-        assert prompt_time is not None
+        prompt_time = stored_hhmm(config.checkin_prompt_time)
+        if config.checkin_channel_id is None:
+            return  # no channel, no prompt (with_checkin_channel lists only servers with one)
         today = local_date(now, config.timezone)
         if self._done.get(config.guild_id) == today:
             return

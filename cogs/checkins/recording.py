@@ -13,8 +13,8 @@ from bot.domain.local_time import local_date
 from bot.domain.streaks import streaks
 from bot.ui.replies import reply_ephemeral
 from bot.ui.support_ask import peer_ask_button, peer_support_ready
+from bot.ui.support_button import SupportButton
 from cogs.checkins import render
-from cogs.modqueue.buttons import SupportButton
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -72,9 +72,7 @@ class CheckinRecorder:
         if needs_gentle_support(mood, craving):
             config = await self.bot.guild_configs.get(guild.id)
             peers = peer_support_ready(self.bot, config)
-            can_ask = peers or (
-                self.bot.get_cog("ModQueue") is not None and config.mod_queue_channel_id is not None
-            )
+            can_ask = peers or config.mod_queue_channel_id is not None
             lines.append(
                 render.support_offer(
                     self.bot.tree.get_command("helpline") is not None,

@@ -8,15 +8,14 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.domain.local_time import at_local_time, local_date, parse_hhmm
-from bot.storage.checkin_schedule import Reminder
+from bot.discord_codes import DMS_CLOSED
+from bot.domain.checkins import Reminder
+from bot.domain.local_time import at_local_time, local_date, stored_hhmm
 
 if TYPE_CHECKING:
     from bot.app import Hearth
 
 log = logging.getLogger("hearth.checkins.reminders")
-
-DMS_CLOSED = 50007
 
 
 class ReminderSender:
@@ -33,8 +32,7 @@ class ReminderSender:
                 log.exception("reminder run failed", extra={"guild": reminder.guild_id})
 
     async def _send_if_due(self, reminder: Reminder, now: datetime) -> None:
-        remind_at = parse_hhmm(reminder.local_time)
-        assert remind_at is not None
+        remind_at = stored_hhmm(reminder.local_time)
         zone = await self.bot.zones.for_member(reminder.user_id, reminder.guild_id)
         today = local_date(now, zone.name)
         if reminder.handled_date == today:

@@ -19,17 +19,18 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.domain.crisis import Category, CrisisDetector, Detection
-from bot.storage.flags import NewFlag
+from bot.crisis_model import scan_off_loop
+from bot.domain.crisis import Category, Detection
+from bot.domain.flags import NewFlag
 from cogs.crisis import render
 from cogs.crisis.lines import HelplineLookup
-from cogs.modqueue.buttons import service_of
 
 if TYPE_CHECKING:
     from bot.app import Hearth
 
 log = logging.getLogger("hearth.crisis")
 POINTER_EVERY = timedelta(days=1)
+NOT_IN_A_SERVER = "only server messages are scanned (handle lets no other through)"
 
 
 def version_digest(message_id: int, edited_at: str) -> str:
@@ -62,40 +63,7 @@ class CrisisResponder:
     def __init__(self, bot: Hearth, lookup: HelplineLookup) -> None:
         self.bot = bot
         self.lookup = lookup
-        self._default = CrisisDetector()
-        # Per-guild detectors, quiet channels and switched-off rules, rebuilt when admins change
-        # them.
-        self._detectors: dict[int, CrisisDetector] = {}
-        self._quiet: dict[int, set[int]] = {}
-        self._disabled: dict[int, set[str]] = {}
         self._turns = InTurn()
-
-    def forget_guild(self, guild_id: int) -> None:
-        self._detectors.pop(guild_id, None)
-        self._quiet.pop(guild_id, None)
-        self._disabled.pop(guild_id, None)
-
-    async def _detector(self, guild_id: int) -> CrisisDetector:
-        if guild_id not in self._detectors:
-            phrases = await self.bot.storage.crisis.phrases(guild_id)
-            if not phrases:
-                self._detectors[guild_id] = self._default
-            else:
-                self._detectors[guild_id] = CrisisDetector(render.guild_phrases(phrases))
-        return self._detectors[guild_id]
-
-    async def _is_quiet(self, guild_id: int, channel: discord.abc.Messageable) -> bool:
-        if guild_id not in self._quiet:
-            self._quiet[guild_id] = await self.bot.storage.crisis.quiet_channels(guild_id)
-        quiet = self._quiet[guild_id]
-        channel_id = getattr(channel, "id", 0)
-        parent_id = getattr(channel, "parent_id", None)
-        return channel_id in quiet or (parent_id is not None and parent_id in quiet)
-
-    async def _switched_off(self, guild_id: int, rule: str) -> bool:
-        if guild_id not in self._disabled:
-            self._disabled[guild_id] = await self.bot.storage.crisis.disabled_rules(guild_id)
-        return rule in self._disabled[guild_id]
 
     async def on_message(self, message: discord.Message) -> None:
         await self.handle(message, version=None)
@@ -116,17 +84,21 @@ class CrisisResponder:
             await self._handle(message, version)
 
     async def _handle(self, message: discord.Message, version: str | None) -> None:
-        assert message.guild is not None
+        if message.guild is None:
+            raise ValueError(NOT_IN_A_SERVER)
         guild = message.guild
         config = await self.bot.guild_configs.get(guild.id)
         # On by default, but only once there are moderators to hand a flag to.
         if not config.crisis_detection or config.mod_queue_channel_id is None:
             return
-        detection = (await self._detector(guild.id)).scan(message.content)
+        settings = self.bot.crisis_settings
+        detection = await scan_off_loop(await settings.detector(guild.id), message.content)
         if (
             detection is None
-            or await self._is_quiet(guild.id, message.channel)
-            or await self._switched_off(guild.id, detection.rule)
+            or await settings.is_quiet(
+                guild.id, message.channel.id, getattr(message.channel, "parent_id", None)
+            )
+            or await settings.switched_off(guild.id, detection.rule)
         ):
             return
         log.info(
@@ -173,11 +145,14 @@ class CrisisResponder:
             config = await self.bot.guild_configs.get(guild.id)
             if not config.crisis_detection or config.mod_queue_channel_id is None:
                 return None
-            detection = (await self._detector(guild.id)).scan(text)
+            settings = self.bot.crisis_settings
+            detection = await scan_off_loop(await settings.detector(guild.id), text)
             if (
                 detection is None
-                or await self._is_quiet(guild.id, channel)
-                or await self._switched_off(guild.id, detection.rule)
+                or await settings.is_quiet(
+                    guild.id, channel.id, getattr(channel, "parent_id", None)
+                )
+                or await settings.switched_off(guild.id, detection.rule)
             ):
                 return None
             log.info(
@@ -192,7 +167,7 @@ class CrisisResponder:
             )
             flag_id, told = None, False
             try:
-                raised = await service_of(self.bot).raise_detection(
+                raised = await self.bot.flag_service.raise_detection(
                     NewFlag(
                         guild_id=guild.id,
                         source="detection",
@@ -215,7 +190,7 @@ class CrisisResponder:
                 guild, author, detection, told, timedelta(hours=config.crisis_reply_hours)
             )
             if delivered is False and flag_id is not None:
-                await service_of(self.bot).note_member_unreachable(flag_id)
+                await self.bot.flag_service.note_member_unreachable(flag_id)
             return int(detection.severity)
 
     async def _flag(
@@ -223,8 +198,9 @@ class CrisisResponder:
     ) -> tuple[int, bool] | None:
         """Hand the detection to the moderator queue: (flag id, whether moderators have its
         card), or None if this edited version was already flagged."""
-        assert message.guild is not None
-        raised = await service_of(self.bot).raise_detection(
+        if message.guild is None:
+            raise ValueError(NOT_IN_A_SERVER)
+        raised = await self.bot.flag_service.raise_detection(
             NewFlag(
                 guild_id=message.guild.id,
                 source="detection",
@@ -275,10 +251,11 @@ class CrisisResponder:
     async def _undelivered(self, message: discord.Message, flag_id: int | None) -> None:
         """Their DMs are closed: moderators are asked to reach out, and the channel may get a
         general pointer that addresses nobody (never a reply, never a mention)."""
-        assert message.guild is not None
+        if message.guild is None:
+            raise ValueError(NOT_IN_A_SERVER)
         if flag_id is not None:
             try:
-                await service_of(self.bot).note_member_unreachable(flag_id)
+                await self.bot.flag_service.note_member_unreachable(flag_id)
             except Exception:
                 log.exception("card not marked undelivered", extra={"guild": message.guild.id})
         channel = message.channel

@@ -23,7 +23,6 @@ from bot.domain.meetings import (
     reminder_kind,
     upcoming,
 )
-from bot.storage.timestamps import to_db
 from bot.ui.mentions import pings_only
 from cogs.meetings import render
 from cogs.meetings.events import EventMirror
@@ -35,7 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("hearth.meetings")
 RETRY_AFTER = timedelta(minutes=1)
-DMS_CLOSED = 50007
 
 
 def job_id(meeting_id: int) -> str:
@@ -59,7 +57,7 @@ class MeetingService:
         for meeting in meetings:
             skipped = skips.get(meeting.id, set())
             occurrence = upcoming(meeting, now, skipped)
-            kinds = delivered.get((meeting.id, to_db(occurrence)), set()) if occurrence else set()
+            kinds = delivered.get((meeting.id, occurrence), set()) if occurrence else set()
             decided = plan(meeting, now, skipped, kinds)
             wake = now if decided.act_now else decided.wake_at
             if wake is not None:
@@ -178,11 +176,11 @@ class MeetingService:
         now = self.bot.clock.now()
         records = await repo.delivered(meeting.id, occurrence)
         announced = [
-            r for k, r in records.items() if k.startswith("reminder:") and r["status"] == "sent"
+            r for k, r in records.items() if k.startswith("reminder:") and r.status == "sent"
         ]
         if not announced or not await repo.claim(meeting.id, occurrence, CANCELLED_KIND, now):
             return False
-        channel = self.bot.get_channel(announced[-1]["channel_id"] or 0)
+        channel = self.bot.get_channel(announced[-1].channel_id or 0)
         if not isinstance(channel, discord.TextChannel):
             await repo.finish(meeting.id, occurrence, CANCELLED_KIND, "failed", now)
             await self.report_failure(

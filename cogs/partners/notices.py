@@ -55,7 +55,8 @@ class PartnerNotices:
         await self.bot.wait_until_ready()
         now = self.bot.clock.now()
         for partnership in await self.bot.storage.partners.with_nudges():
-            assert partnership.sharing.nudge_after_days is not None
+            if not partnership.sharing.nudge_after_days:
+                continue
             zone = await self.bot.zones.for_member(partnership.user_id, partnership.guild_id)
             today = local_date(now, zone.name)
             began = local_date(partnership.accepted_at or partnership.created_at, zone.name)

@@ -30,7 +30,8 @@ DEBRIEF = {
 
 def cog_of(bot: Hearth) -> PeerSupport:
     cog = bot.get_cog(PEERS_COG)
-    assert cog is not None
+    if cog is None:  # its own buttons are registered by the cog itself, so it is loaded
+        raise RuntimeError("the peer support cog is not loaded")
     return cog  # type: ignore[return-value]
 
 

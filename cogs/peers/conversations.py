@@ -10,11 +10,9 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.domain.flags import NewFlag
 from bot.domain.guild_config import GuildConfig
-from bot.domain.peer_support import RequestStatus, available
-from bot.storage.flags import NewFlag
-from bot.storage.peers import PeerRequest, TakeOutcome
-from bot.ui.cog_services import flag_service
+from bot.domain.peer_support import PeerRequest, RequestStatus, TakeOutcome, available
 from bot.ui.mentions import pings_only
 from bot.ui.permissions import is_moderator
 from bot.ui.replies import reply_ephemeral
@@ -179,7 +177,8 @@ class Conversations:
     async def _repost(self, request_id: int, previous: int, config: GuildConfig) -> None:
         """A handed-over request goes back to the peer channel as a new card, its wait again."""
         request = await self.bot.storage.peers.get(request_id)
-        assert request is not None
+        if request is None:  # erased meanwhile
+            return
         guild = self.bot.get_guild(request.guild_id)
         channel = self.requests.peer_channel(guild, config) if guild else None
         on_duty = await self.requests.available_supporters(request.guild_id, excluding=previous)
@@ -196,9 +195,8 @@ class Conversations:
         request = await self._current(interaction, request_id)
         if request is None or not await self._allowed(interaction, request):
             return
-        service = flag_service(self.bot)
         config = await self.bot.guild_configs.get(request.guild_id)
-        if service is None or config.mod_queue_channel_id is None:
+        if config.mod_queue_channel_id is None:
             await reply_ephemeral(
                 interaction,
                 "I can't reach the moderators from here (this server has no moderator queue set "
@@ -211,7 +209,7 @@ class Conversations:
                 await reply_ephemeral(interaction, "The moderators already know and can join. 💛")
                 return
         thread = interaction.channel
-        flag, reached = await service.raise_flag(
+        flag, reached = await self.bot.flag_service.raise_flag(
             NewFlag(
                 guild_id=request.guild_id,
                 source="support",

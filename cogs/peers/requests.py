@@ -16,11 +16,10 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.domain.crisis.model import Severity
+from bot.domain.flags import NewFlag
 from bot.domain.guild_config import GuildConfig
-from bot.domain.peer_support import RequestOrigin, RequestStatus, available
-from bot.storage.flags import NewFlag
-from bot.storage.peers import PeerRepository, PeerRequest
-from bot.ui.cog_services import crisis_words, flag_service
+from bot.domain.peer_support import PeerRequest, RequestOrigin, RequestStatus, available
+from bot.ui.cog_services import crisis_words
 from bot.ui.mentions import pings_only
 from bot.ui.queue_privacy import public_readers
 from bot.ui.support_ask import peer_support_ready
@@ -42,10 +41,6 @@ def job_id(request_id: int) -> str:
 class SupportRequests:
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
-
-    @property
-    def peers(self) -> PeerRepository:
-        return self.bot.storage.peers
 
     async def ask(
         self,
@@ -69,11 +64,11 @@ class SupportRequests:
                 return render.moderators_first()
         if not peer_support_ready(self.bot, config):
             return render.not_set_up(*await self._flag_now(guild.id, member.id, config))
-        existing = await self.peers.open_request(guild.id, member.id)
+        existing = await self.bot.storage.peers.open_request(guild.id, member.id)
         if existing is not None:
             return render.already_asked(existing.thread_id)
         now = self.bot.clock.now()
-        request = await self.peers.create_request(
+        request = await self.bot.storage.peers.create_request(
             guild.id,
             member.id,
             origin,
@@ -83,7 +78,7 @@ class SupportRequests:
             now,
         )
         if request is None:  # asked twice at once
-            again = await self.peers.open_request(guild.id, member.id)
+            again = await self.bot.storage.peers.open_request(guild.id, member.id)
             return render.already_asked(again.thread_id if again else None)
         log.info("peer support requested", extra={"guild": guild.id, "request": request.id})
         peer_channel = self.peer_channel(guild, config)
@@ -149,7 +144,7 @@ class SupportRequests:
     async def available_supporters(self, guild_id: int, *, excluding: int = 0) -> list[int]:
         now = self.bot.clock.now()
         found = []
-        for supporter in await self.peers.on_duty(guild_id):
+        for supporter in await self.bot.storage.peers.on_duty(guild_id):
             zone = await self.bot.zones.for_member(supporter.user_id, guild_id)
             if supporter.user_id != excluding and available(supporter, now, zone.name):
                 found.append(supporter.user_id)
@@ -165,7 +160,8 @@ class SupportRequests:
         *,
         again: bool = False,
     ) -> bool:
-        assert request.wait_until is not None
+        if request.wait_until is None:
+            return False  # not waiting: nothing to take
         pinged = [u for u in on_duty if u != request.user_id][:ON_DUTY_PINGS]
         try:
             card = await channel.send(
@@ -179,7 +175,7 @@ class SupportRequests:
         except discord.HTTPException as exc:
             log.warning("peer card refused", extra={"guild": channel.guild.id, "code": exc.code})
             return False
-        await self.peers.set_card(request.id, channel.id, card.id)
+        await self.bot.storage.peers.set_card(request.id, channel.id, card.id)
         return True
 
     async def edit_card(self, request: PeerRequest, embed: discord.Embed) -> None:
@@ -208,15 +204,14 @@ class SupportRequests:
         self.bot.scheduler.run_once(job_id(request.id), request.wait_until, self.due, request.id)
 
     async def load_all(self) -> None:
-        for request in await self.peers.waiting():
+        for request in await self.bot.storage.peers.waiting():
             self.schedule(request)
 
     async def due(self, request_id: int) -> None:
         await self.bot.wait_until_ready()
-        request = await self.peers.get(request_id)
-        if request is None or request.status != RequestStatus.WAITING:
+        request = await self.bot.storage.peers.get(request_id)
+        if request is None or request.status != RequestStatus.WAITING or request.wait_until is None:
             return
-        assert request.wait_until is not None
         if self.bot.clock.now() < request.wait_until:
             self.schedule(request)  # woken early: wait for the real time
             return
@@ -228,7 +223,7 @@ class SupportRequests:
     async def pass_to_moderators(self, request: PeerRequest, *, early: bool) -> bool:
         """Move a waiting request to the moderator queue; True if moderators have a card."""
         now = self.bot.clock.now()
-        moved = await self.peers.to_moderators(request.id, now, early=early)
+        moved = await self.bot.storage.peers.to_moderators(request.id, now, early=early)
         if not moved:
             return False
         self.bot.scheduler.cancel(job_id(request.id))
@@ -241,7 +236,7 @@ class SupportRequests:
 
     async def flag_unflagged(self) -> None:
         """Requests moved to the moderators whose flag a restart interrupted."""
-        for request in await self.peers.unflagged():
+        for request in await self.bot.storage.peers.unflagged():
             config = await self.bot.guild_configs.get(request.guild_id)
             await self._flag_now(request.guild_id, request.user_id, config, request.id)
 
@@ -249,13 +244,12 @@ class SupportRequests:
         self, guild_id: int, user_id: int, config: GuildConfig, request_id: int | None = None
     ) -> tuple[bool, bool]:
         """Raise (or reuse) the member's support flag: (moderator queue set up, card posted)."""
-        service = flag_service(self.bot)
-        if service is None or config.mod_queue_channel_id is None:
+        if config.mod_queue_channel_id is None:
             return False, False
         flag = await self.bot.storage.flags.open_support(guild_id, user_id)
         reached = True
         if flag is None:
-            flag, reached = await service.raise_flag(
+            flag, reached = await self.bot.flag_service.raise_flag(
                 NewFlag(
                     guild_id=guild_id,
                     source="support",
@@ -267,7 +261,7 @@ class SupportRequests:
                 )
             )
         if request_id is not None:
-            await self.peers.set_flag(request_id, flag.id)
+            await self.bot.storage.peers.set_flag(request_id, flag.id)
         return True, reached
 
     async def _tell_member(self, user_id: int, text: str) -> bool:

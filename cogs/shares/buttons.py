@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.storage.flags import NewFlag
-from bot.ui.cog_services import flag_service
+from bot.domain.flags import NewFlag
 from bot.ui.errors import report_interaction_error
 from bot.ui.replies import reply_ephemeral
 from cogs.shares import render
@@ -59,17 +58,11 @@ class ShareButton(
         if share is None or share.guild_id != interaction.guild_id or share.status != "posted":
             await reply_ephemeral(interaction, "This share isn't here any more.")
             return
-        service = flag_service(bot)
-        if service is None:
-            await reply_ephemeral(
-                interaction, "I can't reach the moderators just now: please message one directly."
-            )
-            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         message = interaction.message
         text = message.embeds[0].description if message and message.embeds else None
         # The author is named on the moderators' card and kept in the flag: moderators only.
-        flag, _ = await service.raise_flag(
+        flag, _ = await bot.flag_service.raise_flag(
             NewFlag(
                 guild_id=share.guild_id,
                 source="report",

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.discord_codes import DMS_CLOSED
 from bot.domain.counters import Announce, Counter
 from bot.domain.local_time import local_date
 from bot.domain.sobriety import Milestone, plan_from_spec
 from bot.rendering.milestone_tag import render_milestone_tag, tag_colour_for
-from bot.ui.errors import report_interaction_error
+from bot.ui.errors import reports_errors
 from bot.ui.replies import reply_ephemeral
 from cogs.sobriety import render
 from cogs.sobriety.roles import MilestoneRoles
@@ -28,7 +29,6 @@ log = logging.getLogger("hearth.milestones")
 # A milestone missed while Hearth was down (or reached just before a counter was set) is still
 # celebrated, late, for this long.
 LATE_WINDOW = timedelta(days=3)
-DMS_CLOSED = 50007
 
 
 def tag_png(milestone: Milestone) -> bytes:
@@ -59,13 +59,8 @@ class CongratulateButton(
     ) -> CongratulateButton:
         return cls(int(match["id"]))
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self._congratulate(interaction)
-        except Exception as error:
-            await report_interaction_error(interaction, error)
-
-    async def _congratulate(self, interaction: discord.Interaction) -> None:
         bot: Hearth = interaction.client  # type: ignore[assignment]
         sobriety = bot.storage.sobriety
         celebration = await sobriety.celebration(self.celebration_id)

@@ -21,14 +21,14 @@ from bot.domain.flags import (
     EscalationStep,
     Flag,
     FlagSeverity,
+    NewFlag,
     last_step,
     next_escalation,
 )
-from bot.storage.flags import NewFlag
-from cogs.modqueue import render
-from cogs.modqueue.alerts import AlertDelivery
-from cogs.modqueue.buttons import flag_buttons
-from cogs.modqueue.queue import QueueAccess
+from bot.services.flag_alerts import AlertDelivery
+from bot.services.flag_queue import QueueAccess
+from bot.ui import flag_card
+from bot.ui.flag_buttons import flag_buttons
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -77,7 +77,7 @@ class FlagService:
             flag, merged = await flags.report(new, reporter, reason, now, first)
         else:
             flag, merged = await flags.create(new, now, first, reporter, reason), False
-        description = render.card_description(
+        description = flag_card.card_description(
             flag, jump_url=jump_url, message_text=message_text, reason=None if merged else reason
         )
         posted = await self._show(flag, merged, description)
@@ -97,7 +97,7 @@ class FlagService:
         if detected is None:
             return None
         flag = detected.flag
-        description = render.card_description(
+        description = flag_card.card_description(
             flag, jump_url=jump_url, message_text=message_text, reason=None
         )
         posted = await self._show(flag, detected.merged, description)
@@ -134,7 +134,7 @@ class FlagService:
         try:
             card = await queue.send(
                 mention,
-                embed=render.card(flag, description, reporters),
+                embed=flag_card.card(flag, description, reporters),
                 view=flag_buttons(flag),
                 allowed_mentions=discord.AllowedMentions(
                     roles=[discord.Object(config.moderator_role_id)]
@@ -167,7 +167,7 @@ class FlagService:
                 current = await partial.fetch()
                 description = current.embeds[0].description if current.embeds else ""
             await partial.edit(
-                embed=render.card(flag, description or "", reporters), view=flag_buttons(flag)
+                embed=flag_card.card(flag, description or "", reporters), view=flag_buttons(flag)
             )
         except discord.HTTPException:
             log.warning("flag card not updated", extra={"flag": flag.id})
@@ -217,7 +217,9 @@ class FlagService:
                     if flag.message_id
                     else None
                 )
-                text = render.card_description(flag, jump_url=jump, message_text=None, reason=None)
+                text = flag_card.card_description(
+                    flag, jump_url=jump, message_text=None, reason=None
+                )
                 note = (
                     "\n-# Kept while the queue channel was unreachable; the message isn't quoted."
                 )
@@ -247,14 +249,15 @@ class FlagService:
         ):
             return None
         updated = await self.bot.storage.flags.get(flag.id)
-        assert updated is not None
+        if updated is None:  # erased with the server's data meanwhile: nothing left to do
+            return None
         await self._perform(updated, EscalationStep(min(step, EscalationStep.OWNER)))
         self.schedule(updated)
         return updated
 
     async def _perform(self, flag: Flag, step: EscalationStep) -> None:
         guild = self.bot.get_guild(flag.guild_id)
-        url = render.card_url(flag)
+        url = flag_card.card_url(flag)
         log.info("flag escalated", extra={"flag": flag.id, "step": int(step)})
         if step == EscalationStep.REPING:
             queue = await self.queue.channel(flag.guild_id)
@@ -263,7 +266,7 @@ class FlagService:
             role = (await self.bot.guild_configs.get(flag.guild_id)).moderator_role_id
             try:
                 await queue.send(
-                    render.reping(flag, role, url),
+                    flag_card.reping(flag, role, url),
                     allowed_mentions=discord.AllowedMentions(
                         roles=[discord.Object(role)] if role else False
                     ),
@@ -273,14 +276,14 @@ class FlagService:
             return
         if step == EscalationStep.ONCALL:
             targets = await self.bot.storage.flags.oncall(flag.guild_id)
-            text = render.oncall_dm(flag, guild.name if guild else "your server", url)
+            text = flag_card.oncall_dm(flag, guild.name if guild else "your server", url)
             if not targets and guild is not None and guild.owner_id:
                 # Nobody is on call: rather than a silent step, the owner hears.
                 targets = [guild.owner_id]
-                text = render.owner_dm(flag, guild.name, url, nobody_on_call=True)
+                text = flag_card.owner_dm(flag, guild.name, url, nobody_on_call=True)
         else:
             targets = [guild.owner_id] if guild and guild.owner_id else []
-            text = render.owner_dm(flag, guild.name if guild else "your server", url)
+            text = flag_card.owner_dm(flag, guild.name if guild else "your server", url)
         for user_id in targets:
             try:
                 dm = await self.bot.create_dm(discord.Object(user_id))

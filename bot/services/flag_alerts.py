@@ -15,12 +15,11 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.domain.flags import Flag, FlagStatus
-from bot.storage.flags import FlagAlert
-from cogs.modqueue import render
+from bot.domain.flags import Flag, FlagAlert, FlagStatus
+from bot.ui import flag_card
 
 if TYPE_CHECKING:
-    from cogs.modqueue.service import FlagService
+    from bot.services.flags import FlagService
 
 log = logging.getLogger("hearth.modqueue")
 
@@ -66,7 +65,7 @@ class AlertDelivery:
         role = (await self.bot.guild_configs.get(flag.guild_id)).moderator_role_id
         try:
             await queue.send(
-                render.worse_ping(flag, role, render.card_url(flag), alert.kind),
+                flag_card.worse_ping(flag, role, flag_card.card_url(flag), alert.kind),
                 allowed_mentions=discord.AllowedMentions(
                     roles=[discord.Object(role)] if role else False, users=False
                 ),
@@ -82,7 +81,7 @@ class AlertDelivery:
     async def _tell_claimer(self, flag: Flag, alert: FlagAlert) -> bool:
         guild = self.bot.get_guild(flag.guild_id)
         name = guild.name if guild else "your server"
-        text = render.claimer_dm(flag, name, render.card_url(flag))
+        text = flag_card.claimer_dm(flag, name, flag_card.card_url(flag))
         try:
             dm = await self.bot.create_dm(discord.Object(alert.target_id or 0))
             await dm.send(text, nonce=nonce(alert))
