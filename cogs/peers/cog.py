@@ -75,25 +75,7 @@ class PeerSupport(commands.Cog, name=PEERS_COG):
             cleaned = clean_reason(reason)
         except ValueError as error:
             raise UserFacingError(f"Sorry, {error}. Nothing was sent.") from None
-        await self._ask(interaction, RequestOrigin.COMMAND, cleaned)
-
-    async def ask_from_checkin(self, interaction: discord.Interaction, guild_id: int) -> None:
-        if interaction.guild_id != guild_id:
-            await reply_ephemeral(interaction, "Please ask from inside the server. 💛")
-            return
-        await self._ask(interaction, RequestOrigin.CHECKIN, None)
-
-    async def _ask(
-        self, interaction: discord.Interaction, origin: RequestOrigin, reason: str | None
-    ) -> None:
-        member = interaction.user
-        if not isinstance(member, discord.Member):
-            await reply_ephemeral(interaction, "Please ask from inside the server. 💛")
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        channel = interaction.channel
-        where = channel if isinstance(channel, discord.abc.GuildChannel | discord.Thread) else None
-        await reply_ephemeral(interaction, await self.requests.ask(member, where, origin, reason))
+        await self.requests.ask_from(interaction, RequestOrigin.COMMAND, cleaned)
 
     # ------------------------------------------------------------------ supporters
     async def _require_supporter(self, interaction: discord.Interaction) -> int:

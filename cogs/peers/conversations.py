@@ -17,7 +17,7 @@ from bot.ui.mentions import pings_only
 from bot.ui.permissions import is_moderator
 from bot.ui.replies import reply_ephemeral
 from cogs.peers import render
-from cogs.peers.buttons import conversation_view, debrief_view
+from cogs.peers.views import conversation_view, debrief_view
 
 if TYPE_CHECKING:
     from bot.app import Hearth

@@ -22,9 +22,10 @@ from bot.domain.peer_support import PeerRequest, RequestOrigin, RequestStatus, a
 from bot.ui.cog_services import crisis_words
 from bot.ui.mentions import pings_only
 from bot.ui.queue_privacy import public_readers
+from bot.ui.replies import reply_ephemeral
 from bot.ui.support_ask import peer_support_ready
 from cogs.peers import render
-from cogs.peers.buttons import take_view
+from cogs.peers.views import take_view
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -41,6 +42,25 @@ def job_id(request_id: int) -> str:
 class SupportRequests:
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
+
+    async def ask_from(
+        self,
+        interaction: discord.Interaction,
+        origin: RequestOrigin,
+        reason: str | None,
+        guild_id: int | None = None,
+    ) -> None:
+        """A member asks, from /support or a check-in's button: answered privately."""
+        member = interaction.user
+        if not isinstance(member, discord.Member) or (
+            guild_id is not None and interaction.guild_id != guild_id
+        ):
+            await reply_ephemeral(interaction, "Please ask from inside the server. 💛")
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        channel = interaction.channel
+        where = channel if isinstance(channel, discord.abc.GuildChannel | discord.Thread) else None
+        await reply_ephemeral(interaction, await self.ask(member, where, origin, reason))
 
     async def ask(
         self,
