@@ -122,7 +122,10 @@ class SupportRequests:
         if not isinstance(channel, discord.TextChannel):
             return None
         if public_readers(channel, config.moderator_role_id, also_allowed=(config.peer_role_id,)):
-            log.warning("peer channel readable by members: requests go to moderators")
+            log.warning(
+                "peer channel readable by members: requests go to moderators",
+                extra={"guild": guild.id},
+            )
             self.bot.background.spawn(
                 self.bot.storage.guild_extras.raise_alert(
                     guild.id,
