@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import pkgutil
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -15,12 +16,15 @@ from discord.ext import commands
 import cogs
 from bot.background import BackgroundTasks
 from bot.clock import Clock
+from bot.delivery import Deliverer
 from bot.domain.countries import CountryDirectory
 from bot.guild_configs import GuildConfigs
 from bot.guild_erasure import ERASED_EVENT, GuildEraser
 from bot.health import beat_while, gateway_alive, health_file
 from bot.helplines import HelplineDirectory
 from bot.membership import Membership
+from bot.outbound import OutboundLane
+from bot.presence import GuildPresence
 from bot.scheduling import Scheduler
 from bot.services.crisis_settings import CrisisSettingsCache
 from bot.services.flags import FlagService
@@ -80,7 +84,10 @@ class Hearth(commands.Bot):
         owns_timed_work: bool = True,
         **client_options: Any,
     ) -> None:
+        # Every REST request waits its turn here, within Discord's global limit (bot/outbound.py).
+        lane = OutboundLane()
         options: dict[str, Any] = {
+            "http_trace": lane.trace_config(),
             "command_prefix": commands.when_mentioned,
             "help_command": None,
             "intents": hearth_intents(),
@@ -111,6 +118,10 @@ class Hearth(commands.Bot):
         self.background = BackgroundTasks()
         # Flags are raised by reports, check-ins and crisis detection alike.
         self.flag_service = FlagService(self)
+        self.lane = lane
+        self.presence = GuildPresence(self)
+        self.presence.attach()
+        self.delivery = Deliverer(self)
         self.force_sync = force_sync
         self._health_beat: asyncio.Task[None] | None = None
         # False for a process that only syncs commands beside a running bot: it must not recover
@@ -136,6 +147,9 @@ class Hearth(commands.Bot):
         self.http_session = aiohttp.ClientSession()
         if self.owns_timed_work:
             self.scheduler.start()
+            self.scheduler.run_every(
+                "deliveries:forget", timedelta(days=1), self.delivery.forget_old
+            )
             # Not a background task: those are finite work that wait_idle() waits for.
             self._health_beat = asyncio.create_task(
                 beat_while(self._gateway_alive, health_file(self.settings.database_path)),

@@ -181,3 +181,13 @@ class Delivery:
     status: str  # 'sending', 'sent', 'skipped' or 'failed'
     channel_id: int | None
     message_id: int | None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One delivery for one occurrence: a reminder, a member's nudge, or a cancellation."""
+
+    meeting_id: int
+    occurrence: datetime
+    kind: str
+    guild_id: int

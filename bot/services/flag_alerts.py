@@ -2,19 +2,22 @@
 a DM to the moderator who had claimed the flag.
 
 They are written in the detection's own transaction and marked sent only once delivered, so a
-restart delivers what is still owed and never repeats what was marked. Each is sent with a
-nonce Discord enforces: if Hearth stops between sending and marking, the resend at start is
-recognised by Discord (within its few-minute nonce window) instead of posting twice.
+restart delivers what is still owed and never repeats what was marked. Each goes through the
+deliverer under its own key: if Hearth stops between sending and marking, the resend at start
+finds the first message (Discord's nonce, then the channel's history) instead of posting twice.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import discord
 
+from bot.delivery import Post
+from bot.domain.delivery import Priority
 from bot.domain.flags import Flag, FlagAlert, FlagStatus
 from bot.ui import flag_card
 
@@ -24,8 +27,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("hearth.modqueue")
 
 
-def nonce(alert: FlagAlert) -> str:
-    return f"hearth-alert-{alert.id}"  # at most 25 characters, as Discord requires
+RETRY_AFTER = timedelta(minutes=1)
+
+
+def alert_key(alert: FlagAlert) -> str:
+    return f"flag-alert:{alert.id}"
 
 
 class AlertDelivery:
@@ -63,33 +69,55 @@ class AlertDelivery:
         if queue is None:
             return False  # kept until the queue works (and is private) again
         role = (await self.bot.guild_configs.get(flag.guild_id)).moderator_role_id
-        try:
-            await queue.send(
-                flag_card.worse_ping(flag, role, flag_card.card_url(flag), alert.kind),
+        outcome = await self.bot.delivery.send(
+            Post(
+                key=alert_key(alert),
+                priority=Priority.URGENT,
+                guild_id=flag.guild_id,
+                channel_id=queue.id,
+                content=flag_card.worse_ping(flag, role, flag_card.card_url(flag), alert.kind),
                 allowed_mentions=discord.AllowedMentions(
                     roles=[discord.Object(role)] if role else False, users=False
                 ),
-                nonce=nonce(alert),
             )
-        except discord.HTTPException:
-            log.warning("worse-detection ping refused by the queue", extra={"flag": flag.id})
-            await self.service.queue.unreachable(flag.guild_id)
-            return False
-        await self.service.queue.works_again(flag.guild_id)
-        return True
+        )
+        if outcome.sent:
+            await self.service.queue.works_again(flag.guild_id)
+            return True
+        log.warning(
+            "worse-detection ping not posted", extra={"flag": flag.id, "cause": outcome.cause}
+        )
+        if outcome.lasting:
+            await self.service.queue.unreachable(flag.guild_id, outcome.cause or "")
+        else:
+            self._retry_soon(flag.id)
+        return False
 
     async def _tell_claimer(self, flag: Flag, alert: FlagAlert) -> bool:
         guild = self.bot.get_guild(flag.guild_id)
         name = guild.name if guild else "your server"
-        text = flag_card.claimer_dm(flag, name, flag_card.card_url(flag))
-        try:
-            dm = await self.bot.create_dm(discord.Object(alert.target_id or 0))
-            await dm.send(text, nonce=nonce(alert))
-        except (discord.Forbidden, discord.NotFound):
+        outcome = await self.bot.delivery.send(
+            Post(
+                key=alert_key(alert),
+                priority=Priority.URGENT,
+                guild_id=flag.guild_id,
+                user_id=alert.target_id or 0,
+                content=flag_card.claimer_dm(flag, name, flag_card.card_url(flag)),
+            )
+        )
+        if outcome.passing:
+            log.warning("claimer DM failed; retried soon", extra={"flag": flag.id})
+            self._retry_soon(flag.id)
+            return False
+        if not outcome.sent:
             # Their DMs are closed (or they left): the queue ping names them instead.
             log.warning("claimer could not be messaged", extra={"flag": flag.id})
-            return True
-        except discord.HTTPException:
-            log.warning("claimer DM failed; retried at the next start", extra={"flag": flag.id})
-            return False
         return True
+
+    def _retry_soon(self, flag_id: int) -> None:
+        self.bot.scheduler.run_once(
+            f"flag-owed:alerts:{flag_id}",
+            self.bot.clock.now() + RETRY_AFTER,
+            self.deliver,
+            flag_id,
+        )

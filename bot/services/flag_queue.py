@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.delivery import Post
+from bot.domain.delivery import Priority
+from bot.presence import Presence
 from bot.ui.queue_privacy import how_to_make_private, public_readers, reader_names
 
 if TYPE_CHECKING:
@@ -19,10 +22,14 @@ if TYPE_CHECKING:
 log = logging.getLogger("hearth.modqueue")
 QUEUE_ALERT = "moderator-queue"
 QUEUE_PUBLIC_ALERT = "moderator-queue privacy"
-UNREACHABLE = (
-    "Hearth couldn't post flags in the moderator-queue channel (missing, or no permission "
-    "there). Flags are kept; set the channel with `/hearth setup` and check `/hearth status`."
-)
+NOT_POSTABLE = "missing, or no permission there"
+
+
+def unreachable_text(cause: str = NOT_POSTABLE) -> str:
+    return (
+        f"Hearth couldn't post flags in the moderator-queue channel ({cause}). Flags are kept; "
+        "set the channel with `/hearth setup` and check `/hearth status`."
+    )
 
 
 class QueueAccess:
@@ -32,6 +39,8 @@ class QueueAccess:
     async def channel(self, guild_id: int) -> discord.TextChannel | None:
         """The queue channel if flags may be posted there now; otherwise None, and the owner is
         told (once per problem)."""
+        if self.bot.presence.of(guild_id) != Presence.PRESENT:
+            return None  # an outage, or Hearth left: nothing is wrong with the queue itself
         config = await self.bot.guild_configs.get(guild_id)
         queue = self.bot.get_channel(config.mod_queue_channel_id or 0)
         if not isinstance(queue, discord.TextChannel):
@@ -60,8 +69,13 @@ class QueueAccess:
         )
         return False
 
-    async def unreachable(self, guild_id: int) -> None:
-        await self._alert(guild_id, QUEUE_ALERT, UNREACHABLE, UNREACHABLE)
+    async def unreachable(self, guild_id: int, cause: str = NOT_POSTABLE) -> None:
+        """Discord refused a card or a ping for good; `cause` says why, in plain words. Never
+        called for passing trouble or while the server is unavailable."""
+        if self.bot.presence.of(guild_id) != Presence.PRESENT:
+            return
+        text = unreachable_text(cause)
+        await self._alert(guild_id, QUEUE_ALERT, text, text)
 
     async def works_again(self, guild_id: int) -> bool:
         """Clear the queue's problems; True if there were any (kept flags are now owed)."""
@@ -76,8 +90,18 @@ class QueueAccess:
         )
         guild = self.bot.get_guild(guild_id)
         if new and guild is not None and guild.owner_id is not None:
-            try:
-                dm = await self.bot.create_dm(discord.Object(guild.owner_id))
-                await dm.send(f"⚠️ In **{guild.name}**: {owner_text}")
-            except discord.HTTPException:
-                log.error("queue problem could not be told to the owner", extra={"guild": guild_id})
+            now = self.bot.clock.now()
+            outcome = await self.bot.delivery.send(
+                Post(
+                    key=f"notice:{guild_id}:{topic}:{int(now.timestamp())}",
+                    priority=Priority.URGENT,
+                    guild_id=guild_id,
+                    user_id=guild.owner_id,
+                    content=f"⚠️ In **{guild.name}**: {owner_text}",
+                )
+            )
+            if not outcome.sent:
+                log.error(
+                    "queue problem could not be told to the owner",
+                    extra={"guild": guild_id, "cause": outcome.cause},
+                )

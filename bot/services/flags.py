@@ -16,17 +16,22 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.delivery import Post
+from bot.delivery_outcomes import Status
+from bot.domain.delivery import Priority
 from bot.domain.flags import (
     EscalationDelays,
-    EscalationStep,
     Flag,
     FlagSeverity,
+    FlagStatus,
     NewFlag,
     last_step,
     next_escalation,
 )
+from bot.presence import Presence
 from bot.services.flag_alerts import AlertDelivery
 from bot.services.flag_queue import QueueAccess
+from bot.services.flag_steps import StepDelivery
 from bot.ui import flag_card
 from bot.ui.flag_buttons import flag_buttons
 
@@ -36,8 +41,20 @@ if TYPE_CHECKING:
 log = logging.getLogger("hearth.modqueue")
 
 
+# Waits before a card that failed in passing (after the deliverer's own quick retries) is tried
+# again, with its full content, until the next start's catch-up takes over.
+CARD_RETRY_WAITS = (5.0, 15.0, 30.0, 60.0, 120.0, 300.0)
+
+
 def job_id(flag_id: int) -> str:
     return f"flag:{flag_id}"
+
+
+def card_key(flag: Flag) -> str:
+    """One key per card: a card posted again after someone deleted the last one gets a new
+    key (named after the card it replaces)."""
+    previous = f":after:{flag.card_message_id}" if flag.card_message_id else ""
+    return f"flag:{flag.id}:card{previous}"
 
 
 class FlagService:
@@ -45,6 +62,7 @@ class FlagService:
         self.bot = bot
         self.queue = QueueAccess(bot)
         self.alerts = AlertDelivery(self)
+        self.steps = StepDelivery(self)
         # One catch-up at a time: two would both see the same card-less flags.
         self._catching_up = asyncio.Lock()
 
@@ -124,16 +142,20 @@ class FlagService:
         # New, or merged into a flag whose card is gone (deleted by someone): post a card.
         return await self._post_card(flag, description)
 
-    async def _post_card(self, flag: Flag, description: str) -> bool:
+    async def _post_card(self, flag: Flag, description: str, *, retry: bool = True) -> bool:
         queue = await self.queue.channel(flag.guild_id)
         if queue is None:
             return False
         config = await self.bot.guild_configs.get(flag.guild_id)
         reporters = await self.bot.storage.flags.reporters(flag.id)
         mention = f"<@&{config.moderator_role_id}>" if config.moderator_role_id else None
-        try:
-            card = await queue.send(
-                mention,
+        outcome = await self.bot.delivery.send(
+            Post(
+                key=card_key(flag),
+                priority=Priority.URGENT,
+                guild_id=flag.guild_id,
+                channel_id=queue.id,
+                content=mention,
                 embed=flag_card.card(flag, description, reporters),
                 view=flag_buttons(flag),
                 allowed_mentions=discord.AllowedMentions(
@@ -142,15 +164,43 @@ class FlagService:
                     else False
                 ),
             )
-        except discord.HTTPException:
-            log.warning("flag card refused by the queue channel", extra={"flag": flag.id})
-            await self.queue.unreachable(flag.guild_id)
+        )
+        if not outcome.sent:
+            log.warning("flag card not posted", extra={"flag": flag.id, "cause": outcome.cause})
+            if outcome.lasting:
+                await self.queue.unreachable(flag.guild_id, outcome.cause or "")
+            elif outcome.status == Status.FAILED and retry:
+                # Retried on its own, with everything it says, not when another flag comes.
+                self.bot.background.spawn(
+                    self._retry_card(flag.id, description), name=f"card for flag {flag.id}"
+                )
             return False
-        await self.bot.storage.flags.set_card(flag.id, queue.id, card.id)
+        if outcome.message_id is None:  # a sent outcome always carries its message
+            raise RuntimeError("a posted card came back without a message id")
+        await self.bot.storage.flags.set_card(flag.id, queue.id, outcome.message_id)
         if await self.queue.works_again(flag.guild_id):
             # The queue works again: flags kept while it didn't get their cards now.
             self.bot.background.spawn(self.catch_up(flag.guild_id), name="cards for kept flags")
         return True
+
+    async def _retry_card(self, flag_id: int, description: str) -> None:
+        for wait in CARD_RETRY_WAITS:
+            await asyncio.sleep(wait)
+            flag = await self.bot.storage.flags.get(flag_id)
+            if (
+                flag is None
+                or flag.card_message_id is not None
+                or flag.status
+                not in (
+                    FlagStatus.OPEN,
+                    FlagStatus.CLAIMED,
+                )
+            ):
+                return  # posted meanwhile (a catch-up), or closed
+            async with self._catching_up:
+                if await self._post_card(flag, description, retry=False):
+                    return
+        # Still failing after all that: the next start's catch-up posts it (without the quote).
 
     async def refresh_card(self, flag: Flag, description: str | None = None) -> bool:
         """Edit the card in place to show the flag as it is now (never in a public channel)."""
@@ -241,52 +291,26 @@ class FlagService:
 
     async def escalate(self, flag: Flag, actor: int | None) -> Flag | None:
         """Take the next step once; returns the updated flag, or None if nothing was left."""
+        if self.bot.presence.of(flag.guild_id) != Presence.PRESENT:
+            return None  # an outage waits (resume_guild); a server Hearth left gets nothing
         step = flag.escalation_step + 1
         now = self.bot.clock.now()
         following = next_escalation(flag.severity, step, now, await self.delays(flag.guild_id))
-        if step > last_step(flag.severity) or not await self.bot.storage.flags.advance(
-            flag.id, step, following, actor, now
+        if step > last_step(flag.severity) or not await self.steps.take(
+            flag, step, following, actor
         ):
             return None
         updated = await self.bot.storage.flags.get(flag.id)
         if updated is None:  # erased with the server's data meanwhile: nothing left to do
             return None
-        await self._perform(updated, EscalationStep(min(step, EscalationStep.OWNER)))
+        await self.steps.perform(updated, step)
         self.schedule(updated)
         return updated
 
-    async def _perform(self, flag: Flag, step: EscalationStep) -> None:
-        guild = self.bot.get_guild(flag.guild_id)
-        url = flag_card.card_url(flag)
-        log.info("flag escalated", extra={"flag": flag.id, "step": int(step)})
-        if step == EscalationStep.REPING:
-            queue = await self.queue.channel(flag.guild_id)
-            if queue is None:
-                return
-            role = (await self.bot.guild_configs.get(flag.guild_id)).moderator_role_id
-            try:
-                await queue.send(
-                    flag_card.reping(flag, role, url),
-                    allowed_mentions=discord.AllowedMentions(
-                        roles=[discord.Object(role)] if role else False
-                    ),
-                )
-            except discord.HTTPException:
-                await self.queue.unreachable(flag.guild_id)
-            return
-        if step == EscalationStep.ONCALL:
-            targets = await self.bot.storage.flags.oncall(flag.guild_id)
-            text = flag_card.oncall_dm(flag, guild.name if guild else "your server", url)
-            if not targets and guild is not None and guild.owner_id:
-                # Nobody is on call: rather than a silent step, the owner hears.
-                targets = [guild.owner_id]
-                text = flag_card.owner_dm(flag, guild.name, url, nobody_on_call=True)
-        else:
-            targets = [guild.owner_id] if guild and guild.owner_id else []
-            text = flag_card.owner_dm(flag, guild.name if guild else "your server", url)
-        for user_id in targets:
-            try:
-                dm = await self.bot.create_dm(discord.Object(user_id))
-                await dm.send(text)
-            except discord.HTTPException:
-                log.warning("escalation DM not delivered", extra={"flag": flag.id})
+    async def resume_guild(self, guild_id: int) -> None:
+        """The server is back: escalations that fell due meanwhile happen, kept cards go."""
+        for flag in await self.bot.storage.flags.escalating():
+            if flag.guild_id == guild_id:
+                self.schedule(flag)
+        await self.steps.settle_owed()
+        await self.catch_up(guild_id)

@@ -33,7 +33,7 @@ class AnnouncementRepository(Protocol):
         self, announcement_id: int, due_at: datetime, status: str, now: datetime
     ) -> None: ...
     async def release(self, announcement_id: int, due_at: datetime) -> None: ...
-    async def recover_interrupted(self) -> int: ...
+    async def interrupted(self) -> list[tuple[int, datetime]]: ...
 
 
 class SqliteAnnouncementRepository:
@@ -127,10 +127,14 @@ class SqliteAnnouncementRepository:
                 (announcement_id, to_db(due_at)),
             )
 
-    async def recover_interrupted(self) -> int:
-        """At start: claims left 'sending' were cut off mid-send; give them back for a retry."""
-        async with self._db.transaction() as tx:
-            return await tx.execute("DELETE FROM announcement_deliveries WHERE status = 'sending'")
+    async def interrupted(self) -> list[tuple[int, datetime]]:
+        """(announcement, due time) claims left 'sending' by the last stop: each may or may not
+        have reached Discord."""
+        rows = await self._db.fetch_all(
+            "SELECT announcement_id, due_at FROM announcement_deliveries"
+            " WHERE status = 'sending' ORDER BY due_at"
+        )
+        return [(int(row["announcement_id"]), from_db(row["due_at"])) for row in rows]
 
 
 def _announcement(row: Row) -> Announcement:

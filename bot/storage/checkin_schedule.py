@@ -36,7 +36,9 @@ class CheckinScheduleRepository(Protocol):
     ) -> None: ...
     async def prompt_failed(self, guild_id: int, day: date, error: str, now: datetime) -> int: ...
     async def abandon_prompt(self, guild_id: int, day: date, now: datetime) -> None: ...
-    async def recover_interrupted_prompts(self, now: datetime) -> int: ...
+    async def interrupted_prompts(self) -> list[tuple[int, date]]: ...
+    async def prompt_interrupted(self, guild_id: int, day: date, now: datetime) -> None: ...
+    async def interrupted_reminders(self) -> list[tuple[int, int, date]]: ...
 
 
 class SqliteCheckinScheduleRepository:
@@ -215,14 +217,32 @@ class SqliteCheckinScheduleRepository:
                 (to_db(now), guild_id, day.isoformat()),
             )
 
-    async def recover_interrupted_prompts(self, now: datetime) -> int:
-        """At start: a prompt left 'posting' was cut off mid-send; let it be retried."""
+    async def interrupted_prompts(self) -> list[tuple[int, date]]:
+        """(guild, local day) prompts left 'posting' by the last stop: posted or not, unknown."""
+        rows = await self._db.fetch_all(
+            "SELECT guild_id, local_date FROM checkin_prompts WHERE status = 'posting'"
+        )
+        return [(int(r["guild_id"]), date.fromisoformat(r["local_date"])) for r in rows]
+
+    async def prompt_interrupted(self, guild_id: int, day: date, now: datetime) -> None:
+        """It never reached Discord: let it be retried at once."""
         async with self._db.transaction() as tx:
-            return await tx.execute(
+            await tx.execute(
                 "UPDATE checkin_prompts SET status = 'failed', last_error = 'interrupted',"
-                " updated_at = ? WHERE status = 'posting'",
-                (to_db(now - PROMPT_RETRY_DELAYS[-1]),),
+                " updated_at = ? WHERE guild_id = ? AND local_date = ? AND status = 'posting'",
+                (to_db(now - PROMPT_RETRY_DELAYS[-1]), guild_id, day.isoformat()),
             )
+
+    async def interrupted_reminders(self) -> list[tuple[int, int, date]]:
+        """(guild, member, local day) reminders left 'sending' by the last stop."""
+        rows = await self._db.fetch_all(
+            "SELECT guild_id, user_id, local_date FROM checkin_reminder_deliveries"
+            " WHERE outcome = 'sending'"
+        )
+        return [
+            (int(r["guild_id"]), int(r["user_id"]), date.fromisoformat(r["local_date"]))
+            for r in rows
+        ]
 
 
 async def _set_handled(tx: Transaction, guild_id: int, user_id: int, day: date) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
-from bot.domain.meetings import Delivery, Meeting, MeetingFields
+from bot.domain.meetings import Claim, Delivery, Meeting, MeetingFields
 from bot.domain.recurrence import Repeat, Schedule
 from bot.domain.reminder_offsets import offsets_spec, parse_offsets
 from bot.storage.database import Database, Row, present
@@ -41,7 +41,7 @@ class MeetingRepository(Protocol):
         message_id: int | None = None,
     ) -> None: ...
     async def release(self, meeting_id: int, occurrence: datetime, kind: str) -> None: ...
-    async def recover_interrupted(self) -> int: ...
+    async def interrupted(self) -> list[Claim]: ...
     async def set_event(
         self, meeting_id: int, event_id: int | None, event_start: datetime | None
     ) -> None: ...
@@ -190,10 +190,17 @@ class SqliteMeetingRepository:
                 (meeting_id, to_db(occurrence), kind),
             )
 
-    async def recover_interrupted(self) -> int:
-        """At start: claims left 'sending' were cut off mid-send; give them back for a retry."""
-        async with self._db.transaction() as tx:
-            return await tx.execute("DELETE FROM meeting_deliveries WHERE status = 'sending'")
+    async def interrupted(self) -> list[Claim]:
+        """Claims left 'sending' by the last stop: each may or may not have reached Discord."""
+        rows = await self._db.fetch_all(
+            "SELECT d.meeting_id, d.occurrence, d.kind, m.guild_id FROM meeting_deliveries d"
+            " JOIN meetings m ON m.id = d.meeting_id WHERE d.status = 'sending'"
+            " ORDER BY d.occurrence"
+        )
+        return [
+            Claim(int(r["meeting_id"]), from_db(r["occurrence"]), r["kind"], int(r["guild_id"]))
+            for r in rows
+        ]
 
     async def set_event(
         self, meeting_id: int, event_id: int | None, event_start: datetime | None

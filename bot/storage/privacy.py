@@ -46,6 +46,8 @@ MEMBER_DATA: dict[str, str] = {
     "meetings": "kept: the server's meetings; created_by keeps the id",
     "announcements": "kept: the server's announcements; created_by keeps the id",
     **MEMBER_TABLES,  # peer supporters, partners, anonymous shares
+    "deliveries": "erased: the record of DMs Hearth sent them there (ids and hashes, no text)",
+    "dm_channels": "erased with the every-server option (the id of their DM with Hearth)",
 }
 
 
@@ -94,6 +96,7 @@ class SqlitePrivacyRepository:
 
     async def erase_profile(self, user_id: int) -> ProfileErasure:
         async with self._db.transaction() as tx:
+            await tx.execute("DELETE FROM dm_channels WHERE user_id = ?", (user_id,))
             row = await tx.fetch_one(
                 "SELECT crisis_replies FROM member_profile WHERE user_id = ?", (user_id,)
             )
@@ -259,7 +262,13 @@ async def _erase(tx: Transaction, guild_id: int, user_id: int) -> MemberErasure:
         f"DELETE FROM meeting_deliveries WHERE kind = ? AND meeting_id IN ({own_meetings})",
         (f"going:{user_id}", guild_id),
     )
-    for table in ("checkin_reminders", "checkin_reminder_deliveries", "crisis_replies", "oncall"):
+    for table in (
+        "checkin_reminders",
+        "checkin_reminder_deliveries",
+        "crisis_replies",
+        "oncall",
+        "deliveries",
+    ):
         other += await tx.execute(f"DELETE FROM {table} WHERE guild_id = ? AND user_id = ?", key)
     peer_rows, peer_posts = await erase_peer_support(tx, guild_id, user_id)
     other += peer_rows

@@ -50,7 +50,7 @@ class SobrietyRepository(Protocol):
         now: datetime,
     ) -> None: ...
     async def release_celebration(self, celebration_id: int) -> None: ...
-    async def recover_interrupted(self) -> int: ...
+    async def interrupted_celebrations(self) -> list[Celebration]: ...
     async def congratulate(
         self, celebration_id: int, user_id: int, now: datetime
     ) -> tuple[bool, int]: ...
@@ -239,10 +239,12 @@ class SqliteSobrietyRepository:
                 (celebration_id,),
             )
 
-    async def recover_interrupted(self) -> int:
-        """At start: claims left 'sending' were cut off mid-send; give them back for a retry."""
-        async with self._db.transaction() as tx:
-            return await tx.execute("DELETE FROM milestone_celebrations WHERE status = 'sending'")
+    async def interrupted_celebrations(self) -> list[Celebration]:
+        """Claims left 'sending' by the last stop: each may or may not have reached Discord."""
+        rows = await self._db.fetch_all(
+            f"{_CELEBRATION_SELECT} WHERE m.status = 'sending' ORDER BY m.id"
+        )
+        return [_celebration(row) for row in rows]
 
     async def congratulate(
         self, celebration_id: int, user_id: int, now: datetime
@@ -262,24 +264,28 @@ class SqliteSobrietyRepository:
         return added > 0, int(row["n"])
 
     async def celebration(self, celebration_id: int) -> Celebration | None:
-        row = await self._db.fetch_one(
-            "SELECT m.id, m.period_id, m.milestone_key, c.user_id, c.guild_id,"
-            " (SELECT count(*) FROM milestone_congratulations g WHERE g.celebration_id = m.id)"
-            " AS congratulations FROM milestone_celebrations m"
-            " JOIN sobriety_periods p ON p.id = m.period_id"
-            " JOIN sobriety_counters c ON c.id = p.counter_id WHERE m.id = ?",
-            (celebration_id,),
-        )
-        if row is None:
-            return None
-        return Celebration(
-            id=row["id"],
-            period_id=row["period_id"],
-            milestone_key=row["milestone_key"],
-            user_id=row["user_id"],
-            guild_id=row["guild_id"],
-            congratulations=row["congratulations"],
-        )
+        row = await self._db.fetch_one(f"{_CELEBRATION_SELECT} WHERE m.id = ?", (celebration_id,))
+        return _celebration(row) if row else None
+
+
+_CELEBRATION_SELECT = (
+    "SELECT m.id, m.period_id, m.milestone_key, c.user_id, c.guild_id,"
+    " (SELECT count(*) FROM milestone_congratulations g WHERE g.celebration_id = m.id)"
+    " AS congratulations FROM milestone_celebrations m"
+    " JOIN sobriety_periods p ON p.id = m.period_id"
+    " JOIN sobriety_counters c ON c.id = p.counter_id"
+)
+
+
+def _celebration(row: Row) -> Celebration:
+    return Celebration(
+        id=row["id"],
+        period_id=row["period_id"],
+        milestone_key=row["milestone_key"],
+        user_id=row["user_id"],
+        guild_id=row["guild_id"],
+        congratulations=row["congratulations"],
+    )
 
 
 async def _counter_by_id(tx: Transaction, counter_id: int, codec: FieldCodec) -> Counter:

@@ -14,6 +14,7 @@ from bot.storage.checkin_schedule import (
 from bot.storage.checkins import CheckinRepository, SqliteCheckinRepository
 from bot.storage.crisis import CrisisRepository, SqliteCrisisRepository
 from bot.storage.database import Database
+from bot.storage.deliveries import DeliveryJournal, SqliteDeliveryJournal
 from bot.storage.flags import FlagRepository, SqliteFlagRepository
 from bot.storage.guild_config import GuildConfigRepository, SqliteGuildConfigRepository
 from bot.storage.guild_extras import GuildExtrasRepository, SqliteGuildExtrasRepository
@@ -49,6 +50,7 @@ class Storage:
     peers: PeerRepository
     partners: PartnerRepository
     shares: ShareRepository
+    deliveries: DeliveryJournal
 
     async def close(self) -> None:
         await self.database.close()
@@ -82,4 +84,5 @@ async def open_storage(path: Path, *, migrate: bool = True, codec: FieldCodec = 
         peers=SqlitePeerRepository(database, codec),
         partners=SqlitePartnerRepository(database),
         shares=SqliteShareRepository(database),
+        deliveries=SqliteDeliveryJournal(database),
     )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from discord.ext import commands
 
+from bot.recovery import recover_in_background
 from cogs.checkins.member_commands import Checkins
 from cogs.checkins.prompt import DailyPromptPoster, PromptView
 from cogs.checkins.recording import CheckinRecorder
@@ -34,7 +35,9 @@ class CheckinSchedule(commands.Cog):
     async def cog_load(self) -> None:
         if not self.bot.owns_timed_work:
             return
-        await self.bot.storage.checkin_schedule.recover_interrupted_prompts(self.bot.clock.now())
+        # Prompts and reminders the last stop left in doubt are looked up in Discord first.
+        recover_in_background(self.bot, "daily prompts", self.poster.recover)
+        recover_in_background(self.bot, "check-in reminders", self.sender.recover)
         self.bot.scheduler.run_every(DUE_JOB, DUE_INTERVAL, self.run_due)
 
     async def cog_unload(self) -> None:

@@ -8,9 +8,14 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.delivery import Post
+from bot.delivery_outcomes import Found, Status
 from bot.domain.checkins import PROMPT_MAX_ATTEMPTS
+from bot.domain.delivery import Priority
 from bot.domain.guild_config import GuildConfig
 from bot.domain.local_time import at_local_time, local_date, stored_hhmm
+from bot.outbound import priority
+from bot.presence import Presence
 from bot.ui.errors import report_interaction_error
 from cogs.checkins import render
 from cogs.checkins.form import checkin_form
@@ -56,11 +61,11 @@ class DailyPromptPoster:
 
     async def post_due(self, now: datetime) -> None:
         for config in await self.bot.storage.guild_configs.with_checkin_channel():
-            guild = self.bot.get_guild(config.guild_id)
-            if guild is None or guild.unavailable:
-                continue  # not in that server (any more), or Discord hasn't sent it yet
+            if self.bot.presence.of(config.guild_id) != Presence.PRESENT:
+                continue  # an outage waits for the server; a server Hearth left gets nothing
             try:
-                await self._post_if_due(config, now)
+                with priority(Priority.TIMED):
+                    await self._post_if_due(config, now)
             except Exception:
                 log.exception("daily prompt run failed", extra={"guild": config.guild_id})
 
@@ -76,12 +81,19 @@ class DailyPromptPoster:
         schedule = self.bot.storage.checkin_schedule
         if not await schedule.claim_prompt(config.guild_id, today, config.checkin_channel_id, now):
             return
-        try:
-            message, thread = await self._post(config, today)
-        except Exception as exc:
-            # Whatever went wrong (Discord refused, the connection dropped), record it so the
-            # prompt is retried later instead of staying claimed and never posted.
-            reason = _failure_reason(exc)
+        outcome = await self.bot.delivery.send(
+            Post(
+                key=prompt_key(config.guild_id, today),
+                priority=Priority.TIMED,
+                guild_id=config.guild_id,
+                channel_id=config.checkin_channel_id,
+                embed=render.prompt_embed(today),
+                view=self.view,
+            )
+        )
+        if not outcome.sent:
+            # Recorded so the prompt is retried later instead of staying claimed for ever.
+            reason = outcome.cause or "Discord could not be reached"
             attempts = await schedule.prompt_failed(config.guild_id, today, reason, now)
             log.warning(
                 "daily prompt not posted",
@@ -89,59 +101,73 @@ class DailyPromptPoster:
             )
             if attempts >= PROMPT_MAX_ATTEMPTS:
                 await schedule.abandon_prompt(config.guild_id, today, now)
-                await self._tell_moderators(config, reason)
+                if outcome.status != Status.GONE:
+                    await self._tell_moderators(config, today, reason)
             return
-        await schedule.prompt_posted(
-            config.guild_id, today, message.id, thread.id if thread else None, now
-        )
+        if outcome.message_id is None:  # a sent outcome always carries its message
+            raise RuntimeError("a posted prompt came back without a message id")
+        thread = await self._open_thread(config, today, outcome.message_id)
+        await schedule.prompt_posted(config.guild_id, today, outcome.message_id, thread, now)
         self._done[config.guild_id] = today
         log.info("daily prompt posted", extra={"guild": config.guild_id})
 
-    async def _post(
-        self, config: GuildConfig, today: date
-    ) -> tuple[discord.Message, discord.Thread | None]:
-        channel = self.bot.get_channel(config.checkin_channel_id or 0)
+    async def _open_thread(self, config: GuildConfig, today: date, message_id: int) -> int | None:
+        if not config.checkin_prompt_thread or config.checkin_channel_id is None:
+            return None
+        channel = self.bot.get_channel(config.checkin_channel_id)
         if not isinstance(channel, discord.TextChannel):
-            raise LookupError("the check-in channel no longer exists")
-        message = await channel.send(embed=render.prompt_embed(today), view=self.view)
-        thread = None
-        if config.checkin_prompt_thread:
-            try:
-                thread = await message.create_thread(
-                    name=f"Check-ins · {today:%-d %b}", auto_archive_duration=1440
-                )
-            except discord.HTTPException as exc:
-                # The prompt itself is up; a missing thread must not make it post again.
-                log.warning(
-                    "daily thread not created",
-                    extra={"guild": config.guild_id, "status": exc.status},
-                )
-        return message, thread
+            return None
+        try:
+            thread = await channel.get_partial_message(message_id).create_thread(
+                name=f"Check-ins · {today:%-d %b}", auto_archive_duration=1440
+            )
+        except discord.HTTPException as exc:
+            # The prompt itself is up; a missing thread must not make it post again.
+            log.warning(
+                "daily thread not created", extra={"guild": config.guild_id, "status": exc.status}
+            )
+            return None
+        return thread.id
 
-    async def _tell_moderators(self, config: GuildConfig, reason: str) -> None:
-        channel = self.bot.get_channel(config.mod_queue_channel_id or 0)
+    async def recover(self) -> int:
+        """Settle prompts the last stop left in doubt; returns how many are still unsure."""
+        schedule = self.bot.storage.checkin_schedule
+        unsure = 0
+        for guild_id, day in await schedule.interrupted_prompts():
+            found = await self.bot.delivery.resolve(prompt_key(guild_id, day))
+            now = self.bot.clock.now()
+            if found.found == Found.SENT and found.message_id is not None:
+                await schedule.prompt_posted(guild_id, day, found.message_id, None, now)
+            elif found.found == Found.NOT_SENT:
+                await schedule.prompt_interrupted(guild_id, day, now)
+            else:
+                unsure += 1
+        return unsure
+
+    async def _tell_moderators(self, config: GuildConfig, today: date, reason: str) -> None:
         text = (
             f"⚠️ I couldn't post today's check-in prompt in <#{config.checkin_channel_id}>: "
             f"{reason}. `/hearth status` shows what to fix."
         )
-        if isinstance(channel, discord.TextChannel) and channel.id != config.checkin_channel_id:
-            try:
-                await channel.send(text)
-            except discord.HTTPException as exc:
-                log.warning("moderator channel refused the notice", extra={"status": exc.status})
-            else:
+        queue = config.mod_queue_channel_id
+        if queue is not None and queue != config.checkin_channel_id:
+            outcome = await self.bot.delivery.send(
+                Post(
+                    key=f"notice:{prompt_key(config.guild_id, today)}",
+                    priority=Priority.URGENT,
+                    guild_id=config.guild_id,
+                    channel_id=queue,
+                    content=text,
+                )
+            )
+            if outcome.sent:
                 return
+            log.warning("moderator channel refused the notice", extra={"cause": outcome.cause})
         log.error(
             "daily prompt failed and no moderator channel could be told",
             extra={"guild": config.guild_id},
         )
 
 
-def _failure_reason(error: Exception) -> str:
-    if isinstance(error, discord.Forbidden):
-        return "Hearth is missing permissions there"
-    if isinstance(error, (discord.NotFound, LookupError)):
-        return "the channel no longer exists"
-    if isinstance(error, discord.HTTPException):
-        return f"Discord answered {error.status}"
-    return "Discord could not be reached"
+def prompt_key(guild_id: int, day: date) -> str:
+    return f"prompt:{guild_id}:{day.isoformat()}"

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.delivery import Post
 from bot.domain.checkins import CheckinInput, Mood, clean_note, needs_gentle_support
+from bot.domain.delivery import Priority
 from bot.domain.local_time import local_date
 from bot.domain.streaks import streaks
 from bot.ui.replies import reply_ephemeral
@@ -118,14 +120,31 @@ class CheckinRecorder:
             if existing is not None and existing[0] == channel.id:
                 await channel.get_partial_message(existing[1]).edit(embed=card)
                 return
-            message = await channel.send(
-                embed=card, allowed_mentions=discord.AllowedMentions.none()
-            )
         except discord.HTTPException as exc:
             log.warning(
-                "shared check-in not posted",
+                "shared check-in not updated",
                 extra={"guild": channel.guild.id, "status": exc.status},
             )
             await reply_ephemeral(interaction, render.share_failed(channel))
             return
-        await checkins.remember_card(channel.guild.id, member.id, day, channel.id, message.id)
+        # Retried on passing trouble (a 503 is not the end of it), and never posted twice.
+        outcome = await self.bot.delivery.send(
+            Post(
+                key=f"checkin-card:{interaction.id}",
+                priority=Priority.FOLLOWUP,
+                guild_id=channel.guild.id,
+                channel_id=channel.id,
+                embed=card,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        )
+        if not outcome.sent or outcome.message_id is None:
+            log.warning(
+                "shared check-in not posted",
+                extra={"guild": channel.guild.id, "cause": outcome.cause},
+            )
+            await interaction.followup.send(render.share_failed(channel), ephemeral=True)
+            return
+        await checkins.remember_card(
+            channel.guild.id, member.id, day, channel.id, outcome.message_id
+        )

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-import discord
-
-from bot.discord_codes import DMS_CLOSED
+from bot.delivery import Post
+from bot.delivery_outcomes import Found, Status
 from bot.domain.checkins import Reminder
+from bot.domain.delivery import Priority
 from bot.domain.local_time import at_local_time, local_date, stored_hhmm
+from bot.outbound import priority
+from bot.presence import Presence
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -24,10 +26,11 @@ class ReminderSender:
 
     async def send_due(self, now: datetime) -> None:
         for reminder in await self.bot.storage.checkin_schedule.enabled_reminders():
-            if self.bot.get_guild(reminder.guild_id) is None:
-                continue  # Hearth is no longer in that server
+            if self.bot.presence.of(reminder.guild_id) != Presence.PRESENT:
+                continue  # an outage waits for the server; a server Hearth left gets nothing
             try:
-                await self._send_if_due(reminder, now)
+                with priority(Priority.TIMED):
+                    await self._send_if_due(reminder, now)
             except Exception:
                 log.exception("reminder run failed", extra={"guild": reminder.guild_id})
 
@@ -50,35 +53,52 @@ class ReminderSender:
             return  # their reminders here are now off; nothing is sent
         if not await schedule.claim_reminder(reminder.guild_id, reminder.user_id, today, now):
             return
-        try:
-            outcome = await self._deliver(reminder, now)
-        except discord.Forbidden as exc:
-            # Refused for a reason other than closed DMs: retrying would only be refused again.
-            log.warning("reminder refused", extra={"status": exc.status, "code": exc.code})
-            outcome = "refused"
-        except Exception as exc:
-            # Passing trouble (Discord 5xx, a dropped connection): the next run retries today.
-            await schedule.release_reminder(reminder.guild_id, reminder.user_id, today)
-            log.warning("reminder not delivered, will retry", extra={"error": type(exc).__name__})
-            return
-        await schedule.finish_reminder(reminder.guild_id, reminder.user_id, today, outcome, now)
-
-    async def _deliver(self, reminder: Reminder, now: datetime) -> str:
         guild = self.bot.get_guild(reminder.guild_id)
         where = f" in **{guild.name}**" if guild else ""
-        try:
-            channel = await self.bot.create_dm(discord.Object(reminder.user_id))
-            await channel.send(
-                f"Hi 👋 would you like to check in today{where}? Run `/checkin` there whenever "
-                "you're ready. No pressure.\n"
-                "-# You asked for this reminder; `/checkins remind-off` stops it."
+        outcome = await self.bot.delivery.send(
+            Post(
+                key=reminder_key(reminder.guild_id, reminder.user_id, today),
+                priority=Priority.TIMED,
+                guild_id=reminder.guild_id,
+                user_id=reminder.user_id,
+                content=f"Hi 👋 would you like to check in today{where}? Run `/checkin` there "
+                "whenever you're ready. No pressure.\n"
+                "-# You asked for this reminder; `/checkins remind-off` stops it.",
             )
-        except discord.Forbidden as exc:
-            if exc.code != DMS_CLOSED:
-                raise
-            await self.bot.storage.checkin_schedule.disable_reminder(
+        )
+        if outcome.status == Status.DMS_CLOSED:
+            await schedule.disable_reminder(
                 reminder.guild_id, reminder.user_id, now, reason="dms_closed"
             )
             log.info("reminders switched off: DMs closed", extra={"guild": reminder.guild_id})
-            return "dms_closed"
-        return "sent"
+            result = "dms_closed"
+        elif outcome.lasting:
+            # Refused for a reason other than closed DMs: retrying would only be refused again.
+            log.warning("reminder refused", extra={"cause": outcome.cause, "code": outcome.code})
+            result = "refused"
+        elif not outcome.sent:
+            # Passing trouble or an outage: the next run retries today.
+            await schedule.release_reminder(reminder.guild_id, reminder.user_id, today)
+            log.warning("reminder not delivered, will retry", extra={"cause": outcome.cause})
+            return
+        else:
+            result = "sent"
+        await schedule.finish_reminder(reminder.guild_id, reminder.user_id, today, result, now)
+
+    async def recover(self) -> int:
+        """Settle reminders the last stop left in doubt; returns how many are still unsure."""
+        schedule = self.bot.storage.checkin_schedule
+        unsure = 0
+        for guild_id, user_id, day in await schedule.interrupted_reminders():
+            found = await self.bot.delivery.resolve(reminder_key(guild_id, user_id, day))
+            if found.found == Found.SENT:
+                await schedule.finish_reminder(guild_id, user_id, day, "sent", self.bot.clock.now())
+            elif found.found == Found.NOT_SENT:
+                await schedule.release_reminder(guild_id, user_id, day)  # the next run sends it
+            else:
+                unsure += 1
+        return unsure
+
+
+def reminder_key(guild_id: int, user_id: int, day: date) -> str:
+    return f"checkin-reminder:{guild_id}:{user_id}:{day.isoformat()}"

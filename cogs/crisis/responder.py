@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.crisis_model import scan_off_loop
+from bot.delivery import Post
 from bot.domain.crisis import Category, Detection
+from bot.domain.delivery import Priority
 from bot.domain.flags import NewFlag
 from cogs.crisis import render
 from cogs.crisis.lines import HelplineLookup
@@ -240,13 +242,22 @@ class CrisisResponder:
             moderators_told,
             someone_else=detection.category == Category.THIRD_PARTY,
         )
-        try:
-            dm = await self.bot.create_dm(member)
-            await dm.send(text)
-        except discord.HTTPException as exc:
-            log.warning("crisis DM not delivered", extra={"status": exc.status, "code": exc.code})
-            return False
-        return True
+        # Retried quickly and first of all on passing trouble; never posted twice.
+        outcome = await self.bot.delivery.send(
+            Post(
+                # One automatic reply per member and window (claimed above): the key is unique.
+                key=f"crisis-dm:{guild.id}:{member.id}:{int(now.timestamp())}",
+                priority=Priority.URGENT,
+                guild_id=guild.id,
+                user_id=member.id,
+                content=text,
+            )
+        )
+        if not outcome.sent:
+            log.warning(
+                "crisis DM not delivered", extra={"cause": outcome.cause, "code": outcome.code}
+            )
+        return outcome.sent
 
     async def _undelivered(self, message: discord.Message, flag_id: int | None) -> None:
         """Their DMs are closed: moderators are asked to reach out, and the channel may get a
@@ -263,9 +274,15 @@ class CrisisResponder:
             message.guild.id, channel.id, self.bot.clock.now(), POINTER_EVERY
         ):
             return
-        try:
-            await channel.send(
-                render.channel_pointer(), allowed_mentions=discord.AllowedMentions.none()
+        outcome = await self.bot.delivery.send(
+            Post(
+                key=f"crisis-pointer:{channel.id}:{int(self.bot.clock.now().timestamp())}",
+                priority=Priority.URGENT,
+                guild_id=message.guild.id,
+                channel_id=channel.id,
+                content=render.channel_pointer(),
+                allowed_mentions=discord.AllowedMentions.none(),
             )
-        except discord.HTTPException:
+        )
+        if not outcome.sent:
             log.warning("helpline pointer not posted", extra={"guild": message.guild.id})

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from discord.ext import commands
 
 from bot.meeting_data import load_meeting_types
+from bot.recovery import recover_in_background
 from cogs.meetings.announcing import Announce, AnnouncementService
 from cogs.meetings.meeting_commands import Meetings
 from cogs.meetings.rsvp import RsvpButton
@@ -34,13 +35,11 @@ class MeetingJobs(commands.Cog):
         if not self.bot.owns_timed_work:
             return
         started = time.perf_counter()
-        recovered = await self.bot.storage.meetings.recover_interrupted()
-        recovered += await self.bot.storage.announcements.recover_interrupted()
-        if recovered:
-            log.warning(
-                "deliveries interrupted by the last stop will be retried",
-                extra={"count": recovered},
-            )
+        # Deliveries the last stop left in doubt are looked up in Discord before any is retried.
+        recover_in_background(self.bot, "meetings", self.meetings.recover)
+        recover_in_background(self.bot, "announcements", self.announcements.recover)
+        self.bot.presence.on_return("meetings", self.meetings.resume_guild)
+        self.bot.presence.on_return("announcements", self.announcements.resume_guild)
         count = await self.meetings.load_all()
         await self.announcements.load_all()
         log.info(
@@ -49,6 +48,8 @@ class MeetingJobs(commands.Cog):
         )
 
     async def cog_unload(self) -> None:
+        self.bot.presence.forget("meetings")
+        self.bot.presence.forget("announcements")
         self.bot.scheduler.cancel_prefix("meeting:")
         self.bot.scheduler.cancel_prefix("announce:")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -12,9 +13,14 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import format_dt
 
+from bot.delivery import Post
+from bot.delivery_outcomes import Found, Outcome, Status
 from bot.domain.announcements import Announcement, AnnouncementRepeat, latest_due, next_due
+from bot.domain.delivery import Priority
 from bot.domain.excerpts import quoted
 from bot.domain.local_time import at_local_time, local_date, parse_hhmm
+from bot.outbound import priority
+from bot.presence import Presence
 from bot.ui.delegation import check_can_post_and_ping
 from bot.ui.errors import UserFacingError
 from bot.ui.inputs import LARGEST_NUMBER
@@ -36,6 +42,10 @@ REPEAT_CHOICES = [
 
 def job_id(announcement_id: int) -> str:
     return f"announce:{announcement_id}"
+
+
+def delivery_key(announcement_id: int, due: datetime) -> str:
+    return f"announcement:{announcement_id}:{int(due.timestamp())}"
 
 
 def parse_when(text: str, zone: str, now: datetime) -> datetime:
@@ -91,69 +101,111 @@ class AnnouncementService:
         a = await repo.get(announcement_id)
         if a is None or not a.active:
             return
+        if self.bot.presence.of(a.guild_id) != Presence.PRESENT:
+            return  # an outage, or Hearth left: resume_guild picks it up when it is back
         now = self.bot.clock.now()
         due = latest_due(a, now)
         if due is None and a.repeat == AnnouncementRepeat.NONE and a.first_at <= now:
-            # Missed by more than the late limit (Hearth was down): too late to post, so say so
-            # rather than leave it pending for ever.
+            # Missed by more than the late limit (Hearth or the server was unavailable): too
+            # late to post, so say so rather than leave it pending for ever.
             await repo.deactivate(a.id)
-            await self._report(a, "it was due while Hearth was offline and is now too late")
+            await self._report(
+                a, "it was due while Hearth was offline and is now too late", f"late:{a.id}"
+            )
             return
         if due is not None and await repo.claim(a.id, due, now):
-            status = await self._post(a)
-            if status is None:
-                await repo.release(a.id, due)
-                self.bot.scheduler.run_once(
-                    job_id(a.id), now + timedelta(minutes=1), self.run, a.id
+            with priority(Priority.TIMED):
+                outcome = await self._post(a, due)
+            if outcome.sent:
+                await repo.finish(a.id, due, "sent", now)
+            elif outcome.lasting:
+                await repo.finish(a.id, due, "failed", now)
+                await self._report(
+                    a, outcome.cause or "Discord refused it", delivery_key(a.id, due)
                 )
+            else:
+                await repo.release(a.id, due)
+                if outcome.status == Status.FAILED:
+                    log.warning(
+                        "announcement not posted, will retry", extra={"cause": outcome.cause}
+                    )
+                    self.bot.scheduler.run_once(
+                        job_id(a.id), now + timedelta(minutes=1), self.run, a.id
+                    )
                 return
-            await repo.finish(a.id, due, status, now)
             if a.repeat == AnnouncementRepeat.NONE:
                 await repo.deactivate(a.id)
         self.schedule(a, now)
 
-    async def _post(self, a: Announcement) -> str | None:
-        """'sent' or 'failed' (reported to moderators); None for a passing failure to retry."""
-        channel = self.bot.get_channel(a.channel_id)
+    async def _post(self, a: Announcement, due: datetime) -> Outcome:
         content = a.message
         mentions = discord.AllowedMentions.none()
         if a.ping_role_id:
             content = f"<@&{a.ping_role_id}> {content}"
             mentions = pings_only(roles=[a.ping_role_id])
-        try:
-            if not isinstance(channel, discord.TextChannel):
-                raise LookupError("the channel no longer exists")
-            await channel.send(content, allowed_mentions=mentions)
-        except (discord.Forbidden, discord.NotFound, LookupError) as exc:
-            await self._report(
-                a,
-                "Hearth isn't allowed to post there"
-                if isinstance(exc, discord.Forbidden)
-                else str(exc),
+        return await self.bot.delivery.send(
+            Post(
+                key=delivery_key(a.id, due),
+                priority=Priority.TIMED,
+                guild_id=a.guild_id,
+                channel_id=a.channel_id,
+                content=content,
+                allowed_mentions=mentions,
             )
-            return "failed"
-        except Exception as exc:
-            log.warning("announcement not posted, will retry", extra={"error": type(exc).__name__})
-            return None
-        return "sent"
+        )
 
-    async def _report(self, a: Announcement, reason: str) -> None:
+    async def recover(self) -> int:
+        """Settle deliveries the last stop left in doubt; returns how many are still unsure."""
+        repo = self.bot.storage.announcements
+        unsure = 0
+        for announcement_id, due in await repo.interrupted():
+            found = await self.bot.delivery.resolve(delivery_key(announcement_id, due))
+            if found.found == Found.SENT:
+                await repo.finish(announcement_id, due, "sent", self.bot.clock.now())
+                a = await repo.get(announcement_id)
+                if a is not None and a.repeat == AnnouncementRepeat.NONE:
+                    await repo.deactivate(announcement_id)
+            elif found.found == Found.NOT_SENT:
+                await repo.release(announcement_id, due)
+                self.bot.scheduler.run_once(
+                    job_id(announcement_id), self.bot.clock.now(), self.run, announcement_id
+                )
+            else:
+                unsure += 1
+        return unsure
+
+    async def resume_guild(self, guild_id: int) -> None:
+        for a in await self.bot.storage.announcements.active_for_guild(guild_id):
+            self.schedule(a, self.bot.clock.now(), catch_up=True)
+
+    async def _report(self, a: Announcement, reason: str, about: str) -> None:
         text = (
             f"⚠️ I couldn't post scheduled announcement #{a.id} in <#{a.channel_id}>: "
             f"{reason}. `/announce list` shows it; `/hearth status` shows what to fix."
         )
+        now = self.bot.clock.now()
         await self.bot.storage.guild_extras.raise_alert(
-            a.guild_id, f"announcement-{a.id}", text, self.bot.clock.now()
+            a.guild_id, f"announcement-{a.id}", text, now
         )
         config = await self.bot.guild_configs.get(a.guild_id)
-        queue = self.bot.get_channel(config.mod_queue_channel_id or 0)
-        try:
-            if isinstance(queue, discord.TextChannel):
-                await queue.send(text)
-            else:
-                await (await self.bot.create_dm(discord.Object(a.created_by))).send(text)
-        except discord.HTTPException:
-            log.error("announcement failure could not be reported", extra={"guild": a.guild_id})
+        notice = Post(
+            key=f"notice:{about}",
+            priority=Priority.URGENT,
+            guild_id=a.guild_id,
+            channel_id=config.mod_queue_channel_id,
+            content=text,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        outcome = await self.bot.delivery.send(notice) if notice.channel_id else None
+        if outcome is None or outcome.lasting:
+            outcome = await self.bot.delivery.send(
+                replace(notice, key=f"{notice.key}:dm", channel_id=None, user_id=a.created_by)
+            )
+        if not outcome.sent:
+            log.error(
+                "announcement failure could not be reported",
+                extra={"guild": a.guild_id, "cause": outcome.cause},
+            )
 
 
 class Announce(commands.Cog):

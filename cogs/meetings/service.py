@@ -10,11 +10,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import discord
 
+from bot.delivery import Post
+from bot.delivery_outcomes import Found, Outcome, Status
+from bot.domain.delivery import Priority
 from bot.domain.meetings import (
     CANCELLED_KIND,
     Meeting,
@@ -23,6 +27,8 @@ from bot.domain.meetings import (
     reminder_kind,
     upcoming,
 )
+from bot.outbound import priority
+from bot.presence import Presence
 from bot.ui.mentions import pings_only
 from cogs.meetings import render
 from cogs.meetings.events import EventMirror
@@ -38,6 +44,10 @@ RETRY_AFTER = timedelta(minutes=1)
 
 def job_id(meeting_id: int) -> str:
     return f"meeting:{meeting_id}"
+
+
+def delivery_key(meeting_id: int, occurrence: datetime, kind: str) -> str:
+    return f"meeting:{meeting_id}:{int(occurrence.timestamp())}:{kind}"
 
 
 class MeetingService:
@@ -78,7 +88,12 @@ class MeetingService:
             if meeting is None:
                 self.bot.scheduler.cancel(job_id(meeting_id))
                 return
-            await self._run(meeting)
+            if self.bot.presence.of(meeting.guild_id) != Presence.PRESENT:
+                # An outage or a server Hearth left: nothing now; resume_guild picks it up
+                # when the server is back.
+                return
+            with priority(Priority.TIMED):
+                await self._run(meeting)
 
     async def _run(self, meeting: Meeting) -> None:
         """Do what is due, then schedule the next run (sooner if something must be retried)."""
@@ -97,7 +112,8 @@ class MeetingService:
                 retry |= await self._announce(meeting, occurrence, decided.send, now)
             if decided.nudge_going:
                 retry |= await self._nudge(meeting, occurrence, now)
-        await self.events.sync(meeting, now, skipped)
+        with priority(Priority.BULK):
+            await self.events.sync(meeting, now, skipped)
         wake = decided.wake_at
         if retry:
             wake = min(wake, now + RETRY_AFTER) if wake else now + RETRY_AFTER
@@ -111,11 +127,11 @@ class MeetingService:
         kind = reminder_kind(offset)
         if not await repo.claim(meeting.id, occurrence, kind, now):
             return False
+        key = delivery_key(meeting.id, occurrence, kind)
         channel_id = await self._announce_channel_id(meeting)
-        channel = self.bot.get_channel(channel_id or 0)
-        if not isinstance(channel, discord.TextChannel):
+        if channel_id is None:
             await repo.finish(meeting.id, occurrence, kind, "failed", now)
-            await self.report_failure(meeting, channel_id, "the announcement channel is missing")
+            await self.report_failure(meeting, None, "no announcement channel is set", key)
             return False
         going, not_going = await repo.rsvp_counts(meeting.id, occurrence)
         content = render.reminder_text(meeting, occurrence, offset)
@@ -123,26 +139,49 @@ class MeetingService:
         if meeting.ping_role_id:
             content = f"<@&{meeting.ping_role_id}> {content}"
             mentions = pings_only(roles=[meeting.ping_role_id])
-        try:
-            message = await channel.send(
-                content,
+        outcome = await self.bot.delivery.send(
+            Post(
+                key=key,
+                priority=Priority.TIMED,
+                guild_id=meeting.guild_id,
+                channel_id=channel_id,
+                content=content,
                 embed=render.meeting_embed(meeting, occurrence, self.types),
                 view=rsvp_view(meeting.id, occurrence, going, not_going),
                 allowed_mentions=mentions,
             )
-        except (discord.Forbidden, discord.NotFound):
-            await repo.finish(meeting.id, occurrence, kind, "failed", now)
-            await self.report_failure(meeting, channel.id, "Hearth isn't allowed to post there")
-            return False
-        except Exception as exc:
-            await repo.release(meeting.id, occurrence, kind)
-            log.warning(
-                "meeting reminder not posted, will retry",
-                extra={"meeting": meeting.id, "error": type(exc).__name__},
+        )
+        retry = await self._settle(meeting, occurrence, kind, outcome, now)
+        if outcome.lasting:
+            await self.report_failure(meeting, channel_id, outcome.cause or "", key)
+        elif outcome.sent:
+            log.info("meeting reminder posted", extra={"meeting": meeting.id})
+        return retry
+
+    async def _settle(
+        self, meeting: Meeting, occurrence: datetime, kind: str, outcome: Outcome, now: datetime
+    ) -> bool:
+        """Record what became of one delivery; True when it should be tried again soon."""
+        repo = self.bot.storage.meetings
+        if outcome.sent:
+            await repo.finish(
+                meeting.id, occurrence, kind, "sent", now, outcome.channel_id, outcome.message_id
             )
-            return True
-        await repo.finish(meeting.id, occurrence, kind, "sent", now, channel.id, message.id)
-        log.info("meeting reminder posted", extra={"meeting": meeting.id})
+        elif outcome.status == Status.DMS_CLOSED:
+            # DMs closed: skipped, as the member chose; no error for anyone.
+            await repo.finish(meeting.id, occurrence, kind, "skipped", now)
+        elif outcome.lasting:
+            await repo.finish(meeting.id, occurrence, kind, "failed", now)
+        else:
+            # Passing trouble, an outage (resumed when the server is back) or a server Hearth
+            # has left: given back, nothing reported.
+            await repo.release(meeting.id, occurrence, kind)
+            if outcome.status == Status.FAILED:
+                log.warning(
+                    "meeting delivery not made, will retry",
+                    extra={"meeting": meeting.id, "cause": outcome.cause},
+                )
+            return outcome.status == Status.FAILED
         return False
 
     async def _nudge(self, meeting: Meeting, occurrence: datetime, now: datetime) -> bool:
@@ -154,20 +193,24 @@ class MeetingService:
             if not await repo.claim(meeting.id, occurrence, kind, now):
                 continue
             try:
-                if await self.bot.membership.has_left(meeting.guild_id, user_id):
-                    await repo.finish(meeting.id, occurrence, kind, "skipped", now)
-                    continue
-                dm = await self.bot.create_dm(discord.Object(user_id))
-                await dm.send(render.nudge_text(meeting, occurrence, guild.name if guild else None))
-            except discord.Forbidden:
-                # DMs closed: skipped, as the member chose; no error for anyone.
-                await repo.finish(meeting.id, occurrence, kind, "skipped", now)
-                continue
+                left = await self.bot.membership.has_left(meeting.guild_id, user_id)
             except Exception:
                 await repo.release(meeting.id, occurrence, kind)
                 retry = True
                 continue
-            await repo.finish(meeting.id, occurrence, kind, "sent", now)
+            if left:
+                await repo.finish(meeting.id, occurrence, kind, "skipped", now)
+                continue
+            outcome = await self.bot.delivery.send(
+                Post(
+                    key=delivery_key(meeting.id, occurrence, kind),
+                    priority=Priority.TIMED,
+                    guild_id=meeting.guild_id,
+                    user_id=user_id,
+                    content=render.nudge_text(meeting, occurrence, guild.name if guild else None),
+                )
+            )
+            retry |= await self._settle(meeting, occurrence, kind, outcome, now)
         return retry
 
     async def cancel_occurrence(self, meeting: Meeting, occurrence: datetime) -> bool:
@@ -180,48 +223,88 @@ class MeetingService:
         ]
         if not announced or not await repo.claim(meeting.id, occurrence, CANCELLED_KIND, now):
             return False
-        channel = self.bot.get_channel(announced[-1].channel_id or 0)
-        if not isinstance(channel, discord.TextChannel):
-            await repo.finish(meeting.id, occurrence, CANCELLED_KIND, "failed", now)
+        key = delivery_key(meeting.id, occurrence, CANCELLED_KIND)
+        channel_id = announced[-1].channel_id
+        outcome = await self.bot.delivery.send(
+            Post(
+                key=key,
+                priority=Priority.FOLLOWUP,
+                guild_id=meeting.guild_id,
+                channel_id=channel_id,
+                content=render.cancelled_text(meeting, occurrence),
+                # The name is the organizer's text: a mention in it shows but never pings.
+                allowed_mentions=pings_only(),
+            )
+        )
+        if outcome.sent:
+            await repo.finish(meeting.id, occurrence, CANCELLED_KIND, "sent", now, channel_id)
+            return True
+        await repo.finish(meeting.id, occurrence, CANCELLED_KIND, "failed", now)
+        if outcome.status not in (Status.GONE, Status.PAUSED):
             await self.report_failure(
-                meeting,
-                None,
-                "the cancellation couldn't be posted: the announcement channel is missing",
+                meeting, channel_id, f"the cancellation couldn't be posted: {outcome.cause}", key
             )
-            return False
-        try:
-            # The name is the organizer's text: a mention in it shows but never pings.
-            await channel.send(
-                render.cancelled_text(meeting, occurrence), allowed_mentions=pings_only()
-            )
-        except discord.HTTPException:
-            await repo.finish(meeting.id, occurrence, CANCELLED_KIND, "failed", now)
-            await self.report_failure(meeting, channel.id, "the cancellation couldn't be posted")
-            return False
-        await repo.finish(meeting.id, occurrence, CANCELLED_KIND, "sent", now, channel.id)
-        return True
+        return False
+
+    async def recover(self) -> int:
+        """Settle deliveries the last stop left in doubt; returns how many Discord couldn't
+        answer for yet."""
+        repo = self.bot.storage.meetings
+        unsure = 0
+        for claim in await repo.interrupted():
+            key = delivery_key(claim.meeting_id, claim.occurrence, claim.kind)
+            found = await self.bot.delivery.resolve(key)
+            if found.found == Found.SENT:
+                await repo.finish(
+                    claim.meeting_id,
+                    claim.occurrence,
+                    claim.kind,
+                    "sent",
+                    self.bot.clock.now(),
+                    found.channel_id,
+                    found.message_id,
+                )
+            elif found.found == Found.NOT_SENT:
+                await repo.release(claim.meeting_id, claim.occurrence, claim.kind)
+                self.schedule_soon(claim.meeting_id)
+            else:
+                unsure += 1
+        return unsure
+
+    async def resume_guild(self, guild_id: int) -> None:
+        """The server is back (or Hearth was added back): do what is due, then carry on."""
+        for meeting in await self.bot.storage.meetings.for_guild(guild_id):
+            self.schedule_soon(meeting.id)
 
     async def _announce_channel_id(self, meeting: Meeting) -> int | None:
         if meeting.announce_channel_id:
             return meeting.announce_channel_id
         return (await self.bot.guild_configs.get(meeting.guild_id)).announcements_channel_id
 
-    async def report_failure(self, meeting: Meeting, channel_id: int | None, reason: str) -> None:
+    async def report_failure(
+        self, meeting: Meeting, channel_id: int | None, reason: str, key: str
+    ) -> None:
         """Never let a lost announcement vanish: tell the moderators, else the organizer."""
         text = render.failure_text(meeting, channel_id, reason)
         await self.bot.storage.guild_extras.raise_alert(
             meeting.guild_id, f"meeting-{meeting.id}", text, self.bot.clock.now()
         )
         config = await self.bot.guild_configs.get(meeting.guild_id)
-        queue = self.bot.get_channel(config.mod_queue_channel_id or 0)
-        if isinstance(queue, discord.TextChannel):
-            try:
-                await queue.send(text, allowed_mentions=discord.AllowedMentions.none())
-                return
-            except discord.HTTPException:
-                log.warning("moderator queue refused a meeting failure notice")
-        try:
-            dm = await self.bot.create_dm(discord.Object(meeting.created_by))
-            await dm.send(text)
-        except discord.HTTPException:
-            log.error("meeting failure could not be reported", extra={"meeting": meeting.id})
+        notice = Post(
+            key=f"notice:{key}",
+            priority=Priority.URGENT,
+            guild_id=meeting.guild_id,
+            channel_id=config.mod_queue_channel_id,
+            content=text,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        outcome = await self.bot.delivery.send(notice) if notice.channel_id else None
+        if outcome is None or outcome.lasting:
+            outcome = await self.bot.delivery.send(
+                replace(notice, key=f"notice:{key}:dm", channel_id=None, user_id=meeting.created_by)
+            )
+        if not outcome.sent:
+            log.error(
+                "meeting failure could not be reported",
+                extra={"meeting": meeting.id, "cause": outcome.cause},
+            )

@@ -57,15 +57,20 @@ class ModQueue(commands.Cog):
         self.bot.tree.add_command(self.report_menu)
         if self.bot.owns_timed_work:
             await self.service.load_all()
+            self.bot.presence.on_return("flags", self.service.resume_guild)
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        # Flags kept while the queue was unreachable get their cards, and alerts still owed go.
+        # Flags kept while the queue was unreachable get their cards, and alerts still owed go;
+        # so do the messages of escalation steps the last stop took but didn't finish sending.
         self.bot.background.spawn(self.service.catch_up(), name="cards for kept flags")
+        self.bot.background.spawn(self.service.steps.settle_owed(), name="owed escalations")
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.report_menu.name, type=self.report_menu.type)
         self.bot.scheduler.cancel_prefix("flag:")
+        self.bot.scheduler.cancel_prefix("flag-owed:")
+        self.bot.presence.forget("flags")
 
     async def report_message(
         self, interaction: discord.Interaction, message: discord.Message

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from discord.ext import commands
 
+from bot.recovery import recover_in_background
 from cogs.sobriety.celebrations import CongratulateButton, MilestoneCelebrator
 from cogs.sobriety.member_commands import Sobriety
 from cogs.sobriety.milestone_commands import Milestones
@@ -28,8 +29,8 @@ class MilestoneSchedule(commands.Cog):
     async def cog_load(self) -> None:
         if not self.bot.owns_timed_work:
             return
-        # A celebration cut off mid-send by the last stop is given back and sent again.
-        await self.bot.storage.sobriety.recover_interrupted()
+        # A celebration the last stop left in doubt is looked up in Discord before any retry.
+        recover_in_background(self.bot, "milestones", self.celebrator.recover)
         self.bot.scheduler.run_every(DUE_JOB, DUE_INTERVAL, self.run_due)
 
     async def cog_unload(self) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 import re
 from datetime import date, datetime, timedelta
@@ -11,10 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.discord_codes import DMS_CLOSED
-from bot.domain.counters import Announce, Counter
+from bot.delivery import FileData, Post
+from bot.delivery_outcomes import Found, Outcome, Status
+from bot.domain.counters import Announce, Celebration, Counter
+from bot.domain.delivery import Priority
 from bot.domain.local_time import local_date
 from bot.domain.sobriety import Milestone, plan_from_spec
+from bot.outbound import priority
+from bot.presence import Presence
 from bot.rendering.milestone_tag import render_milestone_tag, tag_colour_for
 from bot.ui.errors import reports_errors
 from bot.ui.replies import reply_ephemeral
@@ -91,8 +94,11 @@ class MilestoneCelebrator:
 
     async def celebrate_due(self, now: datetime) -> None:
         for counter in await self.bot.storage.sobriety.announcing_counters():
+            if self.bot.presence.of(counter.guild_id) != Presence.PRESENT:
+                continue  # an outage waits for the server; a server Hearth left gets nothing
             try:
-                await self.celebrate_counter(counter, now)
+                with priority(Priority.TIMED):
+                    await self.celebrate_counter(counter, now)
             except Exception:
                 log.exception("milestone run failed", extra={"guild": counter.guild_id})
 
@@ -127,41 +133,55 @@ class MilestoneCelebrator:
     ) -> None:
         sobriety = self.bot.storage.sobriety
         try:
-            if await self.bot.membership.has_left(counter.guild_id, counter.user_id):
-                # Never posted, never sent, never retried: they aren't part of this server now.
-                await sobriety.finish_celebration(celebration_id, "skipped", None, None, now)
-                log.info("milestone skipped: member left", extra={"guild": counter.guild_id})
-                return
-            png = await asyncio.to_thread(tag_png, milestone)
-            if counter.announce == Announce.PUBLIC:
-                posted = await self._post_card(
-                    counter, celebration_id, reached, milestone, today, png
-                )
-                if posted is not None:
-                    await sobriety.finish_celebration(
-                        celebration_id, "sent", posted.channel.id, posted.id, now
-                    )
-                    await self.roles.grant(counter, milestone.key)
-                    return
-            status = await self._send_dm(
-                counter,
-                reached,
-                milestone,
-                today,
-                png,
-                fell_back=counter.announce == Announce.PUBLIC,
-            )
+            left = await self.bot.membership.has_left(counter.guild_id, counter.user_id)
         except discord.HTTPException as exc:
-            if 400 <= exc.status < 500 and exc.status != 429:
-                # Refused for good (not a passing fault): record it rather than retry for ever.
-                await sobriety.finish_celebration(celebration_id, "failed", None, None, now)
-                log.warning("milestone refused by Discord", extra={"status": exc.status})
-                return
-            # Passing trouble (Discord 5xx, rate limits): the next run tries again.
-            await sobriety.release_celebration(celebration_id)
+            await sobriety.release_celebration(celebration_id)  # the next run asks again
             log.warning("milestone not delivered, will retry", extra={"status": exc.status})
             return
-        await sobriety.finish_celebration(celebration_id, status, None, None, now)
+        if left:
+            # Never posted, never sent, never retried: they aren't part of this server now.
+            await sobriety.finish_celebration(celebration_id, "skipped", None, None, now)
+            log.info("milestone skipped: member left", extra={"guild": counter.guild_id})
+            return
+        png = await asyncio.to_thread(tag_png, milestone)
+        if counter.announce == Announce.PUBLIC:
+            outcome = await self._post_card(counter, celebration_id, reached, milestone, today, png)
+            if outcome.sent:
+                await sobriety.finish_celebration(
+                    celebration_id, "sent", outcome.channel_id, outcome.message_id, now
+                )
+                await self.roles.grant(counter, milestone.key)
+                return
+            if not outcome.lasting:
+                await self._retry_later(celebration_id, outcome)
+                return
+            # The card can't be posted there (missing channel, permissions): a DM instead.
+        outcome = await self._send_dm(
+            counter,
+            celebration_id,
+            reached,
+            milestone,
+            today,
+            png,
+            fell_back=counter.announce == Announce.PUBLIC,
+        )
+        if outcome.sent:
+            # A DM is the member's: no ids kept, so nothing of theirs is ever taken down.
+            await sobriety.finish_celebration(celebration_id, "sent", None, None, now)
+        elif outcome.status == Status.DMS_CLOSED:
+            log.info("milestone DM skipped: DMs closed", extra={"guild": counter.guild_id})
+            await sobriety.finish_celebration(celebration_id, "skipped", None, None, now)
+        elif outcome.lasting:
+            # Refused for good (not a passing fault): record it rather than retry for ever.
+            log.warning("milestone refused by Discord", extra={"cause": outcome.cause})
+            await sobriety.finish_celebration(celebration_id, "failed", None, None, now)
+        else:
+            await self._retry_later(celebration_id, outcome)
+
+    async def _retry_later(self, celebration_id: int, outcome: Outcome) -> None:
+        # Passing trouble or an outage: the next run tries again. Hearth left: nothing to do.
+        await self.bot.storage.sobriety.release_celebration(celebration_id)
+        log.warning("milestone not delivered, will retry", extra={"cause": outcome.cause})
 
     async def _post_card(
         self,
@@ -171,60 +191,90 @@ class MilestoneCelebrator:
         milestone: Milestone,
         today: date,
         png: bytes,
-    ) -> discord.Message | None:
-        """The posted card, or None when the channel is missing or refuses (admins are told)."""
+    ) -> Outcome:
+        """Post the card; a channel that is missing or refuses is shown in /hearth status."""
         config = await self.bot.guild_configs.get(counter.guild_id)
-        channel = self.bot.get_channel(config.celebrations_channel_id or 0)
         extras = self.bot.storage.guild_extras
-        if not isinstance(channel, discord.TextChannel):
-            if config.celebrations_channel_id:
-                await extras.raise_alert(
-                    counter.guild_id,
-                    "celebrations",
-                    "the celebrations channel no longer exists",
-                    self.bot.clock.now(),
-                )
-            return None
+        if config.celebrations_channel_id is None:
+            return Outcome(Status.REFUSED, cause="no celebrations channel is set")
         view = discord.ui.View(timeout=None)
         view.add_item(CongratulateButton(celebration_id))
-        try:
-            message = await channel.send(
+        outcome = await self.bot.delivery.send(
+            Post(
+                key=f"celebration:{celebration_id}:card",
+                priority=Priority.TIMED,
+                guild_id=counter.guild_id,
+                channel_id=config.celebrations_channel_id,
                 embed=render.public_card(f"<@{counter.user_id}>", milestone, reached, today, 0),
-                file=discord.File(io.BytesIO(png), filename="milestone.png"),
+                files=(FileData("milestone.png", png),),
                 view=view,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
-        except discord.Forbidden:
+        )
+        if outcome.sent:
+            await extras.clear_alert(counter.guild_id, "celebrations")
+        elif outcome.lasting:
             await extras.raise_alert(
                 counter.guild_id,
                 "celebrations",
-                f"Hearth can't post milestone cards in {channel.mention}: check its permissions",
+                f"Hearth can't post milestone cards in <#{config.celebrations_channel_id}>: "
+                f"{outcome.cause}",
                 self.bot.clock.now(),
             )
-            return None
-        await extras.clear_alert(counter.guild_id, "celebrations")
-        return message
+        return outcome
 
     async def _send_dm(
         self,
         counter: Counter,
+        celebration_id: int,
         reached: date,
         milestone: Milestone,
         today: date,
         png: bytes,
         *,
         fell_back: bool,
-    ) -> str:
+    ) -> Outcome:
         guild = self.bot.get_guild(counter.guild_id)
         text = render.private_message(
             counter.label, milestone, reached, today, guild.name if guild else None, fell_back
         )
-        try:
-            channel = await self.bot.create_dm(discord.Object(counter.user_id))
-            await channel.send(text, file=discord.File(io.BytesIO(png), filename="milestone.png"))
-        except discord.Forbidden as exc:
-            if exc.code != DMS_CLOSED:
-                raise
-            log.info("milestone DM skipped: DMs closed", extra={"guild": counter.guild_id})
-            return "skipped"
-        return "sent"
+        return await self.bot.delivery.send(
+            Post(
+                key=f"celebration:{celebration_id}:dm",
+                priority=Priority.TIMED,
+                guild_id=counter.guild_id,
+                user_id=counter.user_id,
+                content=text,
+                files=(FileData("milestone.png", png),),
+            )
+        )
+
+    async def recover(self) -> int:
+        """Settle celebrations the last stop left in doubt; returns how many are still unsure."""
+        sobriety = self.bot.storage.sobriety
+        unsure = 0
+        for celebration in await sobriety.interrupted_celebrations():
+            now = self.bot.clock.now()
+            card = await self.bot.delivery.resolve(f"celebration:{celebration.id}:card")
+            if card.found == Found.SENT:
+                await sobriety.finish_celebration(
+                    celebration.id, "sent", card.channel_id, card.message_id, now
+                )
+                await self._grant_after_recovery(celebration)
+                continue
+            dm = await self.bot.delivery.resolve(f"celebration:{celebration.id}:dm")
+            if dm.found == Found.SENT:
+                await sobriety.finish_celebration(celebration.id, "sent", None, None, now)
+            elif Found.UNKNOWN in (card.found, dm.found):
+                unsure += 1
+            else:
+                await sobriety.release_celebration(celebration.id)  # the next run sends it
+        return unsure
+
+    async def _grant_after_recovery(self, celebration: Celebration) -> None:
+        counters = await self.bot.storage.sobriety.counters(
+            celebration.guild_id, celebration.user_id
+        )
+        for counter in counters:
+            if counter.current.id == celebration.period_id:
+                await self.roles.grant(counter, celebration.milestone_key)

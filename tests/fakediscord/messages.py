@@ -107,7 +107,11 @@ class MessageStore:
             if channel.is_thread:
                 channel.message_count += 1
             self._state.sink.dispatch("MESSAGE_CREATE", self.gateway_form(message))
-        return copy.deepcopy(message)
+        created = copy.deepcopy(message)
+        # Discord echoes the nonce to the sender only (this answer and MESSAGE_CREATE), never in
+        # history or later fetches.
+        message.pop("nonce", None)
+        return created
 
     # --------------------------------------------------------------- edit/delete
     def edit(

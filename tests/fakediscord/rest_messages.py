@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakediscord import errors, payloads, reactions
+from tests.fakediscord import errors, nonces, payloads, reactions
 from tests.fakediscord.limits import validate_message
 from tests.fakediscord.messages import FLAG_EPHEMERAL, MessageStore
 from tests.fakediscord.models import DM, FakeChannel
@@ -142,7 +142,11 @@ async def create_message(request: web.Request) -> web.Response:
             raise errors.missing_permissions()
     if MessageStore.body_is_empty(body, files):
         raise errors.empty_message()
+    seen = nonces.registry(state)
+    if (earlier := seen.earlier(state, state.bot_user.id, body)) is not None:
+        return json_response(earlier)  # the same nonce again: the first message, not a second
     message = state.messages.create(channel, state.bot_user, body, files)
+    seen.remember(state, state.bot_user.id, body, message)
     state.changed.notify()
     return json_response(message)
 

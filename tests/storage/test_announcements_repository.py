@@ -147,7 +147,11 @@ async def test_recovery_reports_the_claims_left_sending(storage: Storage) -> Non
     await repo.claim(announcement.id, SUMMER_DUE, NOW)
     await repo.claim(announcement.id, SUMMER_DUE + timedelta(days=1), NOW)
     await repo.finish(announcement.id, SUMMER_DUE, "failed", NOW)
-    assert await repo.recover_interrupted() == 2
+    assert await repo.interrupted() == [
+        (announcement.id, WINTER_DUE),
+        (announcement.id, SUMMER_DUE + timedelta(days=1)),
+    ]
+    assert not await repo.claim(announcement.id, WINTER_DUE, NOW), "still held until settled"
 
 
 async def test_a_claim_for_an_unknown_announcement_is_refused(storage: Storage) -> None:

@@ -71,11 +71,26 @@ async def test_prompt_retries_wait_longer_each_time_then_stop(storage: Storage) 
     assert not await schedule.claim_prompt(1, DAY, 10, moment + timedelta(days=1))
 
 
-async def test_interrupted_prompt_is_recovered_for_a_retry(storage: Storage) -> None:
+async def test_interrupted_prompt_found_unsent_is_given_back_for_a_retry(storage: Storage) -> None:
     schedule = storage.checkin_schedule
     assert await schedule.claim_prompt(1, DAY, 10, NOW)
-    assert await schedule.recover_interrupted_prompts(NOW) == 1
+    assert await schedule.claim_prompt(2, DAY, 20, NOW)
+    await schedule.prompt_posted(2, DAY, 99, None, NOW)
+    assert await schedule.interrupted_prompts() == [(1, DAY)]
+    assert not await schedule.claim_prompt(1, DAY, 10, NOW), "in doubt: not claimed again"
+    await schedule.prompt_interrupted(1, DAY, NOW)
+    assert await schedule.interrupted_prompts() == []
     assert await schedule.claim_prompt(1, DAY, 10, NOW)
-    await schedule.prompt_posted(1, DAY, 99, None, NOW)
-    assert await schedule.recover_interrupted_prompts(NOW) == 0
+    await schedule.prompt_posted(1, DAY, 98, None, NOW)
+    await schedule.prompt_interrupted(1, DAY, NOW)  # only a prompt still 'posting' is reset
     assert not await schedule.claim_prompt(1, DAY, 10, NOW)
+
+
+async def test_interrupted_reminders_are_the_ones_left_sending(storage: Storage) -> None:
+    schedule = storage.checkin_schedule
+    for user in (5, 6, 7):
+        await schedule.set_reminder(1, user, "09:00", NOW)
+        assert await schedule.claim_reminder(1, user, DAY, NOW)
+    await schedule.finish_reminder(1, 6, DAY, "sent", NOW)
+    await schedule.release_reminder(1, 7, DAY)
+    assert await schedule.interrupted_reminders() == [(1, 5, DAY)]

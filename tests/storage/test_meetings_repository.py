@@ -238,7 +238,12 @@ async def test_recovery_reports_the_claims_left_sending(storage: Storage) -> Non
     await repo.claim(meeting.id, BEFORE_DST, CANCELLED_KIND, NOW)
     await repo.finish(meeting.id, BEFORE_DST, CANCELLED_KIND, "skipped", NOW)
     await repo.claim(meeting.id, AFTER_DST, DAY_REMINDER, NOW)
-    assert await repo.recover_interrupted() == 2
+    interrupted = await repo.interrupted()
+    assert [(c.meeting_id, c.occurrence, c.kind, c.guild_id) for c in interrupted] == [
+        (meeting.id, BEFORE_DST, DAY_REMINDER, 1),
+        (meeting.id, AFTER_DST, DAY_REMINDER, 1),
+    ]
+    assert not await repo.claim(meeting.id, BEFORE_DST, DAY_REMINDER, NOW), "held until settled"
 
 
 async def test_rsvps_count_each_member_once_per_occurrence(storage: Storage) -> None:

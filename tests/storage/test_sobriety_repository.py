@@ -189,16 +189,26 @@ async def test_release_frees_only_unfinished_celebrations(storage: Storage) -> N
     assert tuple(row) == ("sent", 70, 7001, "2026-03-07T12:00:01.000Z")
 
 
-async def test_recovery_reports_the_celebrations_left_sending(storage: Storage) -> None:
+async def test_recovery_lists_the_celebrations_left_sending_and_changes_nothing(
+    storage: Storage,
+) -> None:
     counter = await start(storage)
     repo = storage.sobriety
     period = counter.current.id
-    for key in ("1d", "7d", "30d"):
-        await repo.claim_celebration(period, key, START, Announce.DM, NOW)
+    claimed = [
+        await repo.claim_celebration(period, k, START, Announce.DM, NOW) for k in ("1d", "7d")
+    ]
     sent = await repo.claim_celebration(period, "60d", START, Announce.DM, NOW)
     assert sent is not None
     await repo.finish_celebration(sent, "sent", None, None, NOW)
-    assert await repo.recover_interrupted() == 3
+    interrupted = await repo.interrupted_celebrations()
+    assert [c.id for c in interrupted] == claimed
+    assert {c.milestone_key for c in interrupted} == {"1d", "7d"}
+    assert {(c.guild_id, c.user_id, c.period_id) for c in interrupted} == {
+        (counter.guild_id, counter.user_id, period)
+    }
+    # Listing is not releasing: whether they reached Discord is for the deliverer to find out.
+    assert await repo.claim_celebration(period, "1d", START, Announce.DM, NOW) is None
 
 
 async def test_congratulations_count_each_member_once(storage: Storage) -> None:
