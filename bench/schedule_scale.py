@@ -28,8 +28,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bot.domain.meetings import MeetingFields  # noqa: E402
 from bot.domain.recurrence import Schedule  # noqa: E402
-from bot.storage.meetings import MeetingFields  # noqa: E402
 from bot.storage.storage import open_storage  # noqa: E402
 from tests.fakediscord import FakeDiscord  # noqa: E402
 

@@ -26,8 +26,12 @@ from bot.membership import Membership
 from bot.outbound import OutboundLane
 from bot.presence import GuildPresence
 from bot.scheduling import Scheduler
+from bot.services.crisis_settings import CrisisSettingsCache
+from bot.services.flags import FlagService
 from bot.settings import Settings
 from bot.storage.storage import Storage
+from bot.ui.flag_buttons import FlagButton
+from bot.ui.support_button import SupportButton
 from bot.ui.tree import HearthTree
 from bot.zones import ZoneResolver
 
@@ -106,13 +110,14 @@ class Hearth(commands.Bot):
         self.zones = ZoneResolver(storage.profiles, self.guild_configs)
         self.membership = Membership(self, storage.checkin_schedule, clock)
         self.add_listener(self.membership.on_raw_member_remove)
+        self.crisis_settings = CrisisSettingsCache(storage.crisis)
         self.guild_eraser = GuildEraser(
-            storage.guild_privacy,
-            self.guild_configs,
-            lambda guild_id: self.dispatch(ERASED_EVENT, guild_id),
+            storage.guild_privacy, self.guild_configs, self._forget_erased_guild
         )
         self.scheduler = Scheduler(clock)
         self.background = BackgroundTasks()
+        # Flags are raised by reports, check-ins and crisis detection alike.
+        self.flag_service = FlagService(self)
         self.lane = lane
         self.presence = GuildPresence(self)
         self.presence.attach()
@@ -126,10 +131,17 @@ class Hearth(commands.Bot):
         # For fetching things members point Hearth at (meeting feeds); not for Discord itself.
         self.http_session: aiohttp.ClientSession | None = None
 
+    def _forget_erased_guild(self, guild_id: int) -> None:
+        # The server's phrases, quiet channels and rule switches were erased with it.
+        self.crisis_settings.forget_guild(guild_id)
+        self.dispatch(ERASED_EVENT, guild_id)
+
     @property
     def hearth_tree(self) -> HearthTree:
-        assert isinstance(self.tree, HearthTree)
-        return self.tree
+        tree = self.tree
+        if not isinstance(tree, HearthTree):
+            raise TypeError("Hearth needs its own command tree (tree_cls=HearthTree)")
+        return tree
 
     async def setup_hook(self) -> None:
         self.http_session = aiohttp.ClientSession()
@@ -143,6 +155,8 @@ class Hearth(commands.Bot):
                 beat_while(self._gateway_alive, health_file(self.settings.database_path)),
                 name="health file",
             )
+        # Persistent buttons of the core services, answered even after a restart.
+        self.add_dynamic_items(FlagButton, SupportButton)
         await self._load_cogs()
         await self._sync_commands()
 

@@ -66,7 +66,8 @@ class HistorySearch:
         return Resolution(Found.NOT_SENT)
 
     async def _own_messages(self, channel_id: int, anchor: int | None) -> list[dict[str, Any]]:
-        assert self.bot.user is not None
+        if self.bot.user is None:
+            raise RuntimeError("Discord history is looked up only once logged in")
         me = str(self.bot.user.id)
         http = self.bot.http
         if anchor is None:

@@ -96,9 +96,14 @@ def check_url(url: str) -> URL:
         raise FeedError("Only https:// links can be imported.")
     if parsed.user is not None or parsed.password is not None:
         raise FeedError("Links with a user name or password in them can't be imported.")
-    if not parsed.raw_host:
-        raise FeedError("That link has no website name in it.")
+    host_of(parsed)
     return parsed
+
+
+def host_of(url: URL) -> str:
+    if not url.raw_host:
+        raise FeedError("That link has no website name in it.")
+    return url.raw_host
 
 
 async def vet_host(host: str, resolver: Resolver) -> list[str]:
@@ -151,8 +156,7 @@ def decode_json(body: bytes) -> Any:
 
 
 async def _download(session: aiohttp.ClientSession, url: URL, addresses: list[str]) -> bytes:
-    host = url.raw_host
-    assert host is not None
+    host = host_of(url)
     pinned = not _is_ip_literal(host)  # an IP-literal URL needs no pinning
     headers = {"Accept": "application/json"}
     if pinned:
@@ -200,8 +204,7 @@ async def fetch_feed(
 ) -> Any:
     """Download and decode the JSON at `url`, or raise FeedError with a member-facing reason."""
     parsed = check_url(url)
-    host = parsed.raw_host
-    assert host is not None
+    host = host_of(parsed)
     try:
         async with asyncio.timeout(FEED_TIMEOUT):
             addresses = await vet_host(host, resolver or system_resolver)

@@ -17,11 +17,11 @@ from datetime import datetime, timedelta
 import discord
 
 from bot.clock import Clock
+from bot.discord_codes import UNKNOWN_MEMBER
 from bot.storage.checkin_schedule import CheckinScheduleRepository
 
 log = logging.getLogger("hearth.membership")
 
-UNKNOWN_MEMBER = 10007
 # Long enough that a run delivering to many members asks once each, short enough that someone
 # who comes back is soon treated as present again.
 ANSWER_TTL = timedelta(minutes=5)

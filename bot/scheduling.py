@@ -58,8 +58,15 @@ class ClockedAsyncIOScheduler(AsyncIOScheduler):
     def __init__(self, clock: Clock, **options: Any) -> None:
         super().__init__(**options)
         self._clock = clock
-        self._shifting = False
         self.skew = datetime.now(UTC) - clock.now()
+        self._shifting = False
+
+    def wakeup(self) -> None:
+        # modify_job() asks for a wakeup per job; while the frame is being shifted (from inside
+        # _process_jobs, which plans the next wake itself) those would each shift every job
+        # again: a storm that grows with the number of jobs.
+        if not self._shifting:
+            super().wakeup()
 
     def to_frame(self, moment: datetime) -> datetime:
         """A moment on Hearth's clock as APScheduler holds it now."""
@@ -85,13 +92,6 @@ class ClockedAsyncIOScheduler(AsyncIOScheduler):
                     self.modify_job(job.id, next_run_time=job.next_run_time + shift)
         finally:
             self._shifting = False
-
-    def wakeup(self) -> None:
-        # Shifting the jobs happens during a look at them already. If each shifted job asked
-        # for one more look, every look would shift them all again (the frame moves whenever
-        # the clock stands still), and with enough jobs the loop would never rest.
-        if not self._shifting:
-            super().wakeup()
 
 
 class Scheduler:

@@ -10,10 +10,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.excerpts import quoted
+from bot.ui.countries import country_choices
 from bot.ui.errors import UserFacingError
 from bot.ui.inputs import require_timezone, timezone_choices
 from bot.ui.replies import reply_ephemeral
-from cogs.crisis.commands import country_choices
 
 if TYPE_CHECKING:
     from bot.app import Hearth

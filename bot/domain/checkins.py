@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from enum import IntEnum
 
 NOTE_MAX_LENGTH = 500
@@ -85,3 +85,26 @@ class CheckinSummary:
     count: int
     members: int  # distinct members who contributed
     average_mood: float | None
+
+
+@dataclass(frozen=True)
+class RecordedCheckin:
+    updated: bool  # True when today's check-in already existed and was updated
+    days: list[date]  # every day this member has checked in here, for streaks
+    entry: CheckinEntry  # the day's check-in as now stored (earlier answers kept)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    guild_id: int
+    user_id: int
+    local_time: str  # HH:MM in the member's zone
+    enabled: bool
+    disabled_reason: str | None
+    active_since: datetime  # when it was last set: a day whose time passed before isn't due
+    handled_date: date | None  # the last local day already dealt with
+
+
+# Waits before retrying a prompt that failed to post, after the 1st, 2nd and 3rd failure.
+PROMPT_RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
+PROMPT_MAX_ATTEMPTS = len(PROMPT_RETRY_DELAYS) + 1

@@ -45,3 +45,13 @@ def clean_label(label: str | None) -> str:
     if len(text) > LABEL_MAX_LENGTH:
         raise ValueError(f"a counter's name can be at most {LABEL_MAX_LENGTH} characters")
     return text
+
+
+@dataclass(frozen=True)
+class Celebration:
+    id: int
+    period_id: int
+    milestone_key: str
+    user_id: int
+    guild_id: int
+    congratulations: int

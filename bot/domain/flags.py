@@ -108,3 +108,51 @@ def median(values: list[timedelta]) -> timedelta | None:
     if len(ordered) % 2:
         return ordered[middle]
     return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+@dataclass(frozen=True)
+class NewFlag:
+    guild_id: int
+    source: str
+    category: str
+    severity: int
+    user_id: int | None
+    channel_id: int | None
+    message_id: int | None
+    # Detections only: the detector rule that fired (never the text), and for an edited message
+    # a digest of its version, so the same version is never flagged twice.
+    rule: str | None = None
+    version: str | None = None
+
+
+@dataclass(frozen=True)
+class FlagEvent:
+    action: str
+    actor_id: int | None
+    detail: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Detected:
+    """What a detection did to the member's flag."""
+
+    flag: Flag
+    merged: bool  # counted on the member's active flag rather than opening a new one
+    restarted: bool  # worse (or the ladder had finished): humans are told again at once
+    previous_severity: FlagSeverity | None
+
+
+@dataclass(frozen=True)
+class FlagAlert:
+    id: int
+    flag_id: int
+    kind: str  # 'worse', 'renewed' (queue pings) or 'claimer' (a DM to target_id)
+    target_id: int | None
+
+
+@dataclass(frozen=True)
+class RuleCount:
+    rule: str
+    detections: int  # messages this rule noticed
+    dismissals: int  # of those, how many were on flags marked "Not a concern"

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass
 
-CHANNEL_SETTINGS = (
-    "checkin_channel_id",
-    "celebrations_channel_id",
-    "announcements_channel_id",
-    "mod_queue_channel_id",
-)
-ROLE_SETTINGS = ("moderator_role_id", "organizer_role_id")
+from pydantic import BaseModel, ConfigDict
 
 
 class GuildConfig(BaseModel):
@@ -33,7 +27,20 @@ class GuildConfig(BaseModel):
     escalate_high_minutes: int = 5
     escalate_medium_minutes: int = 30
     escalate_low_minutes: int = 240
+    # Peer support (cogs/peers, cogs/shares): who supports, where requests and shares go.
+    peer_role_id: int | None = None
+    peer_channel_id: int | None = None
+    share_channel_id: int | None = None
+    peer_wait_minutes: int = 10
+    peer_max_open: int = 2
+    shares_enabled: bool = True
 
     @classmethod
     def settable_fields(cls) -> frozenset[str]:
         return frozenset(cls.model_fields) - {"guild_id"}
+
+
+@dataclass(frozen=True)
+class GuildAlert:
+    topic: str
+    message: str

@@ -21,6 +21,14 @@ def parse_hhmm(text: str) -> time | None:
     return time(int(match.group(1)), int(match.group(2)))
 
 
+def stored_hhmm(text: str) -> time:
+    """A clock time Hearth stored itself (checked when it was set); ValueError if damaged."""
+    parsed = parse_hhmm(text)
+    if parsed is None:
+        raise ValueError(f"the stored clock time {text!r} isn't HH:MM")
+    return parsed
+
+
 def local_date(moment: datetime, zone: str) -> date:
     return moment.astimezone(ZoneInfo(zone)).date()
 
@@ -33,17 +41,6 @@ def at_local_time(day: date, clock_time: time, zone: str) -> datetime:
     """
     local = datetime.combine(day, clock_time, tzinfo=ZoneInfo(zone))
     return local.astimezone(UTC)
-
-
-def next_local_time(after: datetime, clock_time: time, zone: str) -> datetime:
-    """The first instant strictly after `after` when the clock in `zone` shows `clock_time`."""
-    day = local_date(after, zone) - timedelta(days=1)
-    for _ in range(4):
-        candidate = at_local_time(day, clock_time, zone)
-        if candidate > after:
-            return candidate
-        day += timedelta(days=1)
-    raise AssertionError("a local time always recurs within three days")
 
 
 def days_between(start: date, end: date) -> list[date]:

@@ -33,6 +33,21 @@ class Meeting:
     event_start: datetime | None
     created_by: int
 
+    def fields(self) -> MeetingFields:
+        """What an organizer (or an imported feed) set, to change and store again."""
+        return MeetingFields(
+            name=self.name,
+            schedule=self.schedule,
+            voice_channel_id=self.voice_channel_id,
+            link=self.link,
+            description=self.description,
+            types=self.types,
+            announce_channel_id=self.announce_channel_id,
+            ping_role_id=self.ping_role_id,
+            reminders=self.reminders,
+            source_slug=self.source_slug,
+        )
+
 
 def reminder_kind(offset: timedelta) -> str:
     return f"reminder:{int(offset.total_seconds())}"
@@ -140,3 +155,39 @@ def clean_link(text: str | None) -> str | None:
     if not link.lower().startswith("https://") or " " in link or len(link) > 500:
         raise ValueError("the link must start with https://")
     return link
+
+
+@dataclass(frozen=True)
+class MeetingFields:
+    """Everything an organizer sets; the repository adds ids and bookkeeping."""
+
+    name: str
+    schedule: Schedule
+    voice_channel_id: int | None = None
+    link: str | None = None
+    description: str | None = None
+    types: tuple[str, ...] = ()
+    announce_channel_id: int | None = None
+    ping_role_id: int | None = None
+    reminders: tuple[timedelta, ...] = ()
+    source_slug: str | None = None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What was done for one occurrence: a reminder, a member's nudge, or a cancellation."""
+
+    kind: str
+    status: str  # 'sending', 'sent', 'skipped' or 'failed'
+    channel_id: int | None
+    message_id: int | None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One delivery for one occurrence: a reminder, a member's nudge, or a cancellation."""
+
+    meeting_id: int
+    occurrence: datetime
+    kind: str
+    guild_id: int

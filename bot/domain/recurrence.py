@@ -91,6 +91,13 @@ class Schedule:
         if self.until is not None and self.until < self.anchor:
             raise ValueError("the end date is before the first date")
 
+    @property
+    def week_of_month(self) -> int:
+        """Which week a monthly meeting is in: 1 to 4, or -1 for the last."""
+        if self.nth is None:
+            raise ValueError("only monthly meetings have a week of the month")
+        return self.nth
+
 
 def _start_utc(schedule: Schedule, day: date) -> datetime:
     """The UTC instant the meeting starts on local `day`.
@@ -127,8 +134,7 @@ def occurs_on(schedule: Schedule, day: date) -> bool:
         weeks = (_monday_of(day) - _monday_of(schedule.anchor)).days // 7
         return weeks % 2 == 0
     if schedule.repeat is Repeat.MONTHLY:
-        assert schedule.nth is not None
-        return day == _nth_weekday(day.year, day.month, day.weekday(), schedule.nth)
+        return day == _nth_weekday(day.year, day.month, day.weekday(), schedule.week_of_month)
     return True
 
 
@@ -137,9 +143,8 @@ def _dates_from(schedule: Schedule, first: date) -> Iterator[date]:
     start = max(first, schedule.anchor)
     until = schedule.until
     if schedule.repeat is Repeat.MONTHLY:
-        assert schedule.nth is not None
         year, month = start.year, start.month
-        nth = schedule.nth
+        nth = schedule.week_of_month
         while True:
             # Each weekday's own nth in the month, e.g. the 2nd Tuesday and the 2nd Thursday.
             for day in sorted(_nth_weekday(year, month, wd, nth) for wd in schedule.weekdays):
@@ -261,8 +266,7 @@ def describe(schedule: Schedule) -> str:
     names = [_WEEKDAY_NAMES[d] for d in schedule.weekdays]
     when = f"at {schedule.start_time.strftime('%H:%M')} ({schedule.zone})"
     if schedule.repeat is Repeat.MONTHLY:
-        assert schedule.nth is not None
-        text = f"On the {_ORDINALS[schedule.nth]} {_join(names)} of each month {when}"
+        text = f"On the {_ORDINALS[schedule.week_of_month]} {_join(names)} of each month {when}"
     elif schedule.repeat is Repeat.BIWEEKLY:
         text = f"Every other {_join(names)} {when}"
     elif len(names) == 7:

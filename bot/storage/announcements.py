@@ -6,7 +6,7 @@ from datetime import datetime, time
 from typing import Protocol
 
 from bot.domain.announcements import Announcement, AnnouncementRepeat
-from bot.storage.database import Database, Row
+from bot.storage.database import Database, Row, present
 from bot.storage.timestamps import from_db, to_db
 
 
@@ -72,7 +72,7 @@ class SqliteAnnouncementRepository:
                 ),
             )
         created = await self.get(new_id)
-        assert created is not None
+        created = present(created, f"announcement {new_id}")
         return created
 
     async def get(self, announcement_id: int) -> Announcement | None:

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Protocol
 
+from bot.domain.checkins import PROMPT_MAX_ATTEMPTS, PROMPT_RETRY_DELAYS, Reminder
 from bot.storage.database import Database, Row, Transaction
 from bot.storage.timestamps import from_db, to_db
-
-# Waits before retrying a prompt that failed to post, after the 1st, 2nd and 3rd failure.
-PROMPT_RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
-PROMPT_MAX_ATTEMPTS = len(PROMPT_RETRY_DELAYS) + 1
-
-
-@dataclass(frozen=True)
-class Reminder:
-    guild_id: int
-    user_id: int
-    local_time: str  # HH:MM in the member's zone
-    enabled: bool
-    disabled_reason: str | None
-    active_since: datetime  # when it was last set: a day whose time passed before isn't due
-    handled_date: date | None  # the last local day already dealt with
 
 
 class CheckinScheduleRepository(Protocol):

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from bot.domain.checkins import CheckinEntry, CheckinInput, CheckinSummary, Mood
+from bot.domain.checkins import CheckinEntry, CheckinInput, CheckinSummary, Mood, RecordedCheckin
 from bot.storage.database import Database, Row
 from bot.storage.sealing import CHECKIN_NOTE, PLAIN, FieldCodec
 from bot.storage.timestamps import to_db
-
-
-@dataclass(frozen=True)
-class RecordedCheckin:
-    updated: bool  # True when today's check-in already existed and was updated
-    days: list[date]  # every day this member has checked in here, for streaks
-    entry: CheckinEntry  # the day's check-in as now stored (earlier answers kept)
 
 
 class CheckinRepository(Protocol):

@@ -3,27 +3,12 @@ reply times and channel pointers, local lines."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.domain.crisis_settings import GuildPhrase, LocalLine
 from bot.storage.database import Database
 from bot.storage.timestamps import from_db, to_db
-
-
-@dataclass(frozen=True)
-class GuildPhrase:
-    phrase: str
-    kind: str  # "flag" or "allow"
-    category: str | None
-    severity: int | None
-
-
-@dataclass(frozen=True)
-class LocalLine:
-    name: str
-    contact: str
-    notes: str | None
 
 
 class CrisisRepository(Protocol):
@@ -36,7 +21,6 @@ class CrisisRepository(Protocol):
     async def set_quiet(self, guild_id: int, channel_id: int, quiet: bool) -> None: ...
     async def phrases(self, guild_id: int) -> list[GuildPhrase]: ...
     async def add_phrase(self, guild_id: int, phrase: GuildPhrase) -> None: ...
-    async def remove_phrase(self, guild_id: int, text: str) -> bool: ...
     async def claim_reply(
         self, guild_id: int, user_id: int, now: datetime, window: timedelta
     ) -> bool: ...
@@ -115,13 +99,6 @@ class SqliteCrisisRepository:
                 " severity) VALUES (?, ?, ?, ?, ?)",
                 (guild_id, phrase.phrase, phrase.kind, phrase.category, phrase.severity),
             )
-
-    async def remove_phrase(self, guild_id: int, text: str) -> bool:
-        async with self._db.transaction() as tx:
-            removed = await tx.execute(
-                "DELETE FROM crisis_phrases WHERE guild_id = ? AND phrase = ?", (guild_id, text)
-            )
-        return removed > 0
 
     async def claim_reply(
         self, guild_id: int, user_id: int, now: datetime, window: timedelta

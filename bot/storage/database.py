@@ -11,12 +11,12 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -38,6 +38,21 @@ _PRAGMAS = (
 
 class DatabaseError(Exception):
     """The database could not be opened or migrated; the message says why in plain words."""
+
+
+class MissingRow(LookupError):
+    """A row the statement just before guarantees is not there: something else changed the
+    database in between (a server's data erased meanwhile, another process, a manual edit)."""
+
+
+Found = TypeVar("Found")
+
+
+def present(found: Found | None, what: str) -> Found:
+    """`found`, or MissingRow naming `what` when it is None."""
+    if found is None:
+        raise MissingRow(f"{what} is missing from the database")
+    return found
 
 
 @dataclass(frozen=True)
@@ -89,9 +104,6 @@ class Transaction:
         """Run an INSERT; returns the new row's id."""
         cursor = await self._conn.execute(sql, params)
         return int(cursor.lastrowid or 0)
-
-    async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
-        await self._conn.executemany(sql, rows)
 
     # Each aiosqlite call is a round trip to its thread, the main cost under load, so reads use
     # the single-call execute_fetchall rather than execute + fetch + close.

@@ -2,25 +2,28 @@
 the alerts that must reach a human once, and which rules fired.
 
 Everything a detection changes is written in one transaction, alerts included, so a restart
-finds the same state and delivers what is still owed (see cogs/modqueue/alerts.py).
+finds the same state and delivers what is still owed (see bot/services/flag_alerts.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.domain.flags import (
+    Detected,
     EscalationDelays,
     Flag,
+    FlagAlert,
     FlagSeverity,
     FlagStatus,
+    NewFlag,
+    RuleCount,
     next_escalation,
     restarts_ladder,
 )
 from bot.storage.database import Params, Row, Transaction
-from bot.storage.flag_rows import NewFlag, add_event, flag_of, get_flag, insert_flag
+from bot.storage.flag_rows import add_event, flag_of, get_flag, insert_flag
 from bot.storage.timestamps import to_db
 
 # How long a flagged edit version is remembered. Discord re-sends an update within minutes
@@ -30,31 +33,6 @@ VERSION_MEMORY = timedelta(days=7)
 
 class Reader(Protocol):
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]: ...
-
-
-@dataclass(frozen=True)
-class Detected:
-    """What a detection did to the member's flag."""
-
-    flag: Flag
-    merged: bool  # counted on the member's active flag rather than opening a new one
-    restarted: bool  # worse (or the ladder had finished): humans are told again at once
-    previous_severity: FlagSeverity | None
-
-
-@dataclass(frozen=True)
-class FlagAlert:
-    id: int
-    flag_id: int
-    kind: str  # 'worse', 'renewed' (queue pings) or 'claimer' (a DM to target_id)
-    target_id: int | None
-
-
-@dataclass(frozen=True)
-class RuleCount:
-    rule: str
-    detections: int  # messages this rule noticed
-    dismissals: int  # of those, how many were on flags marked "Not a concern"
 
 
 async def detect(

@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain.flags import Flag, FlagSeverity, FlagStatus
-from bot.storage.database import Row, Transaction
+from bot.domain.flags import Flag, FlagSeverity, FlagStatus, NewFlag
+from bot.storage.database import Row, Transaction, present
 from bot.storage.timestamps import from_db, to_db
-
-
-@dataclass(frozen=True)
-class NewFlag:
-    guild_id: int
-    source: str
-    category: str
-    severity: int
-    user_id: int | None
-    channel_id: int | None
-    message_id: int | None
-    # Detections only: the detector rule that fired (never the text), and for an edited message
-    # a digest of its version, so the same version is never flagged twice.
-    rule: str | None = None
-    version: str | None = None
-
-
-@dataclass(frozen=True)
-class FlagEvent:
-    action: str
-    actor_id: int | None
-    detail: str | None
-    at: datetime
 
 
 async def insert_flag(
@@ -77,7 +53,7 @@ async def add_event(
 
 async def get_flag(tx: Transaction, flag_id: int) -> Flag:
     row = await tx.fetch_one("SELECT * FROM flags WHERE id = ?", (flag_id,))
-    assert row is not None
+    row = present(row, f"flag {flag_id}")
     return flag_of(row)
 
 

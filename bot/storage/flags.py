@@ -5,11 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from bot.domain.flags import EscalationDelays, Flag, FlagStatus
+from bot.domain.flags import (
+    Detected,
+    EscalationDelays,
+    Flag,
+    FlagAlert,
+    FlagEvent,
+    FlagStatus,
+    NewFlag,
+    RuleCount,
+)
 from bot.storage import flag_detections
 from bot.storage.database import Database
-from bot.storage.flag_detections import Detected, FlagAlert, RuleCount
-from bot.storage.flag_rows import FlagEvent, NewFlag, add_event, flag_of, get_flag, insert_flag
+from bot.storage.flag_rows import add_event, flag_of, get_flag, insert_flag
 from bot.storage.sealing import FLAG_DETAIL, PLAIN, FieldCodec
 from bot.storage.timestamps import from_db, to_db
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.domain.guild_config import GuildConfig
-from bot.storage.database import Database
+from bot.storage.database import Database, present
 from bot.storage.timestamps import to_db
 
 
@@ -53,7 +53,7 @@ class SqliteGuildConfigRepository:
                 params,
             )
             row = await tx.fetch_one("SELECT * FROM guild_config WHERE guild_id = ?", (guild_id,))
-        assert row is not None
+        row = present(row, f"server {guild_id}'s settings")
         return _to_config(row)
 
 

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from bot.domain.guild_config import GuildAlert
 from bot.storage.database import Database
 from bot.storage.timestamps import to_db
-
-
-@dataclass(frozen=True)
-class GuildAlert:
-    topic: str
-    message: str
 
 
 class GuildExtrasRepository(Protocol):

@@ -2,41 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
-from bot.domain.meetings import Meeting
+from bot.domain.meetings import Claim, Delivery, Meeting, MeetingFields
 from bot.domain.recurrence import Repeat, Schedule
 from bot.domain.reminder_offsets import offsets_spec, parse_offsets
-from bot.storage.database import Database, Row
+from bot.storage.database import Database, Row, present
 from bot.storage.timestamps import from_db, to_db
-
-
-@dataclass(frozen=True)
-class MeetingFields:
-    """Everything an organizer sets; the repository adds ids and bookkeeping."""
-
-    name: str
-    schedule: Schedule
-    voice_channel_id: int | None = None
-    link: str | None = None
-    description: str | None = None
-    types: tuple[str, ...] = ()
-    announce_channel_id: int | None = None
-    ping_role_id: int | None = None
-    reminders: tuple[timedelta, ...] = ()
-    source_slug: str | None = None
-
-
-@dataclass(frozen=True)
-class Claim:
-    """One delivery for one occurrence: a reminder, a member's nudge, or a cancellation."""
-
-    meeting_id: int
-    occurrence: datetime
-    kind: str
-    guild_id: int
 
 
 class MeetingRepository(Protocol):
@@ -52,8 +25,8 @@ class MeetingRepository(Protocol):
     async def skips(self, meeting_id: int) -> set[date]: ...
     async def all_skips(self) -> dict[int, set[date]]: ...
     async def add_skip(self, meeting_id: int, day: date, now: datetime) -> bool: ...
-    async def delivered(self, meeting_id: int, occurrence: datetime) -> dict[str, Row]: ...
-    async def delivered_since(self, since: datetime) -> dict[tuple[int, str], set[str]]: ...
+    async def delivered(self, meeting_id: int, occurrence: datetime) -> dict[str, Delivery]: ...
+    async def delivered_since(self, since: datetime) -> dict[tuple[int, datetime], set[str]]: ...
     async def claim(
         self, meeting_id: int, occurrence: datetime, kind: str, now: datetime
     ) -> bool: ...
@@ -96,7 +69,7 @@ class SqliteMeetingRepository:
                 (*values.values(), guild_id, created_by, stamp, stamp),
             )
         meeting = await self.get(meeting_id)
-        assert meeting is not None
+        meeting = present(meeting, f"meeting {meeting_id}")
         return meeting
 
     async def replace(self, meeting_id: int, fields: MeetingFields, now: datetime) -> Meeting:
@@ -110,7 +83,7 @@ class SqliteMeetingRepository:
                 (*values.values(), to_db(now), meeting_id),
             )
         meeting = await self.get(meeting_id)
-        assert meeting is not None
+        meeting = present(meeting, f"meeting {meeting_id}")
         return meeting
 
     async def get(self, meeting_id: int) -> Meeting | None:
@@ -160,21 +133,27 @@ class SqliteMeetingRepository:
             )
         return added > 0
 
-    async def delivered(self, meeting_id: int, occurrence: datetime) -> dict[str, Row]:
+    async def delivered(self, meeting_id: int, occurrence: datetime) -> dict[str, Delivery]:
         rows = await self._db.fetch_all(
-            "SELECT * FROM meeting_deliveries WHERE meeting_id = ? AND occurrence = ?",
+            "SELECT kind, status, channel_id, message_id FROM meeting_deliveries"
+            " WHERE meeting_id = ? AND occurrence = ?",
             (meeting_id, to_db(occurrence)),
         )
-        return {row["kind"]: row for row in rows}
+        return {
+            row["kind"]: Delivery(row["kind"], row["status"], row["channel_id"], row["message_id"])
+            for row in rows
+        }
 
-    async def delivered_since(self, since: datetime) -> dict[tuple[int, str], set[str]]:
-        found: dict[tuple[int, str], set[str]] = {}
+    async def delivered_since(self, since: datetime) -> dict[tuple[int, datetime], set[str]]:
+        """Delivery kinds per (meeting, occurrence start in UTC), for occurrences since then."""
+        found: dict[tuple[int, datetime], set[str]] = {}
         rows = await self._db.fetch_all(
             "SELECT meeting_id, occurrence, kind FROM meeting_deliveries WHERE occurrence >= ?",
             (to_db(since),),
         )
         for row in rows:
-            found.setdefault((int(row["meeting_id"]), row["occurrence"]), set()).add(row["kind"])
+            key = (int(row["meeting_id"]), from_db(row["occurrence"]))
+            found.setdefault(key, set()).add(row["kind"])
         return found
 
     async def claim(self, meeting_id: int, occurrence: datetime, kind: str, now: datetime) -> bool:
@@ -250,7 +229,7 @@ class SqliteMeetingRepository:
             " FROM meeting_rsvps WHERE meeting_id = ? AND occurrence = ?",
             (meeting_id, to_db(occurrence)),
         )
-        assert row is not None
+        row = present(row, "the RSVP counts")
         return int(row["yes"]), int(row["no"])
 
     async def going(self, meeting_id: int, occurrence: datetime) -> list[int]:

@@ -7,10 +7,16 @@ ids is added without a line here, so the export, the erasure and the README stay
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from bot.storage.database import Database, Transaction
+from bot.domain.privacy import MemberErasure, MemberExport, ProfileErasure, PublicPost, Record
+from bot.storage.database import Database, Transaction, present
+from bot.storage.peer_privacy import (
+    GUILDS_SQL,
+    MEMBER_TABLES,
+    erase_peer_support,
+    export_peer_support,
+)
 from bot.storage.sealing import (
     CHECKIN_NOTE,
     COUNTER_LABEL,
@@ -39,53 +45,10 @@ MEMBER_DATA: dict[str, str] = {
     "crisis_disabled_rules": "kept: the server's setting; the id of the admin who chose it",
     "meetings": "kept: the server's meetings; created_by keeps the id",
     "announcements": "kept: the server's announcements; created_by keeps the id",
+    **MEMBER_TABLES,  # peer supporters, partners, anonymous shares
     "deliveries": "erased: the record of DMs Hearth sent them there (ids and hashes, no text)",
     "dm_channels": "erased with the every-server option (the id of their DM with Hearth)",
 }
-
-Record = dict[str, Any]
-
-
-@dataclass
-class MemberExport:
-    profile: Record | None = None
-    checkins: list[Record] = field(default_factory=list)
-    reminder: Record | None = None
-    reminder_deliveries: list[Record] = field(default_factory=list)
-    counters: list[Record] = field(default_factory=list)
-    congratulations_given: list[Record] = field(default_factory=list)
-    rsvps: list[Record] = field(default_factory=list)
-    meeting_nudges: list[Record] = field(default_factory=list)
-    reports_filed: list[Record] = field(default_factory=list)
-    support_requests: list[Record] = field(default_factory=list)
-    crisis_reply: Record | None = None
-    on_call: Record | None = None
-    meetings_created: list[Record] = field(default_factory=list)
-    announcements_created: list[Record] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class PublicPost:
-    channel_id: int
-    message_id: int
-
-
-@dataclass(frozen=True)
-class MemberErasure:
-    checkins: int
-    counters: int
-    other_rows: int  # reminders, RSVPs, congratulations given, reply times, on-call
-    report_reasons: int  # their own words taken out of reports they filed
-    reports_filed: int  # flags that keep their id as a reporter
-    flags_about_them: int  # flags moderators keep (their id, never their words)
-    created: int  # meetings and announcements they created, which stay the server's
-    public_posts: list[PublicPost]  # Hearth's posts about them, to take down in Discord
-
-
-@dataclass(frozen=True)
-class ProfileErasure:
-    erased: bool
-    kept_opt_out: bool
 
 
 class PrivacyRepository(Protocol):
@@ -120,7 +83,7 @@ class SqlitePrivacyRepository:
             " JOIN sobriety_periods p ON p.id = m.period_id"
             " JOIN sobriety_counters c ON c.id = p.counter_id WHERE g.user_id = ?1"
             " UNION SELECT f.guild_id FROM flag_reporters r JOIN flags f ON f.id = r.flag_id"
-            " WHERE r.user_id = ?1",
+            " WHERE r.user_id = ?1" + GUILDS_SQL,
             (user_id,),
         )
         return sorted(int(row["guild_id"]) for row in rows)
@@ -228,6 +191,7 @@ class _Exporter:
             "SELECT first_at, repeat, active, created_at FROM announcements"
             " WHERE guild_id = ? AND created_by = ? ORDER BY id"
         )
+        out.peer_support = await export_peer_support(self.tx, self.codec, guild_id, user_id)
         return out
 
     async def _counters(self) -> list[Record]:
@@ -306,6 +270,8 @@ async def _erase(tx: Transaction, guild_id: int, user_id: int) -> MemberErasure:
         "deliveries",
     ):
         other += await tx.execute(f"DELETE FROM {table} WHERE guild_id = ? AND user_id = ?", key)
+    peer_rows, peer_posts = await erase_peer_support(tx, guild_id, user_id)
+    other += peer_rows
     checkins = await tx.execute("DELETE FROM checkins WHERE guild_id = ? AND user_id = ?", key)
     counters = await tx.execute(
         "DELETE FROM sobriety_counters WHERE guild_id = ? AND user_id = ?", key
@@ -326,7 +292,7 @@ async def _erase(tx: Transaction, guild_id: int, user_id: int) -> MemberErasure:
         " AS created",
         key,
     )
-    assert kept is not None
+    kept = present(kept, "the erased member's remaining counts")
     return MemberErasure(
         checkins=checkins,
         counters=counters,
@@ -335,5 +301,6 @@ async def _erase(tx: Transaction, guild_id: int, user_id: int) -> MemberErasure:
         reports_filed=int(kept["filed"]),
         flags_about_them=int(kept["about"]),
         created=int(kept["created"]),
-        public_posts=[PublicPost(int(p["channel_id"]), int(p["message_id"])) for p in posts],
+        public_posts=[PublicPost(int(p["channel_id"]), int(p["message_id"])) for p in posts]
+        + [PublicPost(channel_id, message_id) for channel_id, message_id in peer_posts],
     )

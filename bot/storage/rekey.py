@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from bot.storage.database import Database, Transaction
 from bot.storage.sealing import (
@@ -16,6 +17,7 @@ from bot.storage.sealing import (
     COUNTER_LABEL,
     COUNTER_LABEL_KEY,
     FLAG_DETAIL,
+    PEER_REASON,
     PERIOD_NOTE,
     DataKey,
     FieldCodec,
@@ -45,6 +47,7 @@ SEALED_COLUMNS = (
     SealedColumn("sobriety_periods", "note", PERIOD_NOTE),
     SealedColumn("sobriety_counters", "label", COUNTER_LABEL),
     SealedColumn("flag_events", "detail", FLAG_DETAIL),
+    SealedColumn("peer_requests", "reason", PEER_REASON),
 )
 
 
@@ -135,8 +138,8 @@ async def _reseal(
         if not rows:
             return count
         for row in rows:
-            text = reader.open(sealed.codec_name, row["value"])
-            assert text is not None
+            # The query reads only non-NULL values, and an opened value is never None.
+            text = cast(str, reader.open(sealed.codec_name, row["value"]))
             if relabel:
                 await tx.execute(
                     "UPDATE sobriety_counters SET label = ?, label_key = ? WHERE rowid = ?",

@@ -33,6 +33,7 @@ PERIOD_NOTE = "sobriety_periods.note"
 COUNTER_LABEL = "sobriety_counters.label"
 COUNTER_LABEL_KEY = "sobriety_counters.label_key"
 FLAG_DETAIL = "flag_events.detail"
+PEER_REASON = "peer_requests.reason"
 
 PREFIX = "hearth:v1:"
 KEY_BYTES = 32

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from bot.domain.counters import Announce, Counter, Period
-from bot.storage.database import Database, Row, Transaction
+from bot.domain.counters import Announce, Celebration, Counter, Period
+from bot.storage.database import Database, Row, Transaction, present
 from bot.storage.sealing import COUNTER_LABEL, COUNTER_LABEL_KEY, PERIOD_NOTE, PLAIN, FieldCodec
 from bot.storage.timestamps import to_db
 
@@ -19,16 +18,6 @@ _COUNTER_FROM = (
     " FROM sobriety_counters c JOIN sobriety_periods p"
     " ON p.counter_id = c.id AND p.end_date IS NULL"
 )
-
-
-@dataclass(frozen=True)
-class Celebration:
-    id: int
-    period_id: int
-    milestone_key: str
-    user_id: int
-    guild_id: int
-    congratulations: int
 
 
 class SobrietyRepository(Protocol):
@@ -158,7 +147,7 @@ class SqliteSobrietyRepository:
                 "SELECT id FROM sobriety_periods WHERE counter_id = ? AND end_date IS NULL",
                 (counter_id,),
             )
-            assert current is not None
+            current = present(current, f"counter {counter_id}'s current period")
             await tx.execute(
                 "UPDATE sobriety_periods SET end_date = ?, note = ? WHERE id = ?",
                 (on.isoformat(), self._codec.seal(PERIOD_NOTE, note), current["id"]),
@@ -172,7 +161,7 @@ class SqliteSobrietyRepository:
                 "SELECT id, start_date, end_date, note FROM sobriety_periods WHERE id = ?",
                 (current["id"],),
             )
-        assert ended is not None
+        ended = present(ended, f"counter {counter_id}'s ended period")
         return _period(ended, self._codec)
 
     async def remove(self, counter_id: int) -> None:
@@ -224,7 +213,7 @@ class SqliteSobrietyRepository:
                 "SELECT id FROM milestone_celebrations WHERE period_id = ? AND milestone_key = ?",
                 (period_id, key),
             )
-        assert row is not None
+        row = present(row, f"period {period_id}'s {key} celebration")
         return int(row["id"])
 
     async def finish_celebration(
@@ -271,7 +260,7 @@ class SqliteSobrietyRepository:
                 "SELECT count(*) AS n FROM milestone_congratulations WHERE celebration_id = ?",
                 (celebration_id,),
             )
-        assert row is not None
+        row = present(row, "the congratulation count")
         return added > 0, int(row["n"])
 
     async def celebration(self, celebration_id: int) -> Celebration | None:
@@ -303,7 +292,7 @@ async def _counter_by_id(tx: Transaction, counter_id: int, codec: FieldCodec) ->
     row = await tx.fetch_one(
         f"SELECT {_COUNTER_COLUMNS}{_COUNTER_FROM} WHERE c.id = ?", (counter_id,)
     )
-    assert row is not None
+    row = present(row, f"counter {counter_id}")
     return _counter(row, codec)
 
 

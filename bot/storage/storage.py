@@ -20,9 +20,12 @@ from bot.storage.guild_config import GuildConfigRepository, SqliteGuildConfigRep
 from bot.storage.guild_extras import GuildExtrasRepository, SqliteGuildExtrasRepository
 from bot.storage.guild_privacy import GuildPrivacyRepository, SqliteGuildPrivacyRepository
 from bot.storage.meetings import MeetingRepository, SqliteMeetingRepository
+from bot.storage.partners import PartnerRepository, SqlitePartnerRepository
+from bot.storage.peers import PeerRepository, SqlitePeerRepository
 from bot.storage.privacy import PrivacyRepository, SqlitePrivacyRepository
 from bot.storage.profiles import ProfileRepository, SqliteProfileRepository
 from bot.storage.sealing import PLAIN, FieldCodec
+from bot.storage.shares import ShareRepository, SqliteShareRepository
 from bot.storage.sobriety import SobrietyRepository, SqliteSobrietyRepository
 
 
@@ -44,6 +47,9 @@ class Storage:
     flags: FlagRepository
     privacy: PrivacyRepository
     guild_privacy: GuildPrivacyRepository
+    peers: PeerRepository
+    partners: PartnerRepository
+    shares: ShareRepository
     deliveries: DeliveryJournal
 
     async def close(self) -> None:
@@ -75,5 +81,8 @@ async def open_storage(path: Path, *, migrate: bool = True, codec: FieldCodec = 
         flags=SqliteFlagRepository(database, codec),
         privacy=SqlitePrivacyRepository(database, codec),
         guild_privacy=SqliteGuildPrivacyRepository(database),
+        peers=SqlitePeerRepository(database, codec),
+        partners=SqlitePartnerRepository(database),
+        shares=SqliteShareRepository(database),
         deliveries=SqliteDeliveryJournal(database),
     )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -12,6 +15,7 @@ from bot.domain.excerpts import quoted
 from bot.ui.replies import reply_ephemeral
 
 log = logging.getLogger("hearth.errors")
+Owner = TypeVar("Owner")
 
 
 class UserFacingError(app_commands.AppCommandError):
@@ -83,3 +87,19 @@ async def report_interaction_error(interaction: discord.Interaction, error: Exce
     except discord.HTTPException as exc:
         # The interaction may have expired; the log line above already holds the detail.
         log.warning("could not deliver an error reply", extra={"status": exc.status})
+
+
+def reports_errors(
+    handler: Callable[[Owner, discord.Interaction], Awaitable[None]],
+) -> Callable[[Owner, discord.Interaction], Coroutine[Any, Any, None]]:
+    """For button and select callbacks and modal handlers, which the command tree's on_error
+    doesn't cover: a failure gets the same kind reply and logged error id as a slash command."""
+
+    @functools.wraps(handler)
+    async def answered(owner: Owner, interaction: discord.Interaction) -> None:
+        try:
+            await handler(owner, interaction)
+        except Exception as error:
+            await report_interaction_error(interaction, error)
+
+    return answered

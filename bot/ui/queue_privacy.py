@@ -13,16 +13,21 @@ MODERATING = ("administrator", "manage_guild", "manage_messages")
 
 
 def public_readers(
-    channel: discord.abc.GuildChannel, moderator_role_id: int | None
+    channel: discord.abc.GuildChannel,
+    moderator_role_id: int | None,
+    *,
+    also_allowed: tuple[int | None, ...] = (),
 ) -> list[discord.Role]:
     """Roles whose members can read `channel` without being moderators: @everyone, or any role
-    other than the moderator role and bots' own roles that has none of Administrator, Manage
-    Server or Manage Messages. Empty when the channel is private. (Overwrites for single members
-    are someone's deliberate choice of a person, so they don't make a channel public.)"""
+    other than the moderator role (and the `also_allowed` roles, e.g. peer supporters for their
+    own channel) and bots' own roles that has none of Administrator, Manage Server or Manage
+    Messages. Empty when the channel is private. (Overwrites for single members are someone's
+    deliberate choice of a person, so they don't make a channel public.)"""
     readers = []
     for role in channel.guild.roles:
         if not role.is_default() and (
             role.id == moderator_role_id
+            or role.id in also_allowed
             or role.is_bot_managed()
             or any(getattr(role.permissions, name) for name in MODERATING)
         ):

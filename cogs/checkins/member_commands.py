@@ -18,7 +18,7 @@ from bot.domain.local_time import days_between, local_date
 from bot.domain.streaks import streaks
 from bot.rendering.checkin_chart import ChartDay, render_checkin_chart
 from bot.ui.context import require_guild
-from bot.ui.errors import UserFacingError, report_interaction_error
+from bot.ui.errors import UserFacingError, reports_errors
 from bot.ui.inputs import require_hhmm
 from bot.ui.modals import modal_custom_id
 from bot.ui.permissions import is_moderator
@@ -76,14 +76,12 @@ class Checkins(commands.Cog):
         )
 
     @commands.Cog.listener()
+    @reports_errors
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         custom_id = modal_custom_id(interaction)
         if custom_id is None or not custom_id.startswith(FORM_PREFIX):
             return
-        try:
-            await handle_submission(interaction, self.recorder)
-        except Exception as error:
-            await report_interaction_error(interaction, error)
+        await handle_submission(interaction, self.recorder)
 
     @checkins.command(name="history", description="Your mood and cravings over time (private)")
     @app_commands.describe(days="How many days to look back, 1 to 365 (default 30)")

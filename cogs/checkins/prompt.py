@@ -10,12 +10,12 @@ import discord
 
 from bot.delivery import Post
 from bot.delivery_outcomes import Found, Status
+from bot.domain.checkins import PROMPT_MAX_ATTEMPTS
 from bot.domain.delivery import Priority
 from bot.domain.guild_config import GuildConfig
-from bot.domain.local_time import at_local_time, local_date, parse_hhmm
+from bot.domain.local_time import at_local_time, local_date, stored_hhmm
 from bot.outbound import priority
 from bot.presence import Presence
-from bot.storage.checkin_schedule import PROMPT_MAX_ATTEMPTS
 from bot.ui.errors import report_interaction_error
 from cogs.checkins import render
 from cogs.checkins.form import checkin_form
@@ -70,9 +70,9 @@ class DailyPromptPoster:
                 log.exception("daily prompt run failed", extra={"guild": config.guild_id})
 
     async def _post_if_due(self, config: GuildConfig, now: datetime) -> None:
-        prompt_time = parse_hhmm(config.checkin_prompt_time)
-        assert config.checkin_channel_id is not None
-        assert prompt_time is not None
+        prompt_time = stored_hhmm(config.checkin_prompt_time)
+        if config.checkin_channel_id is None:
+            return  # no channel, no prompt (with_checkin_channel lists only servers with one)
         today = local_date(now, config.timezone)
         if self._done.get(config.guild_id) == today:
             return
@@ -104,7 +104,8 @@ class DailyPromptPoster:
                 if outcome.status != Status.GONE:
                     await self._tell_moderators(config, today, reason)
             return
-        assert outcome.message_id is not None
+        if outcome.message_id is None:  # a sent outcome always carries its message
+            raise RuntimeError("a posted prompt came back without a message id")
         thread = await self._open_thread(config, today, outcome.message_id)
         await schedule.prompt_posted(config.guild_id, today, outcome.message_id, thread, now)
         self._done[config.guild_id] = today
@@ -135,8 +136,7 @@ class DailyPromptPoster:
         for guild_id, day in await schedule.interrupted_prompts():
             found = await self.bot.delivery.resolve(prompt_key(guild_id, day))
             now = self.bot.clock.now()
-            if found.found == Found.SENT:
-                assert found.message_id is not None
+            if found.found == Found.SENT and found.message_id is not None:
                 await schedule.prompt_posted(guild_id, day, found.message_id, None, now)
             elif found.found == Found.NOT_SENT:
                 await schedule.prompt_interrupted(guild_id, day, now)

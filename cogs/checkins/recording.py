@@ -14,8 +14,9 @@ from bot.domain.delivery import Priority
 from bot.domain.local_time import local_date
 from bot.domain.streaks import streaks
 from bot.ui.replies import reply_ephemeral
+from bot.ui.support_ask import peer_ask_button, peer_support_ready
+from bot.ui.support_button import SupportButton
 from cogs.checkins import render
-from cogs.modqueue.buttons import SupportButton
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -72,21 +73,24 @@ class CheckinRecorder:
         view = None
         if needs_gentle_support(mood, craving):
             config = await self.bot.guild_configs.get(guild.id)
-            can_ask = (
-                self.bot.get_cog("ModQueue") is not None and config.mod_queue_channel_id is not None
-            )
+            peers = peer_support_ready(self.bot, config)
+            can_ask = peers or config.mod_queue_channel_id is not None
             lines.append(
                 render.support_offer(
-                    self.bot.tree.get_command("helpline") is not None, can_ask_peers=can_ask
+                    self.bot.tree.get_command("helpline") is not None,
+                    can_ask_peers=can_ask,
+                    peer_supporters=peers,
                 )
             )
             if can_ask:
                 view = discord.ui.View(timeout=None)
-                view.add_item(SupportButton(guild.id))
+                view.add_item(peer_ask_button(guild.id) if peers else SupportButton(guild.id))
         reason = await self.bot.storage.checkin_schedule.take_notice(guild.id, member.id)
         if reason is not None:
             lines.append(render.reminders_off_notice(reason))
         log.info("check-in recorded", extra={"guild": guild.id, "updated": recorded.updated})
+        # Other features (accountability partners) react to it without importing this cog.
+        self.bot.dispatch("checkin_recorded", guild.id, member.id, day)
         await reply_ephemeral(interaction, "\n\n".join(lines), view=view)
         if channel is not None:
             # After the answer: a slow or rate-limited channel must not make the member wait.

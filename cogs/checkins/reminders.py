@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from bot.delivery import Post
 from bot.delivery_outcomes import Found, Status
+from bot.domain.checkins import Reminder
 from bot.domain.delivery import Priority
-from bot.domain.local_time import at_local_time, local_date, parse_hhmm
+from bot.domain.local_time import at_local_time, local_date, stored_hhmm
 from bot.outbound import priority
 from bot.presence import Presence
-from bot.storage.checkin_schedule import Reminder
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -35,8 +35,7 @@ class ReminderSender:
                 log.exception("reminder run failed", extra={"guild": reminder.guild_id})
 
     async def _send_if_due(self, reminder: Reminder, now: datetime) -> None:
-        remind_at = parse_hhmm(reminder.local_time)
-        assert remind_at is not None
+        remind_at = stored_hhmm(reminder.local_time)
         zone = await self.bot.zones.for_member(reminder.user_id, reminder.guild_id)
         today = local_date(now, zone.name)
         if reminder.handled_date == today:

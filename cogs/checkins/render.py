@@ -54,9 +54,13 @@ def saved_reply(
     return "\n".join(lines)
 
 
-def support_offer(helpline_available: bool, *, can_ask_peers: bool = False) -> str:
+def support_offer(
+    helpline_available: bool, *, can_ask_peers: bool = False, peer_supporters: bool = False
+) -> str:
     lines = ["💛 You don't have to carry today alone."]
-    if can_ask_peers:
+    if can_ask_peers and peer_supporters:
+        lines.append("**Ask for support** below asks a peer supporter to talk with you, privately.")
+    elif can_ask_peers:
         lines.append("**Ask for support** below lets the moderators know, quietly.")
     if helpline_available:
         lines.append("`/helpline` shows people you can call, text or chat with, any time.")

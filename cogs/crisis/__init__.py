@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
+from bot.crisis_model import learned_model
 from cogs.crisis.commands import CrisisSettings, Helpline
 from cogs.crisis.lines import HelplineLookup
 from cogs.crisis.responder import CrisisResponder
@@ -14,8 +16,10 @@ if TYPE_CHECKING:
 
 
 async def setup(bot: Hearth) -> None:
+    # The learned stage's weights take up to a second to read: off the loop, once per process.
+    await asyncio.to_thread(learned_model)
     bot.add_dynamic_items(RuleSwitch)
     lookup = HelplineLookup(bot, bot.helplines)
     responder = CrisisResponder(bot, lookup)
     await bot.add_cog(Helpline(bot, lookup, responder))
-    await bot.add_cog(CrisisSettings(bot, responder))
+    await bot.add_cog(CrisisSettings(bot))

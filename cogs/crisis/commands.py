@@ -9,9 +9,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.crisis import Category, Severity, phrase_has_words
+from bot.domain.crisis_settings import GuildPhrase, LocalLine
 from bot.domain.excerpts import quoted
-from bot.storage.crisis import GuildPhrase, LocalLine
 from bot.ui.context import require_guild
+from bot.ui.countries import country_choices
 from bot.ui.errors import UserFacingError
 from bot.ui.permissions import guild_permissions, has_guild_permissions, is_moderator
 from bot.ui.replies import reply_ephemeral
@@ -25,14 +26,6 @@ if TYPE_CHECKING:
 
 CATEGORY_CHOICES = [app_commands.Choice(name=c.value, value=c.name) for c in Category]
 SEVERITY_CHOICES = [app_commands.Choice(name=s.name.lower(), value=int(s)) for s in Severity]
-
-
-def country_choices(bot: Hearth, current: str) -> list[app_commands.Choice[str]]:
-    covered = set(bot.helplines.countries())
-    found = bot.countries.search(current, limit=100)
-    # Countries with their own lines first; the rest still get the international directory.
-    found.sort(key=lambda pair: pair[0] not in covered)
-    return [app_commands.Choice(name=f"{name} ({code})", value=code) for code, name in found][:25]
 
 
 class Helpline(commands.Cog):
@@ -86,14 +79,8 @@ class CrisisSettings(commands.Cog):
         guild_only=True,
     )
 
-    def __init__(self, bot: Hearth, responder: CrisisResponder) -> None:
+    def __init__(self, bot: Hearth) -> None:
         self.bot = bot
-        self.responder = responder
-
-    @commands.Cog.listener()
-    async def on_hearth_guild_erased(self, guild_id: int) -> None:
-        # The server's phrases, quiet channels and rule switches were erased with it.
-        self.responder.forget_guild(guild_id)
 
     @crisis.command(name="detection", description="Switch crisis-language detection on or off")
     @app_commands.describe(
@@ -125,7 +112,7 @@ class CrisisSettings(commands.Cog):
     ) -> None:
         guild = require_guild(interaction)
         await self.bot.storage.crisis.set_quiet(guild.id, channel.id, not watch)
-        self.responder.forget_guild(guild.id)
+        self.bot.crisis_settings.forget_guild(guild.id)
         await reply_ephemeral(
             interaction, f"Detection in {channel.mention} is now **{'on' if watch else 'off'}**."
         )
@@ -163,7 +150,7 @@ class CrisisSettings(commands.Cog):
             severity.value if flag and severity else (2 if flag else None),
         )
         await self.bot.storage.crisis.add_phrase(guild.id, entry)
-        self.responder.forget_guild(guild.id)
+        self.bot.crisis_settings.forget_guild(guild.id)
         await reply_ephemeral(
             interaction,
             f"Saved: {quoted(entry.phrase, 100)} {'now flags' if flag else 'will never flag'}.",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.domain.crisis_settings import LocalLine
 from bot.helplines import CountryHelplines, FallbackEntry, Helpline, HelplineDirectory
-from bot.storage.crisis import LocalLine
 
 if TYPE_CHECKING:
     from bot.app import Hearth

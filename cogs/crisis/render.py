@@ -6,20 +6,8 @@ never "committed suicide"; the emergency number first; how to turn these message
 
 from __future__ import annotations
 
-from bot.domain.crisis import Category, GuildPhrases, Severity
 from bot.helplines import Helpline
-from bot.storage.crisis import GuildPhrase
 from cogs.crisis.lines import LinesToShow
-
-
-def guild_phrases(phrases: list[GuildPhrase]) -> GuildPhrases:
-    extra = tuple(
-        (p.phrase, Category(p.category), Severity(p.severity or 2))
-        for p in phrases
-        if p.kind == "flag" and p.category
-    )
-    allowed = tuple(p.phrase for p in phrases if p.kind == "allow")
-    return GuildPhrases(extra=extra, allowed=allowed)
 
 
 def helpline_line(line: Helpline) -> str:

@@ -19,19 +19,20 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.crisis_model import scan_off_loop
 from bot.delivery import Post
-from bot.domain.crisis import Category, CrisisDetector, Detection
+from bot.domain.crisis import Category, Detection
 from bot.domain.delivery import Priority
-from bot.storage.flags import NewFlag
+from bot.domain.flags import NewFlag
 from cogs.crisis import render
 from cogs.crisis.lines import HelplineLookup
-from cogs.modqueue.buttons import service_of
 
 if TYPE_CHECKING:
     from bot.app import Hearth
 
 log = logging.getLogger("hearth.crisis")
 POINTER_EVERY = timedelta(days=1)
+NOT_IN_A_SERVER = "only server messages are scanned (handle lets no other through)"
 
 
 def version_digest(message_id: int, edited_at: str) -> str:
@@ -64,40 +65,7 @@ class CrisisResponder:
     def __init__(self, bot: Hearth, lookup: HelplineLookup) -> None:
         self.bot = bot
         self.lookup = lookup
-        self._default = CrisisDetector()
-        # Per-guild detectors, quiet channels and switched-off rules, rebuilt when admins change
-        # them.
-        self._detectors: dict[int, CrisisDetector] = {}
-        self._quiet: dict[int, set[int]] = {}
-        self._disabled: dict[int, set[str]] = {}
         self._turns = InTurn()
-
-    def forget_guild(self, guild_id: int) -> None:
-        self._detectors.pop(guild_id, None)
-        self._quiet.pop(guild_id, None)
-        self._disabled.pop(guild_id, None)
-
-    async def _detector(self, guild_id: int) -> CrisisDetector:
-        if guild_id not in self._detectors:
-            phrases = await self.bot.storage.crisis.phrases(guild_id)
-            if not phrases:
-                self._detectors[guild_id] = self._default
-            else:
-                self._detectors[guild_id] = CrisisDetector(render.guild_phrases(phrases))
-        return self._detectors[guild_id]
-
-    async def _is_quiet(self, guild_id: int, channel: discord.abc.Messageable) -> bool:
-        if guild_id not in self._quiet:
-            self._quiet[guild_id] = await self.bot.storage.crisis.quiet_channels(guild_id)
-        quiet = self._quiet[guild_id]
-        channel_id = getattr(channel, "id", 0)
-        parent_id = getattr(channel, "parent_id", None)
-        return channel_id in quiet or (parent_id is not None and parent_id in quiet)
-
-    async def _switched_off(self, guild_id: int, rule: str) -> bool:
-        if guild_id not in self._disabled:
-            self._disabled[guild_id] = await self.bot.storage.crisis.disabled_rules(guild_id)
-        return rule in self._disabled[guild_id]
 
     async def on_message(self, message: discord.Message) -> None:
         await self.handle(message, version=None)
@@ -118,17 +86,21 @@ class CrisisResponder:
             await self._handle(message, version)
 
     async def _handle(self, message: discord.Message, version: str | None) -> None:
-        assert message.guild is not None
+        if message.guild is None:
+            raise ValueError(NOT_IN_A_SERVER)
         guild = message.guild
         config = await self.bot.guild_configs.get(guild.id)
         # On by default, but only once there are moderators to hand a flag to.
         if not config.crisis_detection or config.mod_queue_channel_id is None:
             return
-        detection = (await self._detector(guild.id)).scan(message.content)
+        settings = self.bot.crisis_settings
+        detection = await scan_off_loop(await settings.detector(guild.id), message.content)
         if (
             detection is None
-            or await self._is_quiet(guild.id, message.channel)
-            or await self._switched_off(guild.id, detection.rule)
+            or await settings.is_quiet(
+                guild.id, message.channel.id, getattr(message.channel, "parent_id", None)
+            )
+            or await settings.switched_off(guild.id, detection.rule)
         ):
             return
         log.info(
@@ -153,18 +125,84 @@ class CrisisResponder:
                 return  # this version of the edited message was flagged (and answered) before
             flag_id, told = raised
         delivered = await self._reply(
-            message, detection, told, timedelta(hours=config.crisis_reply_hours)
+            guild, message.author, detection, told, timedelta(hours=config.crisis_reply_hours)
         )
         if delivered is False:
             await self._undelivered(message, flag_id)
+
+    async def check_words(
+        self,
+        guild: discord.Guild,
+        author: discord.abc.User,
+        text: str,
+        *,
+        channel: discord.abc.GuildChannel | discord.Thread,
+        message: discord.Message | None = None,
+    ) -> int | None:
+        """Words Hearth passes on for a member (an anonymous share it posted, the reason for a
+        support request), checked like a message of theirs: a detection is flagged naming the
+        author, which only moderators see, and the author gets the private reply. Returns the
+        detection's severity, or None."""
+        async with self._turns.turn(guild.id):
+            config = await self.bot.guild_configs.get(guild.id)
+            if not config.crisis_detection or config.mod_queue_channel_id is None:
+                return None
+            settings = self.bot.crisis_settings
+            detection = await scan_off_loop(await settings.detector(guild.id), text)
+            if (
+                detection is None
+                or await settings.is_quiet(
+                    guild.id, channel.id, getattr(channel, "parent_id", None)
+                )
+                or await settings.switched_off(guild.id, detection.rule)
+            ):
+                return None
+            log.info(
+                "crisis language noticed in words passed on",
+                extra={
+                    "guild": guild.id,
+                    "channel": channel.id,
+                    "category": detection.category.value,
+                    "severity": int(detection.severity),
+                    "rule": detection.rule,
+                },
+            )
+            flag_id, told = None, False
+            try:
+                raised = await self.bot.flag_service.raise_detection(
+                    NewFlag(
+                        guild_id=guild.id,
+                        source="detection",
+                        category=detection.category.value,
+                        severity=int(detection.severity),
+                        user_id=author.id,
+                        channel_id=channel.id,
+                        message_id=message.id if message else None,
+                        rule=detection.rule,
+                    ),
+                    message_text=text,
+                    jump_url=message.jump_url if message else None,
+                )
+            except Exception:
+                log.exception("crisis flag could not be raised", extra={"guild": guild.id})
+            else:
+                if raised is not None:
+                    flag_id, told = raised[0].id, raised[1]
+            delivered = await self._reply(
+                guild, author, detection, told, timedelta(hours=config.crisis_reply_hours)
+            )
+            if delivered is False and flag_id is not None:
+                await self.bot.flag_service.note_member_unreachable(flag_id)
+            return int(detection.severity)
 
     async def _flag(
         self, message: discord.Message, detection: Detection, version: str | None
     ) -> tuple[int, bool] | None:
         """Hand the detection to the moderator queue: (flag id, whether moderators have its
         card), or None if this edited version was already flagged."""
-        assert message.guild is not None
-        raised = await service_of(self.bot).raise_detection(
+        if message.guild is None:
+            raise ValueError(NOT_IN_A_SERVER)
+        raised = await self.bot.flag_service.raise_detection(
             NewFlag(
                 guild_id=message.guild.id,
                 source="detection",
@@ -183,26 +221,23 @@ class CrisisResponder:
 
     async def _reply(
         self,
-        message: discord.Message,
+        guild: discord.Guild,
+        member: discord.abc.User,
         detection: Detection,
         moderators_told: bool,
         quiet_for: timedelta,
     ) -> bool | None:
         """The private message: True if delivered, False if it couldn't be, None if none was
         due (the member turned them off, or had one in this window)."""
-        assert message.guild is not None
-        member = message.author
         country, replies_on = await self.bot.storage.crisis.member_settings(member.id)
         if not replies_on:
             return None
         now = self.bot.clock.now()
-        if not await self.bot.storage.crisis.claim_reply(
-            message.guild.id, member.id, now, quiet_for
-        ):
+        if not await self.bot.storage.crisis.claim_reply(guild.id, member.id, now, quiet_for):
             return None  # at most one automatic reply per member in the window; the flag still went
-        lines = await self.lookup.for_member(country, message.guild.id)
+        lines = await self.lookup.for_member(country, guild.id)
         text = render.private_reply(
-            message.guild.name,
+            guild.name,
             lines,
             moderators_told,
             someone_else=detection.category == Category.THIRD_PARTY,
@@ -210,9 +245,10 @@ class CrisisResponder:
         # Retried quickly and first of all on passing trouble; never posted twice.
         outcome = await self.bot.delivery.send(
             Post(
-                key=f"crisis-dm:{message.guild.id}:{message.id}:{int(now.timestamp())}",
+                # One automatic reply per member and window (claimed above): the key is unique.
+                key=f"crisis-dm:{guild.id}:{member.id}:{int(now.timestamp())}",
                 priority=Priority.URGENT,
-                guild_id=message.guild.id,
+                guild_id=guild.id,
                 user_id=member.id,
                 content=text,
             )
@@ -226,10 +262,11 @@ class CrisisResponder:
     async def _undelivered(self, message: discord.Message, flag_id: int | None) -> None:
         """Their DMs are closed: moderators are asked to reach out, and the channel may get a
         general pointer that addresses nobody (never a reply, never a mention)."""
-        assert message.guild is not None
+        if message.guild is None:
+            raise ValueError(NOT_IN_A_SERVER)
         if flag_id is not None:
             try:
-                await service_of(self.bot).note_member_unreachable(flag_id)
+                await self.bot.flag_service.note_member_unreachable(flag_id)
             except Exception:
                 log.exception("card not marked undelivered", extra={"guild": message.guild.id})
         channel = message.channel

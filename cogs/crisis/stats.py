@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.storage.flags import RuleCount
-from bot.ui.errors import report_interaction_error
+from bot.domain.flags import RuleCount
+from bot.ui.errors import reports_errors
 from bot.ui.permissions import guild_permissions
 from bot.ui.replies import reply_ephemeral
 
@@ -100,13 +100,8 @@ class RuleSwitch(
     ) -> RuleSwitch:
         return cls(match["action"])
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self._switch(interaction)
-        except Exception as error:
-            await report_interaction_error(interaction, error)
-
-    async def _switch(self, interaction: discord.Interaction) -> None:
         bot: Hearth = interaction.client  # type: ignore[assignment]
         guild_id = interaction.guild_id
         if guild_id is None or not guild_permissions(interaction).manage_guild:
@@ -132,9 +127,7 @@ class RuleSwitch(
         await bot.storage.crisis.set_rule_disabled(
             guild_id, rule, switching_off, interaction.user.id, bot.clock.now()
         )
-        settings = bot.get_cog("CrisisSettings")
-        if settings is not None:
-            settings.responder.forget_guild(guild_id)  # type: ignore[attr-defined]
+        bot.crisis_settings.forget_guild(guild_id)
         done = (
             f"Switched off `{rule}` in this server: messages it would catch aren't flagged now. "
             "Pick it under “Flag a rule again” to undo."

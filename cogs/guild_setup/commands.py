@@ -19,7 +19,9 @@ from cogs.guild_setup import render
 from cogs.guild_setup.permissions import (
     channel_findings,
     guild_findings,
+    peer_findings,
     queue_privacy_findings,
+    require_private_peer_channel,
     role_findings,
 )
 
@@ -54,6 +56,9 @@ class GuildSetup(commands.Cog):
         helpline_country="Default country for /helpline, e.g. US or GB (start typing to search)",
         checkin_time="Local time for the daily check-in prompt, HH:MM (default 09:00)",
         checkin_thread="Open a thread under each day's check-in prompt",
+        peer_role="Members with this role are peer supporters (they take support requests)",
+        peer_channel="Private channel where peer supporters see support requests",
+        share_channel="Where anonymous shares (/share) are posted",
     )
     @has_guild_permissions(manage_guild=True)
     async def setup_command(
@@ -69,6 +74,9 @@ class GuildSetup(commands.Cog):
         helpline_country: app_commands.Range[str, 1, 100] | None = None,
         checkin_time: app_commands.Range[str, 1, 20] | None = None,
         checkin_thread: bool | None = None,
+        peer_role: discord.Role | None = None,
+        peer_channel: discord.TextChannel | None = None,
+        share_channel: discord.TextChannel | None = None,
     ) -> None:
         guild = require_guild(interaction)
         changes: dict[str, Any] = {}
@@ -94,6 +102,9 @@ class GuildSetup(commands.Cog):
             ("mod_queue_channel_id", mod_queue_channel),
             ("moderator_role_id", moderator_role),
             ("organizer_role_id", organizer_role),
+            ("peer_role_id", peer_role),
+            ("peer_channel_id", peer_channel),
+            ("share_channel_id", share_channel),
         ):
             if value is not None:
                 changes[name] = value.id
@@ -108,6 +119,7 @@ class GuildSetup(commands.Cog):
                     f"{how_to_make_private(mod_queue_channel, readers)} Then run `/hearth setup` "
                     "again. Nothing was saved."
                 )
+        require_private_peer_channel(before, moderator_role, peer_role, peer_channel)
         if not changes:
             embed = render.config_embed(guild, before, self.bot.countries, now)
             await reply_ephemeral(
@@ -158,6 +170,7 @@ class GuildSetup(commands.Cog):
             ("Roles", role_findings(guild, config)),
             ("Server permissions", guild_findings(guild)),
             ("Privacy", queue_privacy_findings(guild, config)),
+            ("Peer support", peer_findings(guild, config)),
         ]
         if not config.mod_queue_channel_id:
             sections.append(

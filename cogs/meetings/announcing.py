@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import discord
 from discord import app_commands
 from discord.ext import commands
+from discord.utils import format_dt
 
 from bot.delivery import Post
 from bot.delivery_outcomes import Found, Outcome, Status
@@ -26,7 +27,6 @@ from bot.ui.inputs import LARGEST_NUMBER
 from bot.ui.mentions import pings_only
 from bot.ui.replies import reply_ephemeral
 from cogs.meetings.organizing import Organizing
-from cogs.meetings.render import stamp
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -266,7 +266,7 @@ class Announce(commands.Cog):
         every = {"none": "", "daily": ", then every day", "weekly": ", then every week"}
         await reply_ephemeral(
             interaction,
-            f"Scheduled #{created.id} for {stamp(when, 'F')}"
+            f"Scheduled #{created.id} for {format_dt(when, 'F')}"
             f"{every[created.repeat.value]} in <#{target}>.",
         )
 
@@ -281,7 +281,7 @@ class Announce(commands.Cog):
         lines = []
         for a in items:
             nxt = next_due(a, now)
-            when = stamp(nxt, "f") if nxt else "due now"
+            when = format_dt(nxt, "f") if nxt else "due now"
             lines.append(
                 f"#{a.id} · {when} · {a.repeat.value} · <#{a.channel_id}> · "
                 f"{discord.utils.escape_markdown(a.message[:60])}"

@@ -8,11 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from bot.domain.meeting_guide import ImportedMeeting, parse_feed
-from bot.domain.meetings import clean_link
-from bot.domain.recurrence import Repeat, Schedule
+from bot.domain.meeting_guide import ImportedMeeting, parse_feed, schedule_for
+from bot.domain.meetings import (
+    DESCRIPTION_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    MeetingFields,
+    clean_link,
+)
 from bot.domain.reminder_offsets import DEFAULT_OFFSETS
-from bot.storage.meetings import MeetingFields
 from bot.ui.errors import UserFacingError
 
 if TYPE_CHECKING:
@@ -62,18 +65,11 @@ def _fields(item: ImportedMeeting, today: date, existing: MeetingFields | None) 
         if part
     ]
     return MeetingFields(
-        name=item.name[:100],
-        schedule=Schedule(
-            weekdays=item.weekdays,
-            start_time=item.start_time,
-            zone=item.zone,
-            duration=item.duration,
-            repeat=Repeat.WEEKLY,
-            anchor=existing.schedule.anchor if existing else today,
-        ),
+        name=item.name[:NAME_MAX_LENGTH],
+        schedule=schedule_for(item, anchor=existing.schedule.anchor if existing else today),
         voice_channel_id=existing.voice_channel_id if existing else None,
         link=link,
-        description="\n".join(notes)[:1000] or None,
+        description="\n".join(notes)[:DESCRIPTION_MAX_LENGTH] or None,
         types=item.types,
         announce_channel_id=existing.announce_channel_id if existing else None,
         ping_role_id=existing.ping_role_id if existing else None,
@@ -112,22 +108,7 @@ async def import_meetings(
     for item in parsed.meetings:
         report.unknown_types.update(item.unknown_types)
         known = await repo.by_slug(guild_id, item.slug)
-        base = (
-            None
-            if known is None
-            else MeetingFields(
-                name=known.name,
-                schedule=known.schedule,
-                voice_channel_id=known.voice_channel_id,
-                link=known.link,
-                description=known.description,
-                types=known.types,
-                announce_channel_id=known.announce_channel_id,
-                ping_role_id=known.ping_role_id,
-                reminders=known.reminders,
-                source_slug=known.source_slug,
-            )
-        )
+        base = None if known is None else known.fields()
         fields = _fields(item, today, base)
         if item.conference_url and fields.link is None:
             report.links_dropped += 1

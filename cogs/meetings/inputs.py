@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
 
 from bot.domain.meeting_types import MeetingTypes
-from bot.domain.meetings import DESCRIPTION_MAX_LENGTH, clean_link, parse_weekdays
+from bot.domain.meetings import (
+    DESCRIPTION_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    MeetingFields,
+    clean_link,
+    parse_weekdays,
+)
 from bot.domain.recurrence import Repeat, Schedule
 from bot.domain.reminder_offsets import DEFAULT_OFFSETS, parse_offsets
-from bot.storage.meetings import MeetingFields
 from bot.ui.errors import UserFacingError
 from bot.ui.inputs import require_hhmm, require_timezone
 
@@ -30,6 +37,57 @@ NTH_CHOICES = [
     app_commands.Choice(name="Last", value=-1),
 ]
 NOTHING_CHANGED = " Nothing was changed."
+
+# The options /meetings add and /meetings edit share, with their types and limits, declared once.
+MEETING_OPTIONS: dict[str, Any] = {
+    "name": app_commands.Range[str, 1, NAME_MAX_LENGTH],
+    "weekdays": app_commands.Range[str, 1, 100],
+    "time": app_commands.Range[str, 1, 20],
+    "timezone": app_commands.Range[str, 1, 100],
+    "duration": app_commands.Range[int, 5, 1440],
+    "repeat": app_commands.Choice[str],
+    "nth": app_commands.Choice[int],
+    "voice_channel": discord.VoiceChannel | discord.StageChannel,
+    "link": app_commands.Range[str, 1, 500],
+    "description": app_commands.Range[str, 1, DESCRIPTION_MAX_LENGTH],
+    "types": app_commands.Range[str, 1, 200],
+    "channel": discord.TextChannel,
+    "ping_role": discord.Role,
+    "reminders": app_commands.Range[str, 1, 100],
+}
+Callback = TypeVar("Callback", bound=Callable[..., Any])
+
+
+def meeting_options(
+    *, required: Collection[str] = (), first: Sequence[tuple[str, Any]] = ()
+) -> Callable[[Callback], Callback]:
+    """Give a command callback `(self, interaction, [first...], **given)` the shared meeting
+    options: discord.py reads a command's options from its signature. `first` are the command's
+    own required options; of the shared ones, those in `required` must be given and the rest are
+    optional (left out, they arrive as None)."""
+
+    def declare(callback: Callback) -> Callback:
+        keyword = inspect.Parameter.KEYWORD_ONLY
+        positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
+        parameters = [
+            inspect.Parameter("self", positional),
+            inspect.Parameter("interaction", positional, annotation=discord.Interaction),
+            *(inspect.Parameter(name, positional, annotation=kind) for name, kind in first),
+        ]
+        needed = [
+            inspect.Parameter(name, keyword, annotation=kind)
+            for name, kind in MEETING_OPTIONS.items()
+            if name in required
+        ]
+        optional = [
+            inspect.Parameter(name, keyword, annotation=kind | None, default=None)
+            for name, kind in MEETING_OPTIONS.items()
+            if name not in required
+        ]
+        callback.__signature__ = inspect.Signature([*parameters, *needed, *optional])  # type: ignore[attr-defined]
+        return callback
+
+    return declare
 
 
 def _fail(message: str) -> UserFacingError:

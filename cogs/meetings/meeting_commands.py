@@ -17,7 +17,7 @@ from bot.ui.errors import UserFacingError
 from bot.ui.inputs import timezone_choices
 from bot.ui.replies import defer_ephemeral, reply_ephemeral
 from cogs.meetings.importing import import_meetings
-from cogs.meetings.inputs import NTH_CHOICES, REPEAT_CHOICES
+from cogs.meetings.inputs import NTH_CHOICES, REPEAT_CHOICES, meeting_options
 from cogs.meetings.organizing import Organizing
 from cogs.meetings.service import MeetingService
 from cogs.meetings.viewing import calendar_file, info_embed, week_text
@@ -56,50 +56,17 @@ class Meetings(commands.Cog):
     @meetings.command(name="add", description="Schedule a recurring meeting (organizers)")
     @app_commands.describe(name="The meeting's name", **SCHEDULE_HELP)
     @app_commands.choices(repeat=REPEAT_CHOICES, nth=NTH_CHOICES)
-    async def add(
-        self,
-        interaction: discord.Interaction,
-        name: app_commands.Range[str, 1, 100],
-        weekdays: app_commands.Range[str, 1, 100],
-        time: app_commands.Range[str, 1, 20],
-        timezone: app_commands.Range[str, 1, 100] | None = None,
-        duration: app_commands.Range[int, 5, 1440] | None = None,
-        repeat: app_commands.Choice[str] | None = None,
-        nth: app_commands.Choice[int] | None = None,
-        voice_channel: discord.VoiceChannel | discord.StageChannel | None = None,
-        link: app_commands.Range[str, 1, 500] | None = None,
-        description: app_commands.Range[str, 1, 1000] | None = None,
-        types: app_commands.Range[str, 1, 200] | None = None,
-        channel: discord.TextChannel | None = None,
-        ping_role: discord.Role | None = None,
-        reminders: app_commands.Range[str, 1, 100] | None = None,
-    ) -> None:
-        options = _options(locals())
+    @meeting_options(required=("name", "weekdays", "time"))
+    async def add(self, interaction: discord.Interaction, **given: Any) -> None:
+        options = _options(given)
         await reply_ephemeral(interaction, await self.organizing.add(interaction, options))
 
     @meetings.command(name="edit", description="Change a meeting (organizers; only what you give)")
     @app_commands.describe(meeting="The meeting to change", name="A new name", **SCHEDULE_HELP)
     @app_commands.choices(repeat=REPEAT_CHOICES, nth=NTH_CHOICES)
-    async def edit(
-        self,
-        interaction: discord.Interaction,
-        meeting: app_commands.Range[str, 1, 100],
-        name: app_commands.Range[str, 1, 100] | None = None,
-        weekdays: app_commands.Range[str, 1, 100] | None = None,
-        time: app_commands.Range[str, 1, 20] | None = None,
-        timezone: app_commands.Range[str, 1, 100] | None = None,
-        duration: app_commands.Range[int, 5, 1440] | None = None,
-        repeat: app_commands.Choice[str] | None = None,
-        nth: app_commands.Choice[int] | None = None,
-        voice_channel: discord.VoiceChannel | discord.StageChannel | None = None,
-        link: app_commands.Range[str, 1, 500] | None = None,
-        description: app_commands.Range[str, 1, 1000] | None = None,
-        types: app_commands.Range[str, 1, 200] | None = None,
-        channel: discord.TextChannel | None = None,
-        ping_role: discord.Role | None = None,
-        reminders: app_commands.Range[str, 1, 100] | None = None,
-    ) -> None:
-        options = _options(locals(), drop=("meeting",))
+    @meeting_options(first=(("meeting", app_commands.Range[str, 1, 100]),))
+    async def edit(self, interaction: discord.Interaction, meeting: str, **given: Any) -> None:
+        options = _options(given)
         await reply_ephemeral(
             interaction, await self.organizing.edit(interaction, meeting, options)
         )
@@ -183,10 +150,13 @@ class Meetings(commands.Cog):
                 return await asyncio.to_thread(decode_json, await file.read())
             except FeedError:  # not JSON, or nested too deep to read (RecursionError)
                 raise UserFacingError("That file isn't valid JSON. Nothing was imported.") from None
-        assert url is not None
+        if url is None:
+            raise UserFacingError("Give either a `file` or a `url`, one of the two.")
+        session = self.bot.http_session
+        if session is None:
+            raise RuntimeError("Hearth's HTTP session opens at start-up and isn't open now")
         try:
-            assert self.bot.http_session is not None
-            return await fetch_feed(url, session=self.bot.http_session)
+            return await fetch_feed(url, session=session)
         except FeedError as exc:
             raise UserFacingError(
                 f"I couldn't fetch that feed: {exc}. Nothing was imported."
@@ -242,10 +212,8 @@ class Meetings(commands.Cog):
         return timezone_choices(current)
 
 
-def _options(values: dict[str, Any], drop: tuple[str, ...] = ()) -> dict[str, Any]:
-    skip = {"self", "interaction", *drop}
+def _options(given: dict[str, Any]) -> dict[str, Any]:
     return {
         key: (value.value if isinstance(value, app_commands.Choice) else value)
-        for key, value in values.items()
-        if key not in skip
+        for key, value in given.items()
     }

@@ -6,12 +6,12 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
+from discord.utils import format_dt
 
 from bot.domain.excerpts import quoted
 from bot.domain.local_time import local_date
-from bot.domain.meetings import Meeting, upcoming
+from bot.domain.meetings import Meeting, MeetingFields, upcoming
 from bot.domain.recurrence import local_date_of, occurrences
-from bot.storage.meetings import MeetingFields
 from bot.ui.delegation import check_can_post_and_ping
 from bot.ui.errors import UserFacingError
 from bot.ui.permissions import is_organizer
@@ -81,20 +81,8 @@ class Organizing:
         now = self.bot.clock.now()
         if not any(v is not None for v in options.values()):
             raise UserFacingError("Nothing to change: give at least one option.")
-        base = MeetingFields(
-            name=meeting.name,
-            schedule=meeting.schedule,
-            voice_channel_id=meeting.voice_channel_id,
-            link=meeting.link,
-            description=meeting.description,
-            types=meeting.types,
-            announce_channel_id=meeting.announce_channel_id,
-            ping_role_id=meeting.ping_role_id,
-            reminders=meeting.reminders,
-            source_slug=meeting.source_slug,
-        )
         fields = build_fields(
-            base,
+            meeting.fields(),
             types_table=self.service.types,
             default_zone=config.timezone,
             today=local_date(now, config.timezone),
@@ -139,7 +127,7 @@ class Organizing:
         notice = (
             " I've posted a cancellation notice, as it was already announced." if posted else ""
         )
-        return f"Skipped **{meeting.name}** on {render.stamp(occurrence, 'F')}.{notice}"
+        return f"Skipped **{meeting.name}** on {format_dt(occurrence, 'F')}.{notice}"
 
     def _occurrence_on(self, meeting: Meeting, day: date, now: datetime) -> datetime | None:
         window_end = now + timedelta(days=731)

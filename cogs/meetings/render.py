@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import discord
+from discord.utils import format_dt
 
 from bot.domain.meeting_types import MeetingTypes
 from bot.domain.meetings import Meeting
@@ -12,10 +13,6 @@ from bot.domain.recurrence import describe
 from bot.domain.reminder_offsets import format_offset
 
 COLOUR = discord.Colour(0x3D405B)
-
-
-def stamp(moment: datetime, style: str) -> str:
-    return f"<t:{int(moment.timestamp())}:{style}>"
 
 
 def where(meeting: Meeting) -> str:
@@ -36,7 +33,9 @@ def meeting_embed(meeting: Meeting, occurrence: datetime, types: MeetingTypes) -
         title=meeting.name, description=meeting.description or None, colour=COLOUR
     )
     embed.add_field(
-        name="When", value=f"{stamp(occurrence, 'F')} ({stamp(occurrence, 'R')})", inline=False
+        name="When",
+        value=f"{format_dt(occurrence, 'F')} ({format_dt(occurrence, 'R')})",
+        inline=False,
     )
     embed.add_field(name="Where", value=where(meeting), inline=False)
     embed.add_field(name="Length", value=duration_words(meeting.schedule.duration))
@@ -47,12 +46,12 @@ def meeting_embed(meeting: Meeting, occurrence: datetime, types: MeetingTypes) -
 
 
 def reminder_text(meeting: Meeting, occurrence: datetime, offset: timedelta) -> str:
-    return f"📅 **{meeting.name}** starts {stamp(occurrence, 'R')}."
+    return f"📅 **{meeting.name}** starts {format_dt(occurrence, 'R')}."
 
 
 def cancelled_text(meeting: Meeting, occurrence: datetime) -> str:
     return (
-        f"🚫 **{meeting.name}** on {stamp(occurrence, 'F')} is cancelled. "
+        f"🚫 **{meeting.name}** on {format_dt(occurrence, 'F')} is cancelled. "
         "`/meetings info` shows the next date."
     )
 
@@ -60,7 +59,8 @@ def cancelled_text(meeting: Meeting, occurrence: datetime) -> str:
 def nudge_text(meeting: Meeting, occurrence: datetime, guild_name: str | None) -> str:
     place = f" in **{guild_name}**" if guild_name else ""
     return (
-        f"⏰ **{meeting.name}**{place} starts {stamp(occurrence, 'R')}. Join: {where(meeting)}\n"
+        f"⏰ **{meeting.name}**{place} starts {format_dt(occurrence, 'R')}. "
+        f"Join: {where(meeting)}\n"
         "-# You said you're going. See you there!"
     )
 
@@ -74,7 +74,7 @@ def failure_text(meeting: Meeting, channel_id: int | None, reason: str) -> str:
 
 
 def summary_line(meeting: Meeting, occurrence: datetime | None) -> str:
-    when = f"next {stamp(occurrence, 'f')}" if occurrence else "no more dates"
+    when = f"next {format_dt(occurrence, 'f')}" if occurrence else "no more dates"
     return f"**{meeting.name}** · {describe(meeting.schedule)} · {when}"
 
 

@@ -10,7 +10,7 @@ import discord
 
 from bot.domain.meetings import GOING_NUDGE
 from bot.domain.recurrence import local_date_of
-from bot.ui.errors import report_interaction_error
+from bot.ui.errors import reports_errors
 from bot.ui.replies import reply_ephemeral
 
 if TYPE_CHECKING:
@@ -49,13 +49,8 @@ class RsvpButton(
         occurrence = datetime.fromtimestamp(int(match["at"]), UTC)
         return cls(int(match["meeting"]), occurrence, match["answer"] == "y")
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self._answer(interaction)
-        except Exception as error:
-            await report_interaction_error(interaction, error)
-
-    async def _answer(self, interaction: discord.Interaction) -> None:
         bot: Hearth = interaction.client  # type: ignore[assignment]
         meetings = bot.storage.meetings
         meeting = await meetings.get(self.meeting_id)

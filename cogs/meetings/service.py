@@ -29,7 +29,6 @@ from bot.domain.meetings import (
 )
 from bot.outbound import priority
 from bot.presence import Presence
-from bot.storage.timestamps import to_db
 from bot.ui.mentions import pings_only
 from cogs.meetings import render
 from cogs.meetings.events import EventMirror
@@ -68,7 +67,7 @@ class MeetingService:
         for meeting in meetings:
             skipped = skips.get(meeting.id, set())
             occurrence = upcoming(meeting, now, skipped)
-            kinds = delivered.get((meeting.id, to_db(occurrence)), set()) if occurrence else set()
+            kinds = delivered.get((meeting.id, occurrence), set()) if occurrence else set()
             decided = plan(meeting, now, skipped, kinds)
             wake = now if decided.act_now else decided.wake_at
             if wake is not None:
@@ -220,12 +219,12 @@ class MeetingService:
         now = self.bot.clock.now()
         records = await repo.delivered(meeting.id, occurrence)
         announced = [
-            r for k, r in records.items() if k.startswith("reminder:") and r["status"] == "sent"
+            r for k, r in records.items() if k.startswith("reminder:") and r.status == "sent"
         ]
         if not announced or not await repo.claim(meeting.id, occurrence, CANCELLED_KIND, now):
             return False
         key = delivery_key(meeting.id, occurrence, CANCELLED_KIND)
-        channel_id = announced[-1]["channel_id"]
+        channel_id = announced[-1].channel_id
         outcome = await self.bot.delivery.send(
             Post(
                 key=key,

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import discord
+from discord.utils import format_dt
 
 from bot.domain.local_time import local_date
 from bot.domain.meetings import Meeting, upcoming
@@ -36,9 +37,7 @@ async def week_text(bot: Hearth, guild_id: int) -> str:
         return f"No meetings in the next {LIST_DAYS} days."
     found.sort(key=lambda item: (item[0], item[1].name))
     lines = [f"**Meetings in the next {LIST_DAYS} days** (in your own time zone)"]
-    lines += [
-        f"• {render.stamp(start, 'f')} · **{m.name}** · {render.where(m)}" for start, m in found
-    ]
+    lines += [f"• {format_dt(start, 'f')} · **{m.name}** · {render.where(m)}" for start, m in found]
     text = "\n".join(lines)
     return text if len(text) <= 1900 else text[:1850] + "\n… and more: `/meetings calendar`"
 

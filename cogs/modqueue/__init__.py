@@ -1,20 +1,20 @@
-"""Moderator escalation: reports, the queue's cards and buttons, timed escalation, audit."""
+"""Moderator escalation: reports, the queue's commands, and watching the queue's privacy.
+
+The flag service itself (cards, buttons, escalation, alerts) is `bot.flag_service`, built in
+app.py, because check-ins and crisis detection raise flags too.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cogs.modqueue.buttons import FlagButton, SupportButton
 from cogs.modqueue.commands import ModQueue
 from cogs.modqueue.listeners import QueueWatch
-from cogs.modqueue.service import FlagService
 
 if TYPE_CHECKING:
     from bot.app import Hearth
 
 
 async def setup(bot: Hearth) -> None:
-    bot.add_dynamic_items(FlagButton, SupportButton)
-    service = FlagService(bot)
-    await bot.add_cog(ModQueue(bot, service))
-    await bot.add_cog(QueueWatch(bot, service))
+    await bot.add_cog(ModQueue(bot, bot.flag_service))
+    await bot.add_cog(QueueWatch(bot, bot.flag_service))

@@ -9,18 +9,18 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 from discord.ext import commands
+from discord.utils import format_dt
 
-from bot.domain.flags import FlagStatus, median
-from bot.storage.flags import NewFlag
+from bot.domain.flags import FlagStatus, NewFlag, median
+from bot.services.flags import FlagService
 from bot.ui.context import require_guild
-from bot.ui.errors import UserFacingError, report_interaction_error
+from bot.ui.errors import UserFacingError, reports_errors
+from bot.ui.flag_buttons import RESOLVE_FORM, show
 from bot.ui.inputs import LARGEST_ID, LARGEST_NUMBER
 from bot.ui.modals import modal_custom_id, submitted_values
 from bot.ui.permissions import has_guild_permissions, is_moderator
 from bot.ui.replies import defer_ephemeral, reply_ephemeral
 from cogs.modqueue import render
-from cogs.modqueue.buttons import RESOLVE_FORM, show
-from cogs.modqueue.service import FlagService
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -98,29 +98,27 @@ class ModQueue(commands.Cog):
         form.stop()  # handled by its id prefix below, so it survives restarts
 
     @commands.Cog.listener()
+    @reports_errors
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         custom_id = modal_custom_id(interaction)
         if custom_id is None:
             return
-        try:
-            if custom_id.startswith(REPORT_FORM):
-                channel_id, message_id = custom_id.removeprefix(REPORT_FORM).split(":")[:2]
-                reason = submitted_values(interaction).get("reason")
-                await self._report(
-                    interaction,
-                    int(channel_id),
-                    int(message_id),
-                    reason if isinstance(reason, str) and reason.strip() else None,
-                    known=self._menu_messages.pop(custom_id, None),
-                )
-            elif custom_id.startswith(RESOLVE_FORM):
-                flag_id = int(custom_id.removeprefix(RESOLVE_FORM).split(":")[0])
-                note = submitted_values(interaction).get("note")
-                await self._resolve(
-                    interaction, flag_id, note if isinstance(note, str) and note.strip() else None
-                )
-        except Exception as error:
-            await report_interaction_error(interaction, error)
+        if custom_id.startswith(REPORT_FORM):
+            channel_id, message_id = custom_id.removeprefix(REPORT_FORM).split(":")[:2]
+            reason = submitted_values(interaction).get("reason")
+            await self._report(
+                interaction,
+                int(channel_id),
+                int(message_id),
+                reason if isinstance(reason, str) and reason.strip() else None,
+                known=self._menu_messages.pop(custom_id, None),
+            )
+        elif custom_id.startswith(RESOLVE_FORM):
+            flag_id = int(custom_id.removeprefix(RESOLVE_FORM).split(":")[0])
+            note = submitted_values(interaction).get("note")
+            await self._resolve(
+                interaction, flag_id, note if isinstance(note, str) and note.strip() else None
+            )
 
     async def _report(
         self,
@@ -179,7 +177,8 @@ class ModQueue(commands.Cog):
         ):
             raise UserFacingError("This flag was already closed.")
         updated = await self.bot.storage.flags.get(flag_id)
-        assert updated is not None
+        if updated is None:  # erased with the server's data meanwhile
+            raise UserFacingError("I can't find this flag any more.")
         self.service.schedule(updated)
         if interaction.message is not None:
             await show(interaction, updated)
@@ -265,7 +264,7 @@ class ModQueue(commands.Cog):
             return
         lines = [
             f"#{f.id} · {f.severity.name.lower()} · {f.category} · {f.status.value} · "
-            f"{render.stamp(f.created_at)}"
+            f"{format_dt(f.created_at, 'R')}"
             for f in flags
         ]
         await reply_ephemeral(interaction, "\n".join(lines)[:1990])

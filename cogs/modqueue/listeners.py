@@ -10,7 +10,7 @@ from discord.ext import commands
 
 if TYPE_CHECKING:
     from bot.app import Hearth
-    from cogs.modqueue.service import FlagService
+    from bot.services.flags import FlagService
 
 
 class QueueWatch(commands.Cog):

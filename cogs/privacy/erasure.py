@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.storage.privacy import MemberErasure, ProfileErasure, PublicPost
+from bot.domain.privacy import MemberErasure, ProfileErasure, PublicPost
 
 if TYPE_CHECKING:
     from bot.app import Hearth

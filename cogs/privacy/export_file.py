@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from bot.storage.privacy import MemberExport
-from bot.storage.timestamps import to_db
+from bot.domain.privacy import MemberExport
 
 FORMAT = "hearth-export/1"
 
@@ -29,14 +28,22 @@ ABOUT = {
     "on_call": "Since when you are on call as a moderator here.",
     "meetings_created": "Meetings you added (they belong to the server).",
     "announcements_created": "Announcements you scheduled (they belong to the server).",
+    "peer_support": "Peer support: your duty settings as a supporter, the conversations you "
+    "asked for (with your reason) or helped in (times only), your accountability partners both "
+    "ways, and your anonymous shares (their text was never stored).",
 }
+
+
+def utc_text(moment: datetime) -> str:
+    """ISO 8601 in UTC with milliseconds and a Z, like every time the file holds."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def export_bytes(data: MemberExport, *, guild_id: int, user_id: int, now: datetime) -> bytes:
     """The JSON file. Pure and possibly large, so callers run it off the event loop."""
     document: dict[str, Any] = {
         "format": FORMAT,
-        "exported_at": to_db(now),
+        "exported_at": utc_text(now),
         "server_id": str(guild_id),
         "member_id": str(user_id),
         "not_included": "Reports or flags other members or Hearth made about you, and the "

@@ -54,12 +54,12 @@ def _guild_block(erasure: GuildErasure, named: bool) -> list[str]:
         f"{head}erased {_count(rows.checkins, 'check-in')} (with their notes), "
         f"{_count(rows.counters, 'counter')} with their history and milestones, and "
         f"{_count(rows.other_rows, 'other record')} (reminders, meeting answers, "
-        "congratulations you gave)."
+        "congratulations you gave, peer support and partners)."
     ]
     if erasure.posts_taken_down:
         lines.append(
             f"Took down {_count(erasure.posts_taken_down, 'post')} I'd made about you "
-            "(shared check-ins, public milestones)."
+            "(shared check-ins, public milestones, support cards, anonymous shares)."
         )
     if erasure.posts_left:
         lines.append(

@@ -12,15 +12,14 @@ import discord
 
 from bot.delivery import FileData, Post
 from bot.delivery_outcomes import Found, Outcome, Status
-from bot.domain.counters import Announce, Counter
+from bot.domain.counters import Announce, Celebration, Counter
 from bot.domain.delivery import Priority
 from bot.domain.local_time import local_date
 from bot.domain.sobriety import Milestone, plan_from_spec
 from bot.outbound import priority
 from bot.presence import Presence
 from bot.rendering.milestone_tag import render_milestone_tag, tag_colour_for
-from bot.storage.sobriety import Celebration
-from bot.ui.errors import report_interaction_error
+from bot.ui.errors import reports_errors
 from bot.ui.replies import reply_ephemeral
 from cogs.sobriety import render
 from cogs.sobriety.roles import MilestoneRoles
@@ -63,13 +62,8 @@ class CongratulateButton(
     ) -> CongratulateButton:
         return cls(int(match["id"]))
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self._congratulate(interaction)
-        except Exception as error:
-            await report_interaction_error(interaction, error)
-
-    async def _congratulate(self, interaction: discord.Interaction) -> None:
         bot: Hearth = interaction.client  # type: ignore[assignment]
         sobriety = bot.storage.sobriety
         celebration = await sobriety.celebration(self.celebration_id)

@@ -44,7 +44,8 @@ def counter_summary(counter: Counter, today: date, plan: MilestonePlan) -> str:
 
 
 def reset_reply(ended: Period, restart: date) -> str:
-    assert ended.end is not None
+    if ended.end is None:
+        raise ValueError("a reset reply needs the period the reset ended")
     kept = ended.length_days(ended.end)
     lines = ["Thank you for being honest about this. That takes courage."]
     if kept:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.discord_codes import UNKNOWN_MEMBER
 from bot.domain.counters import Announce, Counter
 from bot.domain.local_time import local_date
 from bot.domain.sobriety import plan_from_spec
@@ -19,7 +20,6 @@ log = logging.getLogger("hearth.milestones.roles")
 
 ALERT_TOPIC = "milestone-roles"
 REASON = "Hearth milestone roles"
-UNKNOWN_MEMBER = 10007
 
 
 def unsafe_role_alert(milestone_key: str) -> str:

@@ -82,8 +82,9 @@ async def test_one_reply_per_six_hours_but_every_detection_reaches_moderators(
     await runner.start()
     await configure(fake, community)
     general = fake.guild(community.guild_id).add_text_channel("general")
+    # Medium: no time, plan or means (CRISIS says "tonight", which makes it high).
     for _ in range(2):
-        await fake.send_message(general, community.member, CRISIS)
+        await fake.send_message(general, community.member, "i want to kill myself")
     await settled(fake, community)
     assert len(dms(fake, community)) == 1
     # Both reach moderators, on one card that counts them rather than a pile of cards.

@@ -200,6 +200,6 @@ async def test_one_servers_public_queue_never_holds_back_another_servers_cards(
     second = fake.guild(other.guild_id)
     second.set_overwrites(other.mod_queue, private_to(second, other.moderator_role))
     bot = await runner.start()
-    await bot.get_cog("ModQueue").service.catch_up()
+    await bot.flag_service.catch_up()
     assert len(cards_about(fake, other, other.member)) == 1
     assert cards_about(fake, community, community.member) == [], "still public: still held"

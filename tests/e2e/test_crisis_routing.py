@@ -99,7 +99,7 @@ async def test_a_worse_message_pings_again_at_once_and_tells_the_claimer(
 
     # A restart neither repeats the ping nor the DM (they are marked delivered in the database).
     bot = await runner.restart(bot)
-    await bot.get_cog("ModQueue").service.catch_up()  # what start-up runs, awaited here
+    await bot.flag_service.catch_up()  # what start-up runs, awaited here
     assert len(queue_posts(fake, community, WORSE)) == 1
     assert len(claimer_dms(fake, community)) == 1
 
@@ -237,13 +237,13 @@ async def test_alerts_held_by_a_public_queue_are_delivered_once_after_a_restart(
 
     guild.set_overwrites(community.mod_queue, private_to(guild, community.moderator_role))
     bot = await runner.start()
-    await bot.get_cog("ModQueue").service.catch_up()
+    await bot.flag_service.catch_up()
     [ping] = queue_posts(fake, community, WORSE)
     assert f"<@&{community.moderator_role}>" in ping["content"]
     [card] = cards_about(fake, community, community.member)
     assert "Severity: high" in card_text(card), "the card caught up first"
     bot = await runner.restart(bot)
-    await bot.get_cog("ModQueue").service.catch_up()
+    await bot.flag_service.catch_up()
     assert len(queue_posts(fake, community, WORSE)) == 1
     assert len(claimer_dms(fake, community)) == 1
     [flag] = flag_rows(database, community.member)

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from bot.domain.meetings import MeetingFields
 from bot.domain.recurrence import Repeat, Schedule
 from bot.domain.reminder_offsets import DEFAULT_OFFSETS
-from bot.storage.meetings import MeetingFields
 from tests.clocks import ManualClock
 from tests.e2e.checkin_helpers import setup_guild, stored_checkins
 from tests.e2e.harness import Community, HearthRunner, answered

@@ -86,6 +86,9 @@ class FakeChannel:
     locked: bool = False
     invitable: bool = True
     message_count: int = 0
+    # Who has joined the thread (rest_thread_members.py); a private thread is visible only to
+    # them and to members with Manage Threads.
+    thread_member_ids: set[int] = field(default_factory=set)
 
     @property
     def is_thread(self) -> bool:

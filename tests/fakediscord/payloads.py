@@ -128,7 +128,7 @@ def _thread_fields(record: FakeChannel) -> dict[str, Any]:
         "owner_id": _opt_id(record.owner_id),
         "message_count": record.message_count,
         "total_message_sent": record.message_count,
-        "member_count": 1,
+        "member_count": min(len(record.thread_member_ids), 50) or 1,
         "thread_metadata": {
             "archived": record.archived,
             "auto_archive_duration": record.auto_archive_duration,

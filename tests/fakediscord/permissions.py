@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tests.fakediscord.models import OVERWRITE_MEMBER, FakeChannel
+from tests.fakediscord.models import OVERWRITE_MEMBER, PRIVATE_THREAD, FakeChannel
 
 if TYPE_CHECKING:
     from tests.fakediscord.guild import FakeGuild
@@ -139,6 +139,12 @@ def channel_permissions(guild: FakeGuild, user_id: int, channel: FakeChannel) ->
 
     if not permissions & VIEW_CHANNEL:
         return 0
+    if (
+        channel.type == PRIVATE_THREAD
+        and user_id not in channel.thread_member_ids
+        and not permissions & MANAGE_THREADS
+    ):
+        return 0  # a private thread shows only to those added to it, and to Manage Threads
     if not channel.is_thread and not permissions & SEND_MESSAGES:
         permissions &= ~_NEEDS_SEND
     return permissions

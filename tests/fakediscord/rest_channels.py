@@ -97,6 +97,7 @@ def _create_thread(
         auto_archive_duration=duration,
         invitable=bool(body.get("invitable", True)),
         rate_limit_per_user=int(str(body.get("rate_limit_per_user") or 0)),
+        thread_member_ids={state.bot_user.id},  # the creator joins its thread
     )
     state.channels[thread.id] = thread
     data = payloads.channel(thread)

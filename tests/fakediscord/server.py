@@ -25,6 +25,7 @@ from tests.fakediscord import (
     rest_interactions,
     rest_messages,
     rest_pins,
+    rest_thread_members,
 )
 from tests.fakediscord.actions import UserActions
 from tests.fakediscord.commands import Scope
@@ -87,6 +88,7 @@ class FakeDiscord(UserActions, GuildLifecycle):
             rest_pins,  # before rest_messages: "/messages/pins" is not a message id
             rest_messages,
             rest_channels,
+            rest_thread_members,
             rest_guilds,
             rest_events,
             rest_interactions,

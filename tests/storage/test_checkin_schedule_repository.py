@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.checkin_schedule import PROMPT_MAX_ATTEMPTS
+from bot.domain.checkins import PROMPT_MAX_ATTEMPTS
 from bot.storage.storage import Storage, open_storage
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)

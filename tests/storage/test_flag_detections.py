@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.flags import EscalationDelays, FlagSeverity, FlagStatus
-from bot.storage.flags import NewFlag
+from bot.domain.flags import EscalationDelays, FlagSeverity, FlagStatus, NewFlag
 from bot.storage.storage import Storage, open_storage
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

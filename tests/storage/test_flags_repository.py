@@ -11,8 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.flags import EscalationDelays, Flag, FlagSeverity, FlagStatus
-from bot.storage.flags import FlagEvent, NewFlag
+from bot.domain.flags import EscalationDelays, Flag, FlagEvent, FlagSeverity, FlagStatus, NewFlag
 from bot.storage.storage import Storage
 from tests.storage.support import count, failing_inserts, reopened
 

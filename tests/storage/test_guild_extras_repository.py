@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.storage.guild_extras import GuildAlert
+from bot.domain.guild_config import GuildAlert
 from bot.storage.storage import Storage
 from tests.storage.support import reopened
 

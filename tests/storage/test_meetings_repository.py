@@ -12,9 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.meetings import CANCELLED_KIND, reminder_kind
+from bot.domain.meetings import CANCELLED_KIND, MeetingFields, reminder_kind
 from bot.domain.recurrence import Repeat, Schedule
-from bot.storage.meetings import MeetingFields
 from bot.storage.storage import Storage
 from tests.storage.support import count, reopened
 
@@ -210,7 +209,7 @@ async def test_finish_records_the_outcome_and_release_frees_only_unfinished(
     await repo.finish(meeting.id, BEFORE_DST, DAY_REMINDER, "sent", NOW, 60, 6001)
     await repo.release(meeting.id, BEFORE_DST, DAY_REMINDER)
     record = (await repo.delivered(meeting.id, BEFORE_DST.astimezone(UTC)))[DAY_REMINDER]
-    assert (record["status"], record["channel_id"], record["message_id"]) == ("sent", 60, 6001)
+    assert (record.status, record.channel_id, record.message_id) == ("sent", 60, 6001)
     assert not await repo.claim(meeting.id, BEFORE_DST, DAY_REMINDER, NOW), "sent: never again"
 
 
@@ -222,11 +221,13 @@ async def test_delivered_since_keys_by_utc_start_and_filters_by_time(storage: St
     await repo.claim(meeting.id, AFTER_DST, CANCELLED_KIND, NOW)
     everything = await repo.delivered_since(BEFORE_DST)
     assert everything == {
-        (meeting.id, "2026-03-04T00:00:00.000Z"): {DAY_REMINDER},
-        (meeting.id, "2026-03-10T23:00:00.000Z"): {DAY_REMINDER, CANCELLED_KIND},
+        (meeting.id, datetime(2026, 3, 4, 0, 0, tzinfo=UTC)): {DAY_REMINDER},
+        (meeting.id, datetime(2026, 3, 10, 23, 0, tzinfo=UTC)): {DAY_REMINDER, CANCELLED_KIND},
     }
     just_after = BEFORE_DST + timedelta(milliseconds=1)
-    assert set(await repo.delivered_since(just_after)) == {(meeting.id, "2026-03-10T23:00:00.000Z")}
+    assert set(await repo.delivered_since(just_after)) == {
+        (meeting.id, datetime(2026, 3, 10, 23, 0, tzinfo=UTC))
+    }
     assert set(await repo.delivered(meeting.id, AFTER_DST)) == {DAY_REMINDER, CANCELLED_KIND}
 
 
@@ -273,7 +274,9 @@ async def test_deleting_a_meeting_removes_its_skips_deliveries_and_rsvps(
     await repo.delete(doomed.id)
     assert await repo.get(doomed.id) is None
     assert await repo.all_skips() == {kept.id: {date(2026, 3, 17)}}
-    assert set(await repo.delivered_since(NOW)) == {(kept.id, "2026-03-04T00:00:00.000Z")}
+    assert set(await repo.delivered_since(NOW)) == {
+        (kept.id, datetime(2026, 3, 4, 0, 0, tzinfo=UTC))
+    }
     assert await repo.rsvp_counts(doomed.id, BEFORE_DST) == (0, 0)
     assert await repo.rsvp_counts(kept.id, BEFORE_DST) == (1, 0)
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
@@ -297,3 +300,11 @@ async def test_meetings_and_their_records_survive_reopening_the_file(db_path: Pa
         assert await storage.meetings.skips(meeting.id) == {date(2026, 3, 17)}
         assert not await storage.meetings.claim(meeting.id, AFTER_DST, DAY_REMINDER, NOW)
         assert await storage.meetings.going(meeting.id, AFTER_DST) == [5]
+
+
+async def test_a_stored_meeting_gives_back_the_fields_it_was_made_from(storage: Storage) -> None:
+    made = fields(reminders=(timedelta(days=1), timedelta(minutes=15)), source_slug="tng")
+    meeting = await storage.meetings.create(1, made, created_by=80, now=NOW)
+    assert meeting.fields() == made
+    changed = replace(meeting.fields(), link=None, ping_role_id=None)
+    assert (await storage.meetings.replace(meeting.id, changed, NOW)).fields() == changed

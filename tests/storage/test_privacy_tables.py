@@ -17,6 +17,9 @@ MEMBER_COLUMNS = {
     "closed_by",
     "target_id",
     "disabled_by",
+    "supporter_id",
+    "partner_id",
+    "ended_by",
 }
 README = Path(__file__).resolve().parents[2] / "README.md"
 

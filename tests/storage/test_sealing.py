@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.checkins import CheckinInput, Mood
-from bot.storage.flags import NewFlag
+from bot.domain.flags import NewFlag
 from bot.storage.rekey import DataKeyError, check_data_key, rekey, sealed_with
 from bot.storage.sealing import (
     CHECKIN_NOTE,

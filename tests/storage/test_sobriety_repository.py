@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.counters import Announce, Counter, Period
+from bot.storage.database import MissingRow
 from bot.storage.storage import Storage
 from tests.storage.support import count, failing_inserts, reopened
 
@@ -107,6 +108,14 @@ async def test_reset_keeps_the_ended_period_and_opens_the_next(storage: Storage)
         (date(2026, 2, 14), date(2026, 2, 14), None),
         (date(2026, 2, 14), None, None),
     ]
+
+
+async def test_resetting_a_counter_removed_meanwhile_is_a_clear_error(storage: Storage) -> None:
+    counter = await start(storage)
+    await storage.sobriety.remove(counter.id)
+    with pytest.raises(MissingRow, match=f"counter {counter.id}'s current period is missing"):
+        await storage.sobriety.reset(counter.id, date(2026, 2, 14), None, NOW)
+    assert await count(storage, "sobriety_periods") == 0, "nothing was written"
 
 
 async def test_a_write_failing_midway_leaves_nothing_half_done(storage: Storage) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -10,8 +10,8 @@ from bot.domain.local_time import (
     at_local_time,
     days_between,
     local_date,
-    next_local_time,
     parse_hhmm,
+    stored_hhmm,
 )
 from bot.domain.streaks import streaks
 
@@ -33,6 +33,12 @@ def test_parse_hhmm_accepts(text: str, expected: time) -> None:
 @pytest.mark.parametrize("text", ["", "24:00", "9", "09:60", "nine", "9:5", "-1:00", "12:00pm"])
 def test_parse_hhmm_refuses(text: str) -> None:
     assert parse_hhmm(text) is None
+
+
+def test_a_damaged_stored_time_is_an_error_not_none() -> None:
+    assert stored_hhmm("07:30") == time(7, 30)
+    with pytest.raises(ValueError, match="'7:3' isn't HH:MM"):
+        stored_hhmm("7:3")
 
 
 def test_local_date_far_from_utc() -> None:
@@ -62,16 +68,6 @@ def test_repeated_local_time_is_its_first_occurrence() -> None:
     # 01:30 happens twice in New York on 1 November 2026; the first is EDT (UTC-4).
     instant = at_local_time(date(2026, 11, 1), time(1, 30), "America/New_York")
     assert instant == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)
-
-
-def test_next_local_time_is_strictly_after_and_daily() -> None:
-    zone = "Europe/London"
-    start = datetime(2026, 3, 28, 8, 0, tzinfo=UTC)  # 08:00 GMT, the day before BST starts
-    first = next_local_time(start, time(8, 0), zone)
-    assert first == datetime(2026, 3, 29, 7, 0, tzinfo=UTC)  # 08:00 BST
-    second = next_local_time(first, time(8, 0), zone)
-    assert second == datetime(2026, 3, 30, 7, 0, tzinfo=UTC)
-    assert next_local_time(start - timedelta(seconds=1), time(8, 0), zone) == start
 
 
 def test_days_between() -> None:

@@ -358,3 +358,11 @@ def test_splitting_skipping_and_next_agree(
     after = start - timedelta(microseconds=1)
     nxt = next_occurrence(schedule, after, skipped=skipped)
     assert nxt == kept[0] if kept else (nxt is None or nxt >= end)
+
+
+def test_week_of_month_is_only_for_monthly_meetings() -> None:
+    last_friday = make((4,), time(19, 0), "Europe/London", Repeat.MONTHLY, nth=-1)
+    assert last_friday.week_of_month == -1
+    weekly = make((4,), time(19, 0), "Europe/London")
+    with pytest.raises(ValueError, match="only monthly meetings"):
+        _ = weekly.week_of_month

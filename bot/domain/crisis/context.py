@@ -51,6 +51,10 @@ _PAST_TEMPLATES = (
     "rest in peace|passed away|in memory of|anniversary|lost (him|her|them|my {REL}) to)",
     "(#|two|three|four|five|six|seven|eight|nine|ten|many|several|a few|couple|couple of) "
     "(years|yrs|months|decades) (later|since)",
+    # A recovery milestone tells a story: "i tried to end my life once. today i'm 5 years sober".
+    "(years|yrs|year|months|month) (sober|clean|in recovery|free)",
+    # Grief: "the last phone call with him before he overdosed".
+    "(before|after|since|the day|the night) (he|she|they|my {REL}) (overdosed|oded|died|passed)",
 )
 _YEAR = re.compile(r" (?:in|since|back in|around|of|from) (?:19|20)\d\d ")
 _PAST = Automaton((substitute(template, MACROS), True) for template in _PAST_TEMPLATES)
@@ -97,6 +101,13 @@ def _followed_by(after: str, phrases: frozenset[str]) -> bool:
     return any(after.startswith(f" {phrase} ") for phrase in phrases if phrase)
 
 
+def _followed_by_past_comma(after: str, phrases: frozenset[str]) -> bool:
+    """Also across one clause mark: "bye all, logging off", "took all my meds, like always"."""
+    if after.startswith(f" {CLAUSE} "):
+        after = after[len(CLAUSE) + 1 :]
+    return _followed_by(after, phrases)
+
+
 def _negated(before: list[str], rule: PhraseRule) -> bool:
     negators = NEGATORS_ES if rule.lang == "es" else NEGATORS_EN
     for word in reversed(before[-_NEGATION_REACH:]):
@@ -134,10 +145,14 @@ def silenced(rule: PhraseRule, context: MessageContext, begin: int, end: int) ->
         return True
     if rule.not_preceded_by and before:
         last = "#" if before[-1].isdigit() else before[-1]
-        if last in rule.not_preceded_by:
+        if last in rule.not_preceded_by or " ".join(before[-2:]) in rule.not_preceded_by:
             return True
     insists = rule.jest_silences and context.insists()
-    if rule.not_followed_by and not insists and _followed_by(after, rule.not_followed_by):
+    if (
+        rule.not_followed_by
+        and not insists
+        and _followed_by_past_comma(after, rule.not_followed_by)
+    ):
         return True
     if rule.only_followed_by is not None:
         next_word = words[end] if end < len(words) else ""

@@ -5,8 +5,16 @@
 A scan normalises the text (normalise.py), finds every phrase hit with one word-level automaton
 built from all phrase templates (patterns.py), drops hits that context silences (context.py:
 negation, someone else's words, idioms, past stories, jokes, allow-listed spans) and returns the
-most severe detection left. The shared phrase set is compiled once per process; a guild with its
-own phrases gets a detector that adds a small second automaton for them and reuses the shared one.
+most severe detection left. When no rule fired, the learned stage (learned.py), if the detector was
+given one, scores the message: above its threshold it is a detection with the rule id
+"learned.<category>". When a rule matched and context silenced it (a negation, an idiom, a past
+story), the learned stage needs a higher score (`silenced_threshold`); an allow-listed phrase
+silences the message outright. Severity then follows severity.py: a time, plan, means, goodbye
+or overdose in progress makes it HIGH.
+
+The shared phrase set is compiled once per process; a guild with its own phrases gets a detector
+that adds a small second automaton for them and reuses the shared one. With the learned stage,
+build detectors through `bot.crisis_model.crisis_detector`, which loads the shipped weights.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from bot.domain.crisis.context import MessageContext, silenced
+from bot.domain.crisis.learned import LearnedModel
 from bot.domain.crisis.model import (
     Category,
     Detection,
@@ -35,6 +44,7 @@ from bot.domain.crisis.rules_others import (
 )
 from bot.domain.crisis.rules_self import SUICIDAL_RULES
 from bot.domain.crisis.rules_self_harm import SELF_HARM_RULES
+from bot.domain.crisis.severity import cues, graded
 from bot.domain.crisis.vocab import MACROS
 
 __all__ = [
@@ -115,7 +125,10 @@ def _builtin_allowed() -> Automaton[bool]:
 class CrisisDetector:
     """Scans one message at a time; safe to share between tasks (no mutable state)."""
 
-    def __init__(self, guild_phrases: GuildPhrases | None = None) -> None:
+    def __init__(
+        self, guild_phrases: GuildPhrases | None = None, learned: LearnedModel | None = None
+    ) -> None:
+        self._learned = learned
         self._shared = _shared_automaton()
         self._guild: Automaton[PhraseRule] | None = None
         self._allowed = _builtin_allowed()
@@ -138,12 +151,14 @@ class CrisisDetector:
         if self._guild is not None:
             hits.extend(self._guild.hits(words))
         if not hits:
-            return None
+            return self._learned_detection(text, words)
         allowed = [(begin, end) for begin, end, _ in self._allowed.hits(words)]
         context = MessageContext(words)
         best: tuple[int, int, PhraseRule] | None = None
+        allow_listed = False
         for begin, end, rules in hits:
             if any(begin < a_end and a_begin < end for a_begin, a_end in allowed):
+                allow_listed = True
                 continue
             for rule in rules:
                 rank = (int(rule.severity), _URGENCY[rule.category])
@@ -152,9 +167,30 @@ class CrisisDetector:
                 if not silenced(rule, context, begin, end):
                     best = (*rank, rule)
         if best is None:
-            return None
+            # An allow-listed phrase keeps the learned stage quiet too: admins chose that.
+            return None if allow_listed else self._learned_detection(text, words, silenced=True)
         rule = best[2]
-        return Detection(category=rule.category, severity=rule.severity, rule=rule.rule)
+        severity = graded(rule.severity, cues(words))
+        return Detection(category=rule.category, severity=severity, rule=rule.rule)
+
+    def _learned_detection(
+        self, text: str, words: list[str], *, silenced: bool = False
+    ) -> Detection | None:
+        """The learned stage's verdict on a message no rule detected. After a rule matched and
+        context silenced it (a negation, an idiom, a story), the bar is higher: the rules' reading
+        wins unless the model is much surer (its rules miss "took 4 xanax and most of a bottle of
+        wine, everything's spinning" as "took 4 pills", a number too small to fire)."""
+        if self._learned is None:
+            return None
+        score = self._learned.score(text)
+        bar = self._learned.silenced_threshold if silenced else self._learned.threshold
+        if score.crisis < bar:
+            return None
+        return Detection(
+            category=score.category,
+            severity=graded(Severity.MEDIUM, cues(words)),
+            rule=f"learned.{score.category.name.lower()}",
+        )
 
 
 @cache

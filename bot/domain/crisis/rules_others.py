@@ -50,6 +50,16 @@ _TREATS = words(
     )
 )  # fmt: skip
 
+# "took all my meds this morning like a good boy": the daily dose, taken as prescribed; and
+# advice about a mix.
+_DAILY_DOSE = words(
+    "on", "off", "to heart", "of water", "this morning", "today", "like", "as prescribed",
+    "with breakfast", "on time", "for the day", "at breakfast",
+    # Harm-reduction advice: "mixing opioids and alcohol is so dangerous".
+    "is dangerous", "is so dangerous", "is really dangerous", "is very dangerous", "is deadly",
+    "can kill", "can stop", "is risky", "is a bad idea",
+)  # fmt: skip
+
 OVERDOSE_RULES: list[PhraseRule] = [
     PhraseRule(
         "overdose.ingested.en",
@@ -77,7 +87,7 @@ OVERDOSE_RULES: list[PhraseRule] = [
         ),
         Subject.ANY,
         past_form=True,
-        not_followed_by=_NOT_DRUGS | words("on", "off", "to heart", "of water"),
+        not_followed_by=_NOT_DRUGS | _DAILY_DOSE,
         min_number=8,
     ),
     PhraseRule(

@@ -23,22 +23,27 @@ EFFORT_IDIOMS = words(
     "in the game", "in game", "in minecraft", "on this", "on that", "on these", "on my project",
     "for this", "for that", "for work", "for you", "for them", "for money",
 )  # fmt: skip
-# "want to die of embarrassment", "die on this hill", "ready to die for my kids", and "die" for
+# "want to die of embarrassment", "die on this hill", "ready to die for my kids", "would rather
+# die than sing karaoke", and "die" for
 # "dye" ("wants to die her hair").
 DIE_IDIOMS = words(
     "of", "laughing", "on this hill", "on that hill", "for my", "for you", "for it", "for this",
     "for that", "for them", "for love", "for a", "for the", "happy", "old", "her hair",
-    "his hair", "my hair", "their hair", "your hair", "hair", "it",
+    "his hair", "my hair", "their hair", "your hair", "hair", "it", "than",
 )  # fmt: skip
 # "end it with her", "take my life back", "end my life as I knew it".
 END_IDIOMS = words("with", "between", "early", "off", "back", "as", "into", "over", "around")
 
 
+_NOT_SLANG_AFTER = words(
+    "#", "you", "u", "tried to", "try to", "tryed to", "attempted to", "attempt to",
+)  # fmt: skip
+
 # "Goodbye everyone, see you Thursday": leaving the chat, not life.
 _SIGN_OFF = words(
     "see", "for now", "till", "until", "have", "night", "gn", "goodnight", "cya", "ttyl", "gtg",
     "got to", "gotta", "brb", "back", "im off", "off", "and good", "thanks", "ill be",
-    "i will be", "talk", "catch",
+    "i will be", "talk", "catch", "logging", "log off", "heading", "going to bed", "off to bed",
 )  # fmt: skip
 
 
@@ -241,7 +246,8 @@ SUICIDAL_RULES: list[PhraseRule] = [
             "neck {SELF}",
             "killmyself",
         ),
-        not_preceded_by=words("#", "you", "u"),
+        # "tried to end my life" is suicidal.attempt.en's, which knows a story when it sees one.
+        not_preceded_by=_NOT_SLANG_AFTER,
         not_followed_by=EFFORT_IDIOMS
         | END_IDIOMS
         | words("away", "from", "per", "an", "a", "left", "ride", "run", "walk", "drive", "hr"),

@@ -95,7 +95,7 @@ _NEGATION_BRIDGES = str.split(
     "thought considered tried attempted going to gonna want wanna plan planning plans on intend "
     "intending intention trying try ever about i im be will would do did does thinking of feel "
     "feeling have has had am is are was ready a the any desire urge need wish at all again gon "
-    "finna me te se lo la quiero voy pienso en que yo he she they hes shes theyre"
+    "finna me te se lo la quiero voy pienso en que yo he she they hes shes theyre wondering"
 )
 _FIRST_PERSON = str.split("i i'm i've i'd i'll me myself imma ima yo")
 _THIRD_PERSON = (

@@ -18,12 +18,11 @@ import discord
 
 from bot.delivery import Post
 from bot.domain.delivery import Priority
-from bot.domain.flags import Flag, FlagStatus
-from bot.storage.flags import FlagAlert
-from cogs.modqueue import render
+from bot.domain.flags import Flag, FlagAlert, FlagStatus
+from bot.ui import flag_card
 
 if TYPE_CHECKING:
-    from cogs.modqueue.service import FlagService
+    from bot.services.flags import FlagService
 
 log = logging.getLogger("hearth.modqueue")
 
@@ -76,7 +75,7 @@ class AlertDelivery:
                 priority=Priority.URGENT,
                 guild_id=flag.guild_id,
                 channel_id=queue.id,
-                content=render.worse_ping(flag, role, render.card_url(flag), alert.kind),
+                content=flag_card.worse_ping(flag, role, flag_card.card_url(flag), alert.kind),
                 allowed_mentions=discord.AllowedMentions(
                     roles=[discord.Object(role)] if role else False, users=False
                 ),
@@ -103,7 +102,7 @@ class AlertDelivery:
                 priority=Priority.URGENT,
                 guild_id=flag.guild_id,
                 user_id=alert.target_id or 0,
-                content=render.claimer_dm(flag, name, render.card_url(flag)),
+                content=flag_card.claimer_dm(flag, name, flag_card.card_url(flag)),
             )
         )
         if outcome.passing:

@@ -22,10 +22,10 @@ from bot.domain.delivery import Priority
 from bot.domain.flags import EscalationStep, Flag, FlagStatus
 from bot.outbound import priority
 from bot.presence import Presence
-from cogs.modqueue import render
+from bot.ui import flag_card
 
 if TYPE_CHECKING:
-    from cogs.modqueue.service import FlagService
+    from bot.services.flags import FlagService
 
 log = logging.getLogger("hearth.modqueue")
 RETRY_AFTER = timedelta(minutes=1)
@@ -107,7 +107,7 @@ class StepDelivery:
         step = EscalationStep(min(step_number, EscalationStep.OWNER))
         key = step_key(flag.id, step_number)
         guild = self.bot.get_guild(flag.guild_id)
-        url = render.card_url(flag)
+        url = flag_card.card_url(flag)
         log.info("flag escalated", extra={"flag": flag.id, "step": int(step)})
         if step == EscalationStep.REPING:
             queue = await self.service.queue.channel(flag.guild_id)
@@ -120,7 +120,7 @@ class StepDelivery:
                     priority=Priority.URGENT,
                     guild_id=flag.guild_id,
                     channel_id=queue.id,
-                    content=render.reping(flag, role, url),
+                    content=flag_card.reping(flag, role, url),
                     allowed_mentions=discord.AllowedMentions(
                         roles=[discord.Object(role)] if role else False
                     ),
@@ -128,14 +128,14 @@ class StepDelivery:
             ]
         if step == EscalationStep.ONCALL:
             targets = await self.bot.storage.flags.oncall(flag.guild_id)
-            text = render.oncall_dm(flag, guild.name if guild else "your server", url)
+            text = flag_card.oncall_dm(flag, guild.name if guild else "your server", url)
             if not targets and guild is not None and guild.owner_id:
                 # Nobody is on call: rather than a silent step, the owner hears.
                 targets = [guild.owner_id]
-                text = render.owner_dm(flag, guild.name, url, nobody_on_call=True)
+                text = flag_card.owner_dm(flag, guild.name, url, nobody_on_call=True)
         else:
             targets = [guild.owner_id] if guild and guild.owner_id else []
-            text = render.owner_dm(flag, guild.name if guild else "your server", url)
+            text = flag_card.owner_dm(flag, guild.name if guild else "your server", url)
         return [
             Post(
                 key=f"{key}:dm:{user_id}",

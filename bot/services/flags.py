@@ -24,16 +24,16 @@ from bot.domain.flags import (
     Flag,
     FlagSeverity,
     FlagStatus,
+    NewFlag,
     last_step,
     next_escalation,
 )
 from bot.presence import Presence
-from bot.storage.flags import NewFlag
-from cogs.modqueue import render
-from cogs.modqueue.alerts import AlertDelivery
-from cogs.modqueue.buttons import flag_buttons
-from cogs.modqueue.queue import QueueAccess
-from cogs.modqueue.steps import StepDelivery
+from bot.services.flag_alerts import AlertDelivery
+from bot.services.flag_queue import QueueAccess
+from bot.services.flag_steps import StepDelivery
+from bot.ui import flag_card
+from bot.ui.flag_buttons import flag_buttons
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -95,7 +95,7 @@ class FlagService:
             flag, merged = await flags.report(new, reporter, reason, now, first)
         else:
             flag, merged = await flags.create(new, now, first, reporter, reason), False
-        description = render.card_description(
+        description = flag_card.card_description(
             flag, jump_url=jump_url, message_text=message_text, reason=None if merged else reason
         )
         posted = await self._show(flag, merged, description)
@@ -115,7 +115,7 @@ class FlagService:
         if detected is None:
             return None
         flag = detected.flag
-        description = render.card_description(
+        description = flag_card.card_description(
             flag, jump_url=jump_url, message_text=message_text, reason=None
         )
         posted = await self._show(flag, detected.merged, description)
@@ -156,7 +156,7 @@ class FlagService:
                 guild_id=flag.guild_id,
                 channel_id=queue.id,
                 content=mention,
-                embed=render.card(flag, description, reporters),
+                embed=flag_card.card(flag, description, reporters),
                 view=flag_buttons(flag),
                 allowed_mentions=discord.AllowedMentions(
                     roles=[discord.Object(config.moderator_role_id)]
@@ -175,7 +175,8 @@ class FlagService:
                     self._retry_card(flag.id, description), name=f"card for flag {flag.id}"
                 )
             return False
-        assert outcome.message_id is not None
+        if outcome.message_id is None:  # a sent outcome always carries its message
+            raise RuntimeError("a posted card came back without a message id")
         await self.bot.storage.flags.set_card(flag.id, queue.id, outcome.message_id)
         if await self.queue.works_again(flag.guild_id):
             # The queue works again: flags kept while it didn't get their cards now.
@@ -216,7 +217,7 @@ class FlagService:
                 current = await partial.fetch()
                 description = current.embeds[0].description if current.embeds else ""
             await partial.edit(
-                embed=render.card(flag, description or "", reporters), view=flag_buttons(flag)
+                embed=flag_card.card(flag, description or "", reporters), view=flag_buttons(flag)
             )
         except discord.HTTPException:
             log.warning("flag card not updated", extra={"flag": flag.id})
@@ -266,7 +267,9 @@ class FlagService:
                     if flag.message_id
                     else None
                 )
-                text = render.card_description(flag, jump_url=jump, message_text=None, reason=None)
+                text = flag_card.card_description(
+                    flag, jump_url=jump, message_text=None, reason=None
+                )
                 note = (
                     "\n-# Kept while the queue channel was unreachable; the message isn't quoted."
                 )
@@ -298,7 +301,8 @@ class FlagService:
         ):
             return None
         updated = await self.bot.storage.flags.get(flag.id)
-        assert updated is not None
+        if updated is None:  # erased with the server's data meanwhile: nothing left to do
+            return None
         await self.steps.perform(updated, step)
         self.schedule(updated)
         return updated

@@ -1,4 +1,4 @@
-"""The flag card's buttons and the check-in's "ask for support" button: persistent by design."""
+"""The flag card's buttons: persistent by design (fixed custom ids, handled after a restart)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,13 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.domain.flags import Flag, FlagStatus
-from bot.storage.flags import NewFlag
-from bot.ui.errors import report_interaction_error
+from bot.ui import flag_card
+from bot.ui.errors import reports_errors
 from bot.ui.permissions import is_moderator
 from bot.ui.replies import reply_ephemeral
-from cogs.modqueue import render
 
 if TYPE_CHECKING:
     from bot.app import Hearth
-    from cogs.modqueue.service import FlagService
 
 RESOLVE_FORM = "hearth:flag-resolve:"
 ACTIONS = {
@@ -38,19 +36,13 @@ def flag_buttons(flag: Flag) -> discord.ui.View | None:
     return view
 
 
-def service_of(bot: Hearth) -> FlagService:
-    cog = bot.get_cog("ModQueue")
-    assert cog is not None
-    return cog.service  # type: ignore[attr-defined,no-any-return]
-
-
 async def show(interaction: discord.Interaction, flag: Flag) -> None:
     """Update the card the interaction came from to show the flag as it is now."""
     bot: Hearth = interaction.client  # type: ignore[assignment]
     message = interaction.message
     description = message.embeds[0].description if message and message.embeds else ""
     reporters = await bot.storage.flags.reporters(flag.id)
-    embed, view = render.card(flag, description or "", reporters), flag_buttons(flag)
+    embed, view = flag_card.card(flag, description or "", reporters), flag_buttons(flag)
     if interaction.response.is_done():
         await interaction.edit_original_response(embed=embed, view=view)
     else:
@@ -75,13 +67,8 @@ class FlagButton(
     ) -> FlagButton:
         return cls(int(match["id"]), match["action"])
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self._act(interaction)
-        except Exception as error:
-            await report_interaction_error(interaction, error)
-
-    async def _act(self, interaction: discord.Interaction) -> None:
         bot: Hearth = interaction.client  # type: ignore[assignment]
         flag = await bot.storage.flags.get(self.flag_id)
         if flag is None or interaction.guild_id != flag.guild_id:
@@ -109,15 +96,17 @@ class FlagButton(
         else:
             # Escalating sends DMs: acknowledge first so the click never times out.
             await interaction.response.defer()
-            if await service_of(bot).escalate(flag, interaction.user.id) is None:
+            if await bot.flag_service.escalate(flag, interaction.user.id) is None:
                 await interaction.followup.send(
                     "There's no further step to escalate to: it has already reached everyone.",
                     ephemeral=True,
                 )
                 return
         updated = await flags.get(flag.id)
-        assert updated is not None
-        service_of(bot).schedule(updated)
+        if updated is None:  # erased with the server's data meanwhile
+            await reply_ephemeral(interaction, "I can't find this flag any more.")
+            return
+        bot.flag_service.schedule(updated)
         await show(interaction, updated)
 
 
@@ -144,62 +133,3 @@ def resolve_form(flag_id: int, opened_by: discord.Interaction) -> discord.ui.Mod
     # Detached at once (see bot/ui/modals.py): the submission is handled by its id prefix.
     form.stop()
     return form
-
-
-class SupportButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"hearth:support:(?P<guild>[0-9]+)",
-):
-    """Offered on a hard day's check-in: lets the moderators know, gently."""
-
-    def __init__(self, guild_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Ask for support",
-                emoji="💛",
-                style=discord.ButtonStyle.primary,
-                custom_id=f"hearth:support:{guild_id}",
-            )
-        )
-        self.guild_id = guild_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str]
-    ) -> SupportButton:
-        return cls(int(match["guild"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self._ask(interaction)
-        except Exception as error:
-            await report_interaction_error(interaction, error)
-
-    async def _ask(self, interaction: discord.Interaction) -> None:
-        bot: Hearth = interaction.client  # type: ignore[assignment]
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        user = interaction.user.id
-        reached = True
-        if await bot.storage.flags.open_support(self.guild_id, user) is None:
-            _, reached = await service_of(bot).raise_flag(
-                NewFlag(
-                    guild_id=self.guild_id,
-                    source="support",
-                    category="asked for support",
-                    severity=2,
-                    user_id=user,
-                    channel_id=None,
-                    message_id=None,
-                )
-            )
-        first = (
-            "Thank you for reaching out. 💛 The moderators know, and someone will be in touch."
-            if reached
-            else "Thank you for reaching out. 💛 I couldn't reach the moderators just now, so "
-            "please also message one directly if you can."
-        )
-        await interaction.followup.send(
-            f"{first} If you might be in danger right now, please call your local emergency "
-            "number; `/helpline` shows people you can talk to any time.",
-            ephemeral=True,
-        )

@@ -1,0 +1,6 @@
+"""Discord's JSON error codes Hearth acts on (the `code` of an HTTPException), named once."""
+
+# The member doesn't accept private messages from Hearth (or shares no server with it).
+DMS_CLOSED = 50007
+# No such member in that server: they left, or never joined.
+UNKNOWN_MEMBER = 10007
