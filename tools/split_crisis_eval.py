@@ -1,10 +1,13 @@
-"""Split the crisis evaluation set into dev and test, once, by a rule anyone can re-check.
+"""Split a crisis evaluation set into dev and test, once, by a rule anyone can re-check.
 
 Within each stratum (label, category, severity) the messages are ordered by the SHA-256 of their
 text and dealt alternately to dev and test, dev first. The split depends only on the texts, so
 `tests/unit/test_crisis_eval_data.py` can verify the files still follow it.
 
-    python -m tools.split_crisis_eval all_items.jsonl
+    python -m tools.split_crisis_eval all_items.jsonl               # writes the v3 files
+    python -m tools.split_crisis_eval all_items.jsonl --version v2  # how v2 was written
+
+Existing split files are never overwritten unless `--overwrite` is given: a set is split once.
 """
 
 from __future__ import annotations
@@ -16,8 +19,20 @@ from collections import defaultdict
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-DEV = DATA / "crisis_eval_v2_dev.jsonl"
-TEST = DATA / "crisis_eval_v2_test.jsonl"
+VERSIONS = ("v2", "v3")
+DEFAULT_VERSION = "v3"
+
+
+def split_paths(version: str) -> tuple[Path, Path]:
+    """The dev and test files of one version of the evaluation set."""
+    if version not in VERSIONS:
+        raise ValueError(f"unknown evaluation set version {version!r}")
+    return DATA / f"crisis_eval_{version}_dev.jsonl", DATA / f"crisis_eval_{version}_test.jsonl"
+
+
+# v2 stays what `DEV` and `TEST` mean to the evaluation tools until the lead moves them.
+DEV, TEST = split_paths("v2")
+V3_DEV, V3_TEST = split_paths("v3")
 
 
 def text_hash(text: str) -> str:
@@ -43,13 +58,23 @@ def assign_splits(items: list[dict]) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("source", type=Path)
+    parser.add_argument("--version", choices=VERSIONS, default=DEFAULT_VERSION)
+    parser.add_argument("--dev", type=Path, help="dev file (default: the version's)")
+    parser.add_argument("--test", type=Path, help="test file (default: the version's)")
+    parser.add_argument("--overwrite", action="store_true", help="replace existing split files")
     args = parser.parse_args()
+    default_dev, default_test = split_paths(args.version)
+    outputs = ((args.dev or default_dev, "dev"), (args.test or default_test, "test"))
+    existing = [str(path) for path, _ in outputs if path.exists()]
+    if existing and not args.overwrite:
+        raise SystemExit(f"already split, not overwriting: {', '.join(existing)}")
     items = [json.loads(line) for line in args.source.read_text("utf-8").splitlines() if line]
     texts = [item["text"] for item in items]
     if len(set(texts)) != len(texts):
         raise SystemExit("duplicate texts in the source")
-    for path, split in ((DEV, "dev"), (TEST, "test")):
-        chosen = [item for item in assign_splits(items) if item["split"] == split]
+    assigned = assign_splits(items)
+    for path, split in outputs:
+        chosen = [item for item in assigned if item["split"] == split]
         with path.open("w", encoding="utf-8") as out:
             for item in chosen:
                 out.write(json.dumps(item, ensure_ascii=False) + "\n")

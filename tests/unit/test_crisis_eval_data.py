@@ -1,5 +1,5 @@
-"""The v2 evaluation set stays as it was split: well formed, every item in the split its hash
-gives it, and no item in both splits."""
+"""The evaluation sets stay as they were split: well formed, every item in the split its hash
+gives it, no text twice, no item in both splits, and none of them trained on."""
 
 from __future__ import annotations
 
@@ -7,30 +7,65 @@ import json
 import re
 from collections import Counter
 
-from tools.split_crisis_eval import DEV, TEST, assign_splits
+import pytest
+
+from tools.split_crisis_eval import DATA, assign_splits, split_paths, stratum
 from tools.train_crisis_model import training_messages
 
 CATEGORIES = {"suicidal", "self_harm", "overdose", "harm_others", "third_party"}
+SEVERITIES = ("low", "medium", "high")
+VERSIONS = ("v2", "v3")
+# Share of words (Jaccard) from which a message counts as a near copy; v3 was written to a
+# stricter bar than v2.
+NEAR_COPY = {"v2": 0.7, "v3": 0.6}
+
+# How many messages v3 holds per stratum (dev + test), as tests/data/README.md states them.
+V3_STRATA = {
+    ("crisis", "suicidal", "low"): 21,
+    ("crisis", "suicidal", "medium"): 25,
+    ("crisis", "suicidal", "high"): 34,
+    ("crisis", "self_harm", "low"): 17,
+    ("crisis", "self_harm", "medium"): 21,
+    ("crisis", "self_harm", "high"): 25,
+    ("crisis", "overdose", "low"): 16,
+    ("crisis", "overdose", "medium"): 20,
+    ("crisis", "overdose", "high"): 28,
+    ("crisis", "harm_others", "low"): 16,
+    ("crisis", "harm_others", "medium"): 19,
+    ("crisis", "harm_others", "high"): 20,
+    ("crisis", "third_party", "low"): 14,
+    ("crisis", "third_party", "medium"): 17,
+    ("crisis", "third_party", "high"): 23,
+    ("none", "", ""): 382,
+}
 
 
 def _load(path):
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
 
 
-def test_items_are_well_formed():
-    for item in _load(DEV) + _load(TEST):
+def _splits(version):
+    dev, test = split_paths(version)
+    return _load(dev), _load(test)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_items_are_well_formed(version):
+    dev, test = _splits(version)
+    for item in dev + test:
         assert item["text"].strip()
         assert item["note"]
         if item["label"] == "crisis":
             assert item["category"] in CATEGORIES
-            assert item["severity"] in {"low", "medium", "high"}
+            assert item["severity"] in SEVERITIES
         else:
             assert item["label"] == "none"
             assert item["category"] is None and item["severity"] is None
 
 
-def test_split_follows_the_hash_rule_and_never_overlaps():
-    dev, test = _load(DEV), _load(TEST)
+@pytest.mark.parametrize("version", VERSIONS)
+def test_split_follows_the_hash_rule_and_never_overlaps(version):
+    dev, test = _splits(version)
     assert {item["split"] for item in dev} == {"dev"}
     assert {item["split"] for item in test} == {"test"}
     assert not {item["text"] for item in dev} & {item["text"] for item in test}
@@ -38,10 +73,26 @@ def test_split_follows_the_hash_rule_and_never_overlaps():
     assert all(expected[item["text"]] == item["split"] for item in dev + test)
 
 
-def test_set_is_large_and_covers_every_category_and_severity():
-    items = _load(DEV) + _load(TEST)
-    assert len(items) >= 400
-    for split in (_load(DEV), _load(TEST)):
+@pytest.mark.parametrize("version", VERSIONS)
+def test_no_text_appears_twice(version):
+    dev, test = _splits(version)
+    texts = Counter(item["text"] for item in dev + test)
+    assert [text for text, count in texts.items() if count > 1] == []
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_stratum_is_dealt_evenly_dev_first(version):
+    dev, test = _splits(version)
+    in_dev, in_test = Counter(map(stratum, dev)), Counter(map(stratum, test))
+    for key in in_dev | in_test:
+        assert in_dev[key] - in_test[key] in (0, 1), key
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_set_is_large_and_covers_every_category_and_severity(version):
+    dev, test = _splits(version)
+    assert len(dev + test) >= 400
+    for split in (dev, test):
         kinds = Counter((item["category"], item["severity"]) for item in split)
         for category in CATEGORIES:
             for severity in ("medium", "high"):
@@ -49,15 +100,53 @@ def test_set_is_large_and_covers_every_category_and_severity():
         assert sum(1 for item in split if item["label"] == "none") >= 100
 
 
+def test_v3_holds_the_documented_count_in_every_stratum():
+    dev, test = _splits("v3")
+    assert Counter(map(stratum, dev + test)) == V3_STRATA
+    assert len(dev + test) >= 600
+    for split in (dev, test):
+        kinds = Counter((item["category"], item["severity"]) for item in split)
+        for category in CATEGORIES:
+            for severity in SEVERITIES:
+                assert kinds[(category, severity)] >= 7, (category, severity)
+        crisis_share = sum(item["label"] == "crisis" for item in split) / len(split)
+        assert 0.4 <= crisis_share <= 0.5
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"[a-z0-9]+", text.lower()))
 
 
-def test_training_messages_are_not_evaluation_messages():
-    """No evaluation message, nor a near copy of one (70 % of its words shared), is trained on."""
-    evaluation = [_words(item["text"]) for item in _load(DEV) + _load(TEST)]
-    for _, text in training_messages():
+def _near_copies(texts, others, limit):
+    """The texts that share `limit` of their words with one of `others` (Jaccard)."""
+    other_words = [_words(other) for other in others]
+    found = []
+    for text in texts:
         words = _words(text)
-        for other in evaluation:
-            overlap = len(words & other) / len(words | other)
-            assert overlap < 0.7, text
+        if any(len(words & other) / len(words | other) >= limit for other in other_words):
+            found.append(text)
+    return found
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_training_messages_are_not_evaluation_messages(version):
+    """No evaluation message, nor a near copy of one (NEAR_COPY of its words shared), is trained on.
+
+    Only the evaluation side is named on failure, so the message never shows training data."""
+    dev, test = _splits(version)
+    evaluation = [item["text"] for item in dev + test]
+    training = [text for _, text in training_messages()]
+    copies = _near_copies(evaluation, training, NEAR_COPY[version])
+    assert copies == []
+
+
+def test_v3_repeats_no_earlier_evaluation_message():
+    """v3 is meant to be unseen: none of it nearly copies a v1 or v2 message (tuned on)."""
+    dev, test = _splits("v3")
+    earlier = _load(DATA / "crisis_eval.jsonl") + [
+        item for split in _splits("v2") for item in split
+    ]
+    copies = _near_copies(
+        [item["text"] for item in dev + test], [item["text"] for item in earlier], NEAR_COPY["v3"]
+    )
+    assert copies == []
