@@ -172,6 +172,9 @@ class Deliverer:
         state = self.bot.presence.of(guild_id)
         if state == Presence.GONE:
             return Outcome(Status.GONE, cause="Hearth is no longer in that server")
+        if state == Presence.ELSEWHERE:
+            # A loader that forgot the shard split must neither send nor give up on it.
+            return Outcome(Status.PAUSED, cause="another Hearth process serves that server")
         if state == Presence.UNAVAILABLE:
             return Outcome(Status.PAUSED, cause="the server is unavailable (a Discord outage)")
         return None
