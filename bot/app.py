@@ -22,6 +22,7 @@ from bot.guild_configs import GuildConfigs
 from bot.guild_erasure import ERASED_EVENT, GuildEraser
 from bot.health import beat_while, gateway_alive, health_file
 from bot.helplines import HelplineDirectory
+from bot.identify_pacing import IdentifyPacer
 from bot.membership import Membership
 from bot.outbound import OutboundLane
 from bot.presence import GuildPresence
@@ -71,7 +72,7 @@ def cog_modules() -> list[str]:
     )
 
 
-class Hearth(commands.Bot):
+class Hearth(commands.AutoShardedBot):
     def __init__(
         self,
         *,
@@ -99,6 +100,13 @@ class Hearth(commands.Bot):
             # names, notes and messages organizers or members wrote may hold mentions.
             "allowed_mentions": discord.AllowedMentions.none(),
         }
+        # Which shards this process runs (settings HEARTH_SHARD_COUNT / HEARTH_SHARD_IDS); by
+        # default all of them, as many as Discord recommends (asked for in connect()).
+        self.shard_plan = settings.shard_plan
+        if self.shard_plan.shard_count is not None:
+            options["shard_count"] = self.shard_plan.shard_count
+        if self.shard_plan.shard_ids is not None:
+            options["shard_ids"] = list(self.shard_plan.shard_ids)
         options.update(client_options)
         super().__init__(**options)
         self.settings = settings
@@ -123,6 +131,7 @@ class Hearth(commands.Bot):
         self.presence.attach()
         self.delivery = Deliverer(self)
         self.force_sync = force_sync
+        self.identify_pacer = IdentifyPacer()
         self._health_beat: asyncio.Task[None] | None = None
         # False for a process that only syncs commands beside a running bot: it must not recover
         # claims, schedule jobs or start the scheduler against the live database.
@@ -201,6 +210,27 @@ class Hearth(commands.Bot):
                 await self.login(token)
         except discord.LoginFailure:
             raise TokenRefused from None
+
+    def owns_guild(self, guild_id: int) -> bool:
+        """Whether this process runs the guild's shard: it gets the guild's events and does its
+        timed work. Always true with one process."""
+        return self.shard_plan.owns(guild_id)
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        # How many shards may start together, and (unless set) how many shards Discord wants.
+        # Connecting to the configured gateway keeps HEARTH_DISCORD_GATEWAY_URL in force.
+        recommended, _, limits = await self.http.get_bot_gateway()
+        self.identify_pacer = IdentifyPacer(int(limits.get("max_concurrency", 1)))
+        if self.shard_count is None:
+            self.shard_count = recommended
+        log.info(
+            "connecting",
+            extra={"shards": self.shard_plan.describe(), "shard_count": self.shard_count},
+        )
+        await super().connect(reconnect=reconnect)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        await self.identify_pacer.wait_turn(shard_id)
 
     def _gateway_alive(self) -> bool:
         return gateway_alive(self.is_ready(), self.is_closed(), self.latency)

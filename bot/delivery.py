@@ -55,6 +55,9 @@ if TYPE_CHECKING:
     from bot.app import Hearth
 
 log = logging.getLogger("hearth.delivery")
+# Logged when timed work reached a server another process serves: some loader skipped the
+# shard split (bot.owns_guild); the delivery is held, and the owning process does it.
+SHARD_LEAK = "delivery held: another Hearth process serves that server"
 T = TypeVar("T")
 # Everything a request can fail with; `is_passing` tells the passing ones from refusals.
 PASSING_ERRORS = (
@@ -172,6 +175,10 @@ class Deliverer:
         state = self.bot.presence.of(guild_id)
         if state == Presence.GONE:
             return Outcome(Status.GONE, cause="Hearth is no longer in that server")
+        if state == Presence.ELSEWHERE:
+            # A loader that forgot the shard split must neither send nor give up on it.
+            log.error(SHARD_LEAK, extra={"guild": guild_id})
+            return Outcome(Status.PAUSED, cause="another Hearth process serves that server")
         if state == Presence.UNAVAILABLE:
             return Outcome(Status.PAUSED, cause="the server is unavailable (a Discord outage)")
         return None

@@ -28,6 +28,8 @@ class Presence(StrEnum):
     PRESENT = "present"
     UNAVAILABLE = "unavailable"  # a Discord outage: deliveries wait for it to come back
     GONE = "gone"  # Hearth was removed: nothing is delivered, nobody is told
+    # Another Hearth process runs the server's shard: it does the server's work, never this one.
+    ELSEWHERE = "elsewhere"
 
 
 class GuildPresence:
@@ -37,6 +39,8 @@ class GuildPresence:
 
     def of(self, guild_id: int) -> Presence:
         """Meaningful once the bot is ready (every server it is in has been announced)."""
+        if not self._bot.owns_guild(guild_id):
+            return Presence.ELSEWHERE
         guild = self._bot.get_guild(guild_id)
         if guild is None:
             return Presence.GONE

@@ -16,6 +16,7 @@ from bot.app import Hearth, TokenRefused, apply_discord_endpoints, cog_modules
 from bot.clock import Clock, SystemClock
 from bot.health import health_file, is_fresh
 from bot.helplines import load_helplines
+from bot.process_lock import AlreadyRunning, one_process_per_database
 from bot.reachability import wait_until_reachable
 from bot.reference_data import ReferenceDataError, load_countries
 from bot.settings import Settings
@@ -77,6 +78,15 @@ async def build_hearth(
 
 
 async def run(settings: Settings) -> int:
+    # SQLite serves one process: refuse a second before it opens (or migrates) the database.
+    try:
+        with one_process_per_database(settings.database_path):
+            return await _run(settings)
+    except AlreadyRunning as exc:
+        raise StartupError(str(exc), EXIT_FAILURE) from None
+
+
+async def _run(settings: Settings) -> int:
     bot = await build_hearth(settings)
     loop = asyncio.get_running_loop()
 

@@ -12,9 +12,17 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from bot.domain.shards import ShardPlan, shard_plan_problem
 from bot.storage.sealing import DataKey, KeyFormatError
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
@@ -29,6 +37,8 @@ ENV_NAMES: dict[str, str] = {
     "dev_guild_id": "HEARTH_DEV_GUILD_ID",
     "data_key": "HEARTH_DATA_KEY",
     "data_key_old": "HEARTH_DATA_KEY_OLD",
+    "shard_count": "HEARTH_SHARD_COUNT",
+    "shard_ids": "HEARTH_SHARD_IDS",
 }
 CONFIG_FILE_ENV = "HEARTH_CONFIG"
 
@@ -58,6 +68,10 @@ class Settings(BaseSettings):
     data_key: SecretStr | None = None
     # Only for `python -m bot rotate-key`: the key the data is sealed with now.
     data_key_old: SecretStr | None = None
+    # Several processes each run some of Discord's shards (README "Scaling out"). Unset: one
+    # process runs every shard, as many as Discord recommends.
+    shard_count: int | None = None
+    shard_ids: str | None = None  # comma-separated, e.g. "0,1"; needs shard_count
 
     @field_validator("discord_token")
     @classmethod
@@ -76,6 +90,37 @@ class Settings(BaseSettings):
         except KeyFormatError as exc:
             raise ValueError(str(exc)) from None
         return value
+
+    @field_validator("shard_count", mode="before")
+    @classmethod
+    def _shard_count(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            if not value.strip().isdigit():
+                raise ValueError("must be a whole number, the shards across all processes")
+            value = int(value)
+        if isinstance(value, int) and value < 1:
+            raise ValueError("must be at least 1 (the shards across all processes)")
+        return value
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_ids(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, list | tuple):  # a TOML list
+            value = ",".join(str(v) for v in value)
+        if not isinstance(value, str) or not value.strip():
+            return None if value is None or isinstance(value, str) else value
+        parts = [part.strip() for part in value.split(",")]
+        if not all(part.isdigit() for part in parts):
+            raise ValueError("must be shard numbers separated by commas, e.g. 0,1")
+        ids = tuple(int(part) for part in parts)
+        if info.data.get("shard_count") is None:
+            raise ValueError("needs HEARTH_SHARD_COUNT too (the number of shards in all processes)")
+        problem = shard_plan_problem(info.data["shard_count"], ids)
+        if problem is not None:
+            raise ValueError(problem.replace("shard count", "HEARTH_SHARD_COUNT"))
+        return ",".join(map(str, ids))
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -116,6 +161,11 @@ class Settings(BaseSettings):
     @property
     def database_path(self) -> Path:
         return Path(self.database_url.removeprefix("sqlite:///"))
+
+    @property
+    def shard_plan(self) -> ShardPlan:
+        ids = tuple(int(part) for part in self.shard_ids.split(",")) if self.shard_ids else None
+        return ShardPlan(self.shard_count, ids)
 
     @property
     def data_keys(self) -> tuple[DataKey | None, DataKey | None]:

@@ -49,6 +49,8 @@ class AlertDelivery:
         async with self._delivering:
             for alert in await flags.pending_alerts(flag_id):
                 flag = await flags.get(alert.flag_id)
+                if flag is not None and not self.bot.owns_guild(flag.guild_id):
+                    continue  # the process that runs its shard pulls its moderators in
                 if flag is None or flag.status != FlagStatus.OPEN:
                     # Closed, or claimed again since: someone is on it, nobody needs pulling in.
                     await flags.alert_sent(alert.id, self.bot.clock.now())

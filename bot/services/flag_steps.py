@@ -92,6 +92,8 @@ class StepDelivery:
         for key in await journal.owed(PREFIX):
             parsed = parse_step_key(key)
             flag = await self.bot.storage.flags.get(parsed[0]) if parsed else None
+            if flag is not None and not self.bot.owns_guild(flag.guild_id):
+                continue  # the process that runs its shard settles it
             if (
                 parsed is None
                 or flag is None

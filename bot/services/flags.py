@@ -245,7 +245,8 @@ class FlagService:
 
     async def load_all(self) -> None:
         for flag in await self.bot.storage.flags.escalating():
-            self.schedule(flag)
+            if self.bot.owns_guild(flag.guild_id):
+                self.schedule(flag)
 
     async def catch_up(self, guild_id: int | None = None) -> None:
         """What the queue is owed after a restart or once it works again: cards for kept
@@ -260,7 +261,7 @@ class FlagService:
         held: set[int] = set()  # guilds whose queue still can't take cards
         async with self._catching_up:
             for flag in await self.bot.storage.flags.without_card(guild_id):
-                if flag.guild_id in held:
+                if flag.guild_id in held or not self.bot.owns_guild(flag.guild_id):
                     continue
                 jump = (
                     f"https://discord.com/channels/{flag.guild_id}/{flag.channel_id}/{flag.message_id}"

@@ -61,6 +61,8 @@ class DailyPromptPoster:
 
     async def post_due(self, now: datetime) -> None:
         for config in await self.bot.storage.guild_configs.with_checkin_channel():
+            if not self.bot.owns_guild(config.guild_id):
+                continue  # another process runs this server's shard
             if self.bot.presence.of(config.guild_id) != Presence.PRESENT:
                 continue  # an outage waits for the server; a server Hearth left gets nothing
             try:
@@ -134,6 +136,8 @@ class DailyPromptPoster:
         schedule = self.bot.storage.checkin_schedule
         unsure = 0
         for guild_id, day in await schedule.interrupted_prompts():
+            if not self.bot.owns_guild(guild_id):
+                continue  # the process that runs its shard settles it
             found = await self.bot.delivery.resolve(prompt_key(guild_id, day))
             now = self.bot.clock.now()
             if found.found == Found.SENT and found.message_id is not None:

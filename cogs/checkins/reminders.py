@@ -26,6 +26,8 @@ class ReminderSender:
 
     async def send_due(self, now: datetime) -> None:
         for reminder in await self.bot.storage.checkin_schedule.enabled_reminders():
+            if not self.bot.owns_guild(reminder.guild_id):
+                continue  # another process runs this server's shard
             if self.bot.presence.of(reminder.guild_id) != Presence.PRESENT:
                 continue  # an outage waits for the server; a server Hearth left gets nothing
             try:
@@ -90,6 +92,8 @@ class ReminderSender:
         schedule = self.bot.storage.checkin_schedule
         unsure = 0
         for guild_id, user_id, day in await schedule.interrupted_reminders():
+            if not self.bot.owns_guild(guild_id):
+                continue  # the process that runs its shard settles it
             found = await self.bot.delivery.resolve(reminder_key(guild_id, user_id, day))
             if found.found == Found.SENT:
                 await schedule.finish_reminder(guild_id, user_id, day, "sent", self.bot.clock.now())

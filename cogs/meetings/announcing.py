@@ -86,7 +86,8 @@ class AnnouncementService:
 
     async def load_all(self) -> None:
         for announcement in await self.bot.storage.announcements.all_active():
-            self.schedule(announcement, self.bot.clock.now(), catch_up=True)
+            if self.bot.owns_guild(announcement.guild_id):
+                self.schedule(announcement, self.bot.clock.now(), catch_up=True)
 
     def schedule(self, a: Announcement, now: datetime, *, catch_up: bool = False) -> None:
         wake = now if catch_up and latest_due(a, now) else next_due(a, now)
@@ -159,6 +160,9 @@ class AnnouncementService:
         repo = self.bot.storage.announcements
         unsure = 0
         for announcement_id, due in await repo.interrupted():
+            owner = await repo.get(announcement_id)
+            if owner is not None and not self.bot.owns_guild(owner.guild_id):
+                continue  # the process that runs its shard settles it
             found = await self.bot.delivery.resolve(delivery_key(announcement_id, due))
             if found.found == Found.SENT:
                 await repo.finish(announcement_id, due, "sent", self.bot.clock.now())

@@ -63,7 +63,7 @@ class MeetingService:
         repo = self.bot.storage.meetings
         skips = await repo.all_skips()
         delivered = await repo.delivered_since(now - timedelta(days=1))
-        meetings = await repo.everything()
+        meetings = [m for m in await repo.everything() if self.bot.owns_guild(m.guild_id)]
         for meeting in meetings:
             skipped = skips.get(meeting.id, set())
             occurrence = upcoming(meeting, now, skipped)
@@ -252,6 +252,9 @@ class MeetingService:
         repo = self.bot.storage.meetings
         unsure = 0
         for claim in await repo.interrupted():
+            meeting = await repo.get(claim.meeting_id)
+            if meeting is not None and not self.bot.owns_guild(meeting.guild_id):
+                continue  # the process that runs its shard settles it
             key = delivery_key(claim.meeting_id, claim.occurrence, claim.kind)
             found = await self.bot.delivery.resolve(key)
             if found.found == Found.SENT:

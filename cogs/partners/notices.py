@@ -55,6 +55,8 @@ class PartnerNotices:
         await self.bot.wait_until_ready()
         now = self.bot.clock.now()
         for partnership in await self.bot.storage.partners.with_nudges():
+            if not self.bot.owns_guild(partnership.guild_id):
+                continue  # another process runs this server's shard
             if not partnership.sharing.nudge_after_days:
                 continue
             zone = await self.bot.zones.for_member(partnership.user_id, partnership.guild_id)
@@ -74,7 +76,7 @@ class PartnerNotices:
         await self.bot.wait_until_ready()
         for pending in await self.bot.storage.partners.unfinished_notices():
             partnership = await self.bot.storage.partners.get(pending.partnership_id)
-            if partnership is not None:
+            if partnership is not None and self.bot.owns_guild(partnership.guild_id):
                 await self._send(partnership, pending.kind)
 
     async def _notify(self, partnership: Partnership, kind: str) -> None:

@@ -305,6 +305,8 @@ class Conversations:
     async def send_owed_debriefs(self) -> None:
         await self.bot.wait_until_ready()
         for request in await self.bot.storage.peers.debriefs_owed():
+            if not self.bot.owns_guild(request.guild_id):
+                continue  # the process that runs its shard sends it
             await self.send_debrief(request.id)
 
     async def debrief_answer(

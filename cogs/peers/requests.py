@@ -228,7 +228,8 @@ class SupportRequests:
 
     async def load_all(self) -> None:
         for request in await self.bot.storage.peers.waiting():
-            self.schedule(request)
+            if self.bot.owns_guild(request.guild_id):
+                self.schedule(request)
 
     async def due(self, request_id: int) -> None:
         await self.bot.wait_until_ready()
@@ -260,6 +261,8 @@ class SupportRequests:
     async def flag_unflagged(self) -> None:
         """Requests moved to the moderators whose flag a restart interrupted."""
         for request in await self.bot.storage.peers.unflagged():
+            if not self.bot.owns_guild(request.guild_id):
+                continue  # the process that runs its shard raises it
             config = await self.bot.guild_configs.get(request.guild_id)
             await self._flag_now(request.guild_id, request.user_id, config, request.id)
 

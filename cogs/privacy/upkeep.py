@@ -57,7 +57,9 @@ class PrivacyUpkeep(commands.Cog):
         now = self.bot.clock.now()
         for guild_id in present:
             await repository.clear_removed(guild_id)
-        gone = sorted(await repository.known_guilds() - present)
+        # Only this process's shards are announced to it: the others' servers are not missing.
+        known = {g for g in await repository.known_guilds() if self.bot.owns_guild(g)}
+        gone = sorted(known - present)
         for guild_id in gone:
             await repository.mark_removed(guild_id, now)
         if gone:
@@ -73,6 +75,8 @@ class PrivacyUpkeep(commands.Cog):
         purged = await self.bot.storage.guild_privacy.purge_old_notes(now)
         erased = 0
         for guild_id in await self.bot.storage.guild_privacy.removed_before(now - REMOVAL_GRACE):
+            if not self.bot.owns_guild(guild_id):
+                continue  # only the process that runs its shard can tell it is still gone
             if self.bot.get_guild(guild_id) is not None:
                 await self.bot.storage.guild_privacy.clear_removed(guild_id)  # back after all
                 continue

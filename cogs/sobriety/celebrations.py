@@ -94,6 +94,8 @@ class MilestoneCelebrator:
 
     async def celebrate_due(self, now: datetime) -> None:
         for counter in await self.bot.storage.sobriety.announcing_counters():
+            if not self.bot.owns_guild(counter.guild_id):
+                continue  # another process runs this server's shard
             if self.bot.presence.of(counter.guild_id) != Presence.PRESENT:
                 continue  # an outage waits for the server; a server Hearth left gets nothing
             try:
@@ -254,6 +256,8 @@ class MilestoneCelebrator:
         sobriety = self.bot.storage.sobriety
         unsure = 0
         for celebration in await sobriety.interrupted_celebrations():
+            if not self.bot.owns_guild(celebration.guild_id):
+                continue  # the process that runs its shard settles it
             now = self.bot.clock.now()
             card = await self.bot.delivery.resolve(f"celebration:{celebration.id}:card")
             if card.found == Found.SENT:

@@ -38,8 +38,11 @@ class Community:
     extra_channels: dict[str, int] = field(default_factory=dict)
 
 
-def build_community(fake: FakeDiscord) -> Community:
-    guild = fake.add_guild("Recovery Circle")
+def build_community(
+    fake: FakeDiscord, *, name: str = "Recovery Circle", on_shard: tuple[int, int] | None = None
+) -> Community:
+    """``on_shard=(shard_id, shard_count)``: the server lives on that shard."""
+    guild = fake.add_guild(name, on_shard=on_shard)
     admin_role = guild.add_role("Admins", permissions=discord.Permissions(manage_guild=True).value)
     # Moderators can manage messages, as on most servers: with that, their role may read the
     # moderator queue even before it is named the moderator role in /hearth setup.

@@ -47,6 +47,14 @@ from tests.fakediscord.gateway_session import (
     Connection,
     GatewaySession,
 )
+from tests.fakediscord.gateway_shards import (
+    CLOSE_INVALID_SHARD,
+    CLOSE_SHARDING_REQUIRED,
+    event_guild_id,
+    parse_shard,
+    receives,
+    shard_of,
+)
 from tests.fakediscord.signals import Signal
 
 if TYPE_CHECKING:
@@ -79,7 +87,10 @@ class Gateway(GatewayFaults):
     def dispatch(self, event: str, data: dict[str, Any]) -> None:
         if self._hidden_guild(data):
             return  # an unavailable guild, or one the bot is not in, sends no events
+        guild_id = event_guild_id(event, data)
         for session in self._live_sessions():
+            if not receives(session.shard, guild_id):
+                continue  # another shard's guild; events outside guilds go to shard 0
             filtered = payload_for_session(event, data, session.intents, self._state)
             if filtered is not None:
                 session.push(event, filtered)
@@ -91,6 +102,8 @@ class Gateway(GatewayFaults):
         if guild.unavailable or self._state.bot_user.id not in guild.members:
             return
         for session in self._live_sessions():
+            if not receives(session.shard, guild.id):
+                continue
             data = self._guild_create(guild, session)
             if joined:
                 del data["unavailable"]
@@ -102,10 +115,30 @@ class Gateway(GatewayFaults):
         candidates = [s for s in self.sessions.values() if s.connected and s.ready]
         return max(candidates, key=lambda s: s.identified_at, default=None)
 
+    def session_for(self, guild_id: int | None) -> GatewaySession | None:
+        """The most recently identified ready session that gets events of ``guild_id`` (None:
+        outside any guild, i.e. shard 0)."""
+        candidates = [
+            s
+            for s in self.sessions.values()
+            if s.connected and s.ready and receives(s.shard, guild_id)
+        ]
+        return max(candidates, key=lambda s: s.identified_at, default=None)
+
     async def dispatch_to_bot(self, event: str, data: dict[str, Any]) -> float:
-        """Send one event to the connected bot and return when it left (time.monotonic())."""
-        session = self.active_session()
+        """Send one event to the bot's session that owns its guild (shard 0 outside guilds)
+        and return when it left (time.monotonic())."""
+        guild_id = event_guild_id(event, data)
+        session = self.session_for(guild_id)
         if session is None or session.connection is None:
+            if self.active_session() is not None:
+                count = self._state.sharding.shard_count
+                where = "DMs" if guild_id is None else f"guild {guild_id}"
+                home = 0 if guild_id is None else shard_of(guild_id, count)
+                raise RuntimeError(
+                    f"no connected shard gets {where} (shard {home} of {count} when the bot "
+                    "uses the recommended count): is the process that owns it running?"
+                )
             raise RuntimeError(
                 "no bot is connected to the fake gateway: start the bot (and await "
                 "fake.wait_until_ready()) before sending interactions"
@@ -202,16 +235,29 @@ class Gateway(GatewayFaults):
                 code=CLOSE_DISALLOWED_INTENTS, message=b"Disallowed intent(s)."
             )
             return
+        shard = parse_shard(data["shard"]) if data.get("shard") is not None else None
+        if data.get("shard") is not None and shard is None:
+            await connection.ws.close(code=CLOSE_INVALID_SHARD, message=b"Invalid shard.")
+            return
+        guilds = [g for g in self._state.bot_guilds() if receives(shard, g.id)]
+        if len(guilds) > self._state.sharding.max_guilds_per_shard:
+            await connection.ws.close(code=CLOSE_SHARDING_REQUIRED, message=b"Sharding required.")
+            return
+        identified_at = time.monotonic()
+        if self._state.sharding.record_identify(shard, identified_at).refused:
+            # Too soon in its max_concurrency bucket: Discord answers op 9, not a session.
+            connection.send_op(OP_INVALID_SESSION, False)
+            return
         session = GatewaySession(
             session_id=secrets.token_hex(16),
             intents=intents,
-            identified_at=time.monotonic(),
+            identified_at=identified_at,
             presence=data.get("presence"),
+            shard=shard,
         )
         self.sessions[session.session_id] = session
         session.connection = connection
         connection.session = session
-        guilds = self._state.bot_guilds()
         ready: dict[str, Any] = {
             "v": 10,
             "user": payloads.bot_self(self._state.bot_user),

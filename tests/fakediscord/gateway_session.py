@@ -104,6 +104,7 @@ class GatewaySession:
     invalidated: bool = False
     ready: bool = False  # READY or RESUMED delivered on the current connection
     presence: dict[str, Any] | None = None
+    shard: tuple[int, int] | None = None  # [id, count] from IDENTIFY; None: not sharded
     connection: Connection | None = None
     backlog: deque[tuple[int, str]] = field(default_factory=lambda: deque(maxlen=BACKLOG_SIZE))
 

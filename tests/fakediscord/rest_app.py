@@ -80,18 +80,8 @@ async def get_gateway(request: web.Request) -> web.Response:
 
 async def get_gateway_bot(request: web.Request) -> web.Response:
     # Only AutoShardedClient asks for this; a plain Client uses DEFAULT_GATEWAY directly.
-    return json_response(
-        {
-            "url": state_of(request).gateway_url,
-            "shards": 1,
-            "session_start_limit": {
-                "total": 1000,
-                "remaining": 999,
-                "reset_after": 14_400_000,
-                "max_concurrency": 1,
-            },
-        }
-    )
+    state = state_of(request)
+    return json_response(state.sharding.gateway_bot(state.gateway_url))
 
 
 def _scope(request: web.Request, state: FakeState) -> Scope:

@@ -33,6 +33,7 @@ from tests.fakediscord.fault_log import FaultEvent
 from tests.fakediscord.faults import RestFaults
 from tests.fakediscord.gateway import GATEWAY_PATH, RESUMABLE_CLOSE_CODE, Gateway, GatewaySession
 from tests.fakediscord.gateway_intents import PRIVILEGED_INTENTS
+from tests.fakediscord.gateway_shards import Sharding
 from tests.fakediscord.guild import FakeGuild
 from tests.fakediscord.interaction_builder import InteractionBuilder
 from tests.fakediscord.lifecycle import GuildLifecycle
@@ -158,14 +159,17 @@ class FakeDiscord(UserActions, GuildLifecycle):
         owner_id: int | None = None,
         everyone_permissions: int = DEFAULT_EVERYONE_PERMISSIONS,
         bot_permissions: int = DEFAULT_BOT_PERMISSIONS,
+        on_shard: tuple[int, int] | None = None,
     ) -> FakeGuild:
         """A guild with @everyone, an owner (a new user unless given) and the bot, whose
-        managed role (named like the bot) carries ``bot_permissions``."""
+        managed role (named like the bot) carries ``bot_permissions``. ``on_shard=(shard_id,
+        shard_count)`` gives it an id that lives on that shard."""
         return self._state.add_guild(
             name,
             owner_id=owner_id,
             everyone_permissions=everyone_permissions,
             bot_permissions=bot_permissions,
+            on_shard=on_shard,
         )
 
     def add_user(self, username: str, *, global_name: str | None = None, bot: bool = False) -> int:
@@ -300,6 +304,13 @@ class FakeDiscord(UserActions, GuildLifecycle):
         return await self._gateway.ready_signal.wait_for(
             self._gateway.active_session, timeout, "a bot to connect and IDENTIFY"
         )
+
+    @property
+    def sharding(self) -> Sharding:
+        """Shard count and ``max_concurrency`` GET /gateway/bot announces, the guild limit per
+        connection (4011 past it), identify pacing records (``identifies``, ``too_fast()``) and
+        ``enforce_identify_rate``."""
+        return self._state.sharding
 
     @property
     def sessions(self) -> int:

@@ -31,6 +31,17 @@ class SnowflakeGenerator:
             self._last = max(candidate, self._last + 1)
             return self._last
 
+    def next_on_shard(self, shard_id: int, shard_count: int) -> int:
+        """The next id whose guild would live on ``shard_id`` of ``shard_count`` (its timestamp
+        moved up to ``shard_count - 1`` ms ahead)."""
+        if shard_count < 1 or not 0 <= shard_id < shard_count:
+            raise ValueError(f"shard {shard_id} of {shard_count} does not exist")
+        with self._lock:
+            millis = max(int(time.time() * 1000) - DISCORD_EPOCH_MS, (self._last >> 22) + 1)
+            millis += (shard_id - millis) % shard_count
+            self._last = (millis << 22) | (_WORKER_ID << 17) | (_PROCESS_ID << 12)
+            return self._last
+
 
 def snowflake_time(snowflake: int) -> datetime:
     """The creation time encoded in a snowflake."""

@@ -12,6 +12,7 @@ from tests.fakediscord import payloads
 from tests.fakediscord.commands import CommandRegistry
 from tests.fakediscord.fault_log import FaultLog
 from tests.fakediscord.faults import RestFaults
+from tests.fakediscord.gateway_shards import Sharding
 from tests.fakediscord.guild import FakeGuild
 from tests.fakediscord.messages import MessageStore
 from tests.fakediscord.models import DM, FakeChannel, FakeMember, FakeRole, FakeUser, UploadedFile
@@ -115,6 +116,7 @@ class FakeState:
         self.faults = RestFaults(self.fault_log)
         # Pinned messages per channel: message id -> pinned_at (ISO), in pin order.
         self.pins: dict[int, dict[int, str]] = {}
+        self.sharding = Sharding()
 
     # -------------------------------------------------------------------- users
     def add_user(self, username: str, *, global_name: str | None = None, bot: bool = False) -> int:
@@ -136,11 +138,14 @@ class FakeState:
         owner_id: int | None = None,
         everyone_permissions: int = DEFAULT_EVERYONE_PERMISSIONS,
         bot_permissions: int = DEFAULT_BOT_PERMISSIONS,
+        on_shard: tuple[int, int] | None = None,
     ) -> FakeGuild:
-        """Create a guild with @everyone, an owner, and the bot as a member with its own role."""
+        """Create a guild with @everyone, an owner, and the bot as a member with its own role.
+        ``on_shard=(shard_id, shard_count)`` picks an id that lives on that shard."""
         if owner_id is None:
             owner_id = self.add_user(f"{name.lower().replace(' ', '-')}-owner")
-        guild = FakeGuild(self, self.ids.next(), name, owner_id)
+        guild_id = self.ids.next() if on_shard is None else self.ids.next_on_shard(*on_shard)
+        guild = FakeGuild(self, guild_id, name, owner_id)
         guild.roles[guild.id] = FakeRole(
             id=guild.id, name="@everyone", permissions=everyone_permissions, position=0
         )
