@@ -84,11 +84,13 @@ class InviteButton(
             if accepted
             else render.declined_dm(partnership.partner_id, name)
         )
-        try:
-            dm = await bot.create_dm(discord.Object(partnership.user_id))
-            await dm.send(text)
-        except discord.HTTPException:
-            log.warning("partner answer not delivered", extra={"partnership": partnership.id})
+        # If their DMs are closed, `/partner status` shows the answer all the same.
+        await bot.dms.send(
+            f"partner-answer:{partnership.id}",
+            partnership.user_id,
+            guild_id=partnership.guild_id,
+            content=text,
+        )
 
 
 def invite_view(partnership_id: int) -> discord.ui.View:
