@@ -50,6 +50,17 @@ class QueueAccess:
             return None
         return queue
 
+    async def usable(self, guild_id: int) -> bool:
+        """Whether a card could be posted now, asking nothing and telling nobody (the card's
+        own delivery reports a problem)."""
+        if self.bot.presence.of(guild_id) != Presence.PRESENT:
+            return False
+        config = await self.bot.guild_configs.get(guild_id)
+        queue = self.bot.get_channel(config.mod_queue_channel_id or 0)
+        return isinstance(queue, discord.TextChannel) and not public_readers(
+            queue, config.moderator_role_id
+        )
+
     async def private(self, channel: discord.abc.GuildChannel, moderator_role: int | None) -> bool:
         readers = public_readers(channel, moderator_role)
         if not readers:
