@@ -269,8 +269,10 @@ class FlagService:
             self.schedule(flag)
 
     async def catch_up(self, guild_id: int | None = None) -> None:
-        """What the queue is owed after a restart or once it works again: cards for kept
-        flags, then the alerts not yet delivered."""
+        """What the queue is owed after a restart or once it works again: the owner's notices
+        a stop left unsent, cards for kept flags, then the alerts not yet delivered."""
+        await self.bot.wait_until_ready()
+        await self.queue.settle_owed_notices(guild_id)
         await self.post_missing_cards(guild_id)
         await self.alerts.deliver(None, refresh_cards=True)
 
