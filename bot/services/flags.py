@@ -86,9 +86,10 @@ class FlagService:
     ) -> tuple[Flag, bool]:
         """Store a report or a request for support (a report of an already-flagged message
         merges), post or refresh its card, and set its escalation timer. Returns the flag and
-        whether moderators have a card. Detections go through `raise_detection`."""
+        whether moderators have a card. Detections go through `record_detection` and
+        `show_detection`."""
         if new.source == "detection":
-            raise ValueError("detections are raised with raise_detection")
+            raise ValueError("detections are recorded with record_detection")
         now = self.bot.clock.now()
         first = next_escalation(FlagSeverity(new.severity), 0, now, await self.delays(new.guild_id))
         flags = self.bot.storage.flags
@@ -102,18 +103,6 @@ class FlagService:
         posted = await self._show(flag, merged, description)
         self.schedule(flag)
         return flag, posted
-
-    async def raise_detection(
-        self, new: NewFlag, *, message_text: str, jump_url: str
-    ) -> tuple[Flag, bool] | None:
-        """Record a detection and show it to the moderators (see the two halves below);
-        returns the flag and whether moderators have its card, or None if this message version
-        was already flagged."""
-        detected = await self.record_detection(new)
-        if detected is None:
-            return None
-        posted = await self.show_detection(detected, message_text=message_text, jump_url=jump_url)
-        return detected.flag, posted
 
     async def record_detection(self, new: NewFlag) -> Detected | None:
         """Count a detection on the member's flag (or open one) and set its escalation timer:
