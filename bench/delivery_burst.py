@@ -216,6 +216,14 @@ def report(
                 f"p99 {percentile(values, 0.99) * 1000:.0f} ms · "
                 f"max {max(values) * 1000:.0f} ms over {len(values)}"
             )
+    print(
+        "in the order sent (card / DM, ms): "
+        + ", ".join(
+            f"{(cards[u] - at) * 1000:.0f}/{(dms[u] - at) * 1000:.0f}"
+            for u, at in sorted(sent_at.items(), key=lambda item: item[1])
+            if u in cards and u in dms
+        )
+    )
     crisis_ok = (
         len(card_latency) == len(sent_at) == len(dm_latency)
         and max(card_latency + dm_latency) < 1.0

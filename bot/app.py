@@ -17,6 +17,7 @@ import cogs
 from bot.background import BackgroundTasks
 from bot.clock import Clock
 from bot.delivery import Deliverer
+from bot.direct_messages import DirectMessages
 from bot.domain.countries import CountryDirectory
 from bot.guild_configs import GuildConfigs
 from bot.guild_erasure import ERASED_EVENT, GuildEraser
@@ -130,6 +131,8 @@ class Hearth(commands.AutoShardedBot):
         self.presence = GuildPresence(self)
         self.presence.attach()
         self.delivery = Deliverer(self)
+        # Every DM Hearth starts on its own (not replies to a member's interaction).
+        self.dms = DirectMessages(self)
         self.force_sync = force_sync
         self.identify_pacer = IdentifyPacer()
         self._health_beat: asyncio.Task[None] | None = None

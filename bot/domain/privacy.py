@@ -26,6 +26,8 @@ class MemberExport:
     meetings_created: list[Record] = field(default_factory=list)
     announcements_created: list[Record] = field(default_factory=list)
     peer_support: Record = field(default_factory=dict)
+    direct_messages: list[Record] = field(default_factory=list)
+    dm_channel: Record | None = None
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ hears once per problem, with how to fix it; `/hearth status` shows it until it i
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
 
-from bot.delivery import Post
 from bot.domain.delivery import Priority
 from bot.presence import Presence
 from bot.ui.queue_privacy import how_to_make_private, public_readers, reader_names
@@ -50,6 +50,17 @@ class QueueAccess:
             return None
         return queue
 
+    async def usable(self, guild_id: int) -> bool:
+        """Whether a card could be posted now, asking nothing and telling nobody (the card's
+        own delivery reports a problem)."""
+        if self.bot.presence.of(guild_id) != Presence.PRESENT:
+            return False
+        config = await self.bot.guild_configs.get(guild_id)
+        queue = self.bot.get_channel(config.mod_queue_channel_id or 0)
+        return isinstance(queue, discord.TextChannel) and not public_readers(
+            queue, config.moderator_role_id
+        )
+
     async def private(self, channel: discord.abc.GuildChannel, moderator_role: int | None) -> bool:
         readers = public_readers(channel, moderator_role)
         if not readers:
@@ -61,11 +72,7 @@ class QueueAccess:
             QUEUE_PUBLIC_ALERT,
             f"The moderator-queue channel is not private: {how_to_make_private(channel, readers)} "
             "Until then Hearth keeps new flags (nothing is lost) and posts them once it is.",
-            f"the moderator-queue channel <#{channel.id}> can be read by "
-            f"{reader_names(readers)}, who aren't moderators. Hearth won't post flags there "
-            "(they're kept safely) until only moderators can read it: in the channel's settings → "
-            "Permissions, turn View Channel off for those, then on for your moderator role and "
-            "for Hearth. `/hearth status` checks it.",
+            public_queue_text(channel, readers),
         )
         return False
 
@@ -85,23 +92,86 @@ class QueueAccess:
         return missing or public
 
     async def _alert(self, guild_id: int, topic: str, status_text: str, owner_text: str) -> None:
-        new = await self.bot.storage.guild_extras.raise_alert(
-            guild_id, topic, status_text, self.bot.clock.now()
+        now = self.bot.clock.now()
+        # One notice per episode of a problem: the key names the moment it began, and is
+        # recorded as owed with the alert itself, so a restart neither repeats nor loses it.
+        key = notice_key(guild_id, topic, now)
+        new = await self.bot.storage.guild_extras.raise_alert_owing(
+            guild_id, topic, status_text, now, key
         )
+        if new:
+            await self._tell_owner(key, guild_id, owner_text)
+
+    async def settle_owed_notices(self, guild_id: int | None = None) -> None:
+        """Owner notices a stop (or Discord's lasting trouble) left unsent: sent now if the
+        problem is still there, dropped if it was fixed meanwhile."""
+        journal = self.bot.storage.deliveries
+        prefix = NOTICE_PREFIX if guild_id is None else f"{NOTICE_PREFIX}{guild_id}:"
+        for key in await journal.owed(prefix):
+            guild, topic = _notice_parts(key)
+            if self.bot.presence.of(guild) == Presence.UNAVAILABLE:
+                continue  # told when the server is back
+            text = await self._still_wrong(guild, topic)
+            if text is None:
+                await journal.paid(key)
+            else:
+                await self._tell_owner(key, guild, text)
+
+    async def _still_wrong(self, guild_id: int, topic: str) -> str | None:
+        """What to tell the owner about a problem still there, or None if it was fixed."""
+        alerts = {a.topic: a.message for a in await self.bot.storage.guild_extras.alerts(guild_id)}
+        if topic not in alerts:
+            return None
+        if topic != QUEUE_PUBLIC_ALERT:
+            return alerts[topic]
+        config = await self.bot.guild_configs.get(guild_id)
+        channel = self.bot.get_channel(config.mod_queue_channel_id or 0)
+        if not isinstance(channel, discord.TextChannel):
+            return None  # that channel is gone: the missing queue is its own problem
+        readers = public_readers(channel, config.moderator_role_id)
+        return public_queue_text(channel, readers) if readers else None
+
+    async def _tell_owner(self, key: str, guild_id: int, text: str) -> None:
+        journal = self.bot.storage.deliveries
         guild = self.bot.get_guild(guild_id)
-        if new and guild is not None and guild.owner_id is not None:
-            now = self.bot.clock.now()
-            outcome = await self.bot.delivery.send(
-                Post(
-                    key=f"notice:{guild_id}:{topic}:{int(now.timestamp())}",
-                    priority=Priority.URGENT,
-                    guild_id=guild_id,
-                    user_id=guild.owner_id,
-                    content=f"⚠️ In **{guild.name}**: {owner_text}",
-                )
+        if guild is None or guild.owner_id is None:
+            await journal.paid(key)  # Hearth has left: nobody there hears about it
+            return
+        outcome = await self.bot.dms.send(
+            key,
+            guild.owner_id,
+            guild_id=guild_id,
+            priority=Priority.URGENT,
+            content=f"⚠️ In **{guild.name}**: {text}",
+        )
+        if outcome.passing:
+            log.warning("queue problem not told to the owner yet", extra={"guild": guild_id})
+            return  # still owed: the next catch-up (at start, or when the server returns) sends it
+        if not outcome.sent:
+            log.error(
+                "queue problem could not be told to the owner",
+                extra={"guild": guild_id, "cause": outcome.cause},
             )
-            if not outcome.sent:
-                log.error(
-                    "queue problem could not be told to the owner",
-                    extra={"guild": guild_id, "cause": outcome.cause},
-                )
+        await journal.paid(key)
+
+
+NOTICE_PREFIX = "queue-notice:"
+
+
+def notice_key(guild_id: int, topic: str, began: datetime) -> str:
+    return f"{NOTICE_PREFIX}{guild_id}:{int(began.timestamp())}:{topic}"
+
+
+def _notice_parts(key: str) -> tuple[int, str]:
+    guild, _began, topic = key.removeprefix(NOTICE_PREFIX).split(":", 2)
+    return int(guild), topic
+
+
+def public_queue_text(channel: discord.abc.GuildChannel, readers: list[discord.Role]) -> str:
+    return (
+        f"the moderator-queue channel <#{channel.id}> can be read by "
+        f"{reader_names(readers)}, who aren't moderators. Hearth won't post flags there "
+        "(they're kept safely) until only moderators can read it: in the channel's settings → "
+        "Permissions, turn View Channel off for those, then on for your moderator role and "
+        "for Hearth. `/hearth status` checks it."
+    )

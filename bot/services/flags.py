@@ -20,6 +20,7 @@ from bot.delivery import Post
 from bot.delivery_outcomes import Status
 from bot.domain.delivery import Priority
 from bot.domain.flags import (
+    Detected,
     EscalationDelays,
     Flag,
     FlagSeverity,
@@ -85,9 +86,10 @@ class FlagService:
     ) -> tuple[Flag, bool]:
         """Store a report or a request for support (a report of an already-flagged message
         merges), post or refresh its card, and set its escalation timer. Returns the flag and
-        whether moderators have a card. Detections go through `raise_detection`."""
+        whether moderators have a card. Detections go through `record_detection` and
+        `show_detection`."""
         if new.source == "detection":
-            raise ValueError("detections are raised with raise_detection")
+            raise ValueError("detections are recorded with record_detection")
         now = self.bot.clock.now()
         first = next_escalation(FlagSeverity(new.severity), 0, now, await self.delays(new.guild_id))
         flags = self.bot.storage.flags
@@ -102,31 +104,39 @@ class FlagService:
         self.schedule(flag)
         return flag, posted
 
-    async def raise_detection(
-        self, new: NewFlag, *, message_text: str, jump_url: str
-    ) -> tuple[Flag, bool] | None:
-        """Count a detection on the member's flag (or open one) and make sure a human hears: a
-        detection worse than the flag pings the queue again at once, restarts the ladder and
-        DMs the moderator who had claimed it. None if this message version was already flagged.
-        """
+    async def record_detection(self, new: NewFlag) -> Detected | None:
+        """Count a detection on the member's flag (or open one) and set its escalation timer:
+        quick, in the database only, so the member's private message need not wait for the
+        card. None if this message version was already flagged."""
         detected = await self.bot.storage.flags.detect(
             new, self.bot.clock.now(), await self.delays(new.guild_id)
         )
-        if detected is None:
-            return None
+        if detected is not None:
+            self.schedule(detected.flag)
+        return detected
+
+    async def show_detection(
+        self, detected: Detected, *, message_text: str | None, jump_url: str | None
+    ) -> bool:
+        """Make sure a human hears of a recorded detection: its card (retried on its own), and
+        for one worse than the flag, the queue pinged again at once and a DM to the moderator
+        who had claimed it. True if moderators have the card."""
         flag = detected.flag
         description = flag_card.card_description(
             flag, jump_url=jump_url, message_text=message_text, reason=None
         )
         posted = await self._show(flag, detected.merged, description)
-        self.schedule(flag)
         if detected.restarted:
             log.info(
                 "detection flag restarted",
                 extra={"flag": flag.id, "severity": int(flag.severity)},
             )
             await self.alerts.deliver(flag.id)
-        return flag, posted
+        return posted
+
+    async def queue_ready(self, guild_id: int) -> bool:
+        """Whether cards may be posted in the queue now (it exists and is private)."""
+        return await self.queue.usable(guild_id)
 
     async def note_member_unreachable(self, flag_id: int) -> None:
         """Hearth's private message didn't reach the member: the card asks a human to."""
@@ -249,8 +259,10 @@ class FlagService:
                 self.schedule(flag)
 
     async def catch_up(self, guild_id: int | None = None) -> None:
-        """What the queue is owed after a restart or once it works again: cards for kept
-        flags, then the alerts not yet delivered."""
+        """What the queue is owed after a restart or once it works again: the owner's notices
+        a stop left unsent, cards for kept flags, then the alerts not yet delivered."""
+        await self.bot.wait_until_ready()
+        await self.queue.settle_owed_notices(guild_id)
         await self.post_missing_cards(guild_id)
         await self.alerts.deliver(None, refresh_cards=True)
 

@@ -162,8 +162,8 @@ class SqliteDeliveryJournal:
     async def owe(self, key: str, guild_id: int | None, now: datetime) -> None:
         async with self._db.single_writes() as tx:
             await tx.execute(
-                "INSERT OR IGNORE INTO owed_deliveries (key, guild_id, created_at)"
-                " VALUES (?, ?, ?)",
+                "INSERT INTO owed_deliveries (key, guild_id, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (key) DO NOTHING",
                 (key, guild_id, to_db(now)),
             )
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.domain.guild_config import GuildAlert
-from bot.storage.database import Database
+from bot.storage.database import Database, Transaction
 from bot.storage.timestamps import to_db
 
 
@@ -15,6 +15,9 @@ class GuildExtrasRepository(Protocol):
     async def set_milestone_role(self, guild_id: int, key: str, role_id: int | None) -> None: ...
     async def alerts(self, guild_id: int) -> list[GuildAlert]: ...
     async def raise_alert(self, guild_id: int, topic: str, message: str, now: datetime) -> bool: ...
+    async def raise_alert_owing(
+        self, guild_id: int, topic: str, message: str, now: datetime, notice_key: str
+    ) -> bool: ...
     async def clear_alert(self, guild_id: int, topic: str) -> bool: ...
 
 
@@ -54,17 +57,24 @@ class SqliteGuildExtrasRepository:
     async def raise_alert(self, guild_id: int, topic: str, message: str, now: datetime) -> bool:
         """Store or refresh an alert; True when it is new (so a caller can notify once)."""
         async with self._db.transaction() as tx:
-            existed = await tx.fetch_one(
-                "SELECT 1 FROM guild_alerts WHERE guild_id = ? AND topic = ?", (guild_id, topic)
-            )
-            await tx.execute(
-                "INSERT INTO guild_alerts (guild_id, topic, message, updated_at)"
-                " VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (guild_id, topic) DO UPDATE SET message = excluded.message,"
-                " updated_at = excluded.updated_at",
-                (guild_id, topic, message, to_db(now)),
-            )
-        return existed is None
+            return await _raise(tx, guild_id, topic, message, now)
+
+    async def raise_alert_owing(
+        self, guild_id: int, topic: str, message: str, now: datetime, notice_key: str
+    ) -> bool:
+        """Like `raise_alert`, and when the alert is new, record in the same transaction that a
+        notice is owed under `notice_key` (the delivery journal's owed list): a stop before it
+        is sent leaves the debt for the next start, and a stop after leaves the key, which the
+        deliverer recognises, so the notice is neither lost nor repeated."""
+        async with self._db.transaction() as tx:
+            new = await _raise(tx, guild_id, topic, message, now)
+            if new:
+                await tx.execute(
+                    "INSERT INTO owed_deliveries (key, guild_id, created_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT (key) DO NOTHING",
+                    (notice_key, guild_id, to_db(now)),
+                )
+            return new
 
     async def clear_alert(self, guild_id: int, topic: str) -> bool:
         """Remove an alert; True if there was one (a problem just got fixed)."""
@@ -73,3 +83,16 @@ class SqliteGuildExtrasRepository:
                 "DELETE FROM guild_alerts WHERE guild_id = ? AND topic = ?", (guild_id, topic)
             )
         return removed > 0
+
+
+async def _raise(tx: Transaction, guild_id: int, topic: str, message: str, now: datetime) -> bool:
+    existed = await tx.fetch_one(
+        "SELECT 1 FROM guild_alerts WHERE guild_id = ? AND topic = ?", (guild_id, topic)
+    )
+    await tx.execute(
+        "INSERT INTO guild_alerts (guild_id, topic, message, updated_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (guild_id, topic) DO UPDATE SET message = excluded.message,"
+        " updated_at = excluded.updated_at",
+        (guild_id, topic, message, to_db(now)),
+    )
+    return existed is None

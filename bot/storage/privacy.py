@@ -46,7 +46,8 @@ MEMBER_DATA: dict[str, str] = {
     "meetings": "kept: the server's meetings; created_by keeps the id",
     "announcements": "kept: the server's announcements; created_by keeps the id",
     **MEMBER_TABLES,  # peer supporters, partners, anonymous shares
-    "deliveries": "erased: the record of DMs Hearth sent them there (ids and hashes, no text)",
+    "deliveries": "erased: the record of DMs Hearth sent them there (ids and hashes, no text);"
+    " with the every-server option, in every server",
     "dm_channels": "erased with the every-server option (the id of their DM with Hearth)",
 }
 
@@ -83,7 +84,9 @@ class SqlitePrivacyRepository:
             " JOIN sobriety_periods p ON p.id = m.period_id"
             " JOIN sobriety_counters c ON c.id = p.counter_id WHERE g.user_id = ?1"
             " UNION SELECT f.guild_id FROM flag_reporters r JOIN flags f ON f.id = r.flag_id"
-            " WHERE r.user_id = ?1" + GUILDS_SQL,
+            " WHERE r.user_id = ?1"
+            " UNION SELECT guild_id FROM deliveries WHERE user_id = ?1 AND guild_id IS NOT NULL"
+            + GUILDS_SQL,
             (user_id,),
         )
         return sorted(int(row["guild_id"]) for row in rows)
@@ -97,6 +100,7 @@ class SqlitePrivacyRepository:
     async def erase_profile(self, user_id: int) -> ProfileErasure:
         async with self._db.transaction() as tx:
             await tx.execute("DELETE FROM dm_channels WHERE user_id = ?", (user_id,))
+            await tx.execute("DELETE FROM deliveries WHERE user_id = ?", (user_id,))
             row = await tx.fetch_one(
                 "SELECT crisis_replies FROM member_profile WHERE user_id = ?", (user_id,)
             )
@@ -192,7 +196,22 @@ class _Exporter:
             " WHERE guild_id = ? AND created_by = ? ORDER BY id"
         )
         out.peer_support = await export_peer_support(self.tx, self.codec, guild_id, user_id)
+        out.direct_messages = await self._direct_messages()
+        channel = await self.rows(
+            "SELECT channel_id, updated_at FROM dm_channels WHERE user_id = ?", (user_id,)
+        )
+        out.dm_channel = channel[0] if channel else None
         return out
+
+    async def _direct_messages(self) -> list[Record]:
+        """The journal's record of DMs Hearth sent them about this server: what kind, when,
+        and how it went. The journal never holds the text (only a hash, left out here), and
+        the key is reduced to its kind, as the rest of a key may name other records."""
+        rows = await self.rows(
+            "SELECT key, status, channel_id, message_id, attempts, cause, created_at, updated_at"
+            " FROM deliveries WHERE guild_id = ? AND user_id = ? ORDER BY created_at, key"
+        )
+        return [{"kind": str(row.pop("key")).split(":", 1)[0], **row} for row in rows]
 
     async def _counters(self) -> list[Record]:
         counters = await self.rows(

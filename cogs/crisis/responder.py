@@ -23,7 +23,7 @@ from bot.crisis_model import scan_off_loop
 from bot.delivery import Post
 from bot.domain.crisis import Category, Detection
 from bot.domain.delivery import Priority
-from bot.domain.flags import NewFlag
+from bot.domain.flags import Detected, NewFlag
 from cogs.crisis import render
 from cogs.crisis.lines import HelplineLookup
 
@@ -114,21 +114,26 @@ class CrisisResponder:
                 "edited": version is not None,
             },
         )
-        flag_id, told = None, False
-        try:
-            raised = await self._flag(message, detection, version)
-        except Exception:
-            # The member still gets their helplines, whatever went wrong on the moderators' side.
-            log.exception("crisis flag could not be raised", extra={"guild": guild.id})
-        else:
-            if raised is None:
-                return  # this version of the edited message was flagged (and answered) before
-            flag_id, told = raised
-        delivered = await self._reply(
-            guild, message.author, detection, told, timedelta(hours=config.crisis_reply_hours)
+        await self._flag_and_reply(
+            guild,
+            message.author,
+            detection,
+            NewFlag(
+                guild_id=guild.id,
+                source="detection",
+                category=detection.category.value,
+                severity=int(detection.severity),
+                user_id=message.author.id,
+                channel_id=message.channel.id,
+                message_id=message.id,
+                rule=detection.rule,
+                version=version,
+            ),
+            text=message.content,
+            jump_url=message.jump_url,
+            quiet_for=timedelta(hours=config.crisis_reply_hours),
+            public_channel=message.channel,
         )
-        if delivered is False:
-            await self._undelivered(message, flag_id)
 
     async def check_words(
         self,
@@ -167,57 +172,82 @@ class CrisisResponder:
                     "rule": detection.rule,
                 },
             )
-            flag_id, told = None, False
-            try:
-                raised = await self.bot.flag_service.raise_detection(
-                    NewFlag(
-                        guild_id=guild.id,
-                        source="detection",
-                        category=detection.category.value,
-                        severity=int(detection.severity),
-                        user_id=author.id,
-                        channel_id=channel.id,
-                        message_id=message.id if message else None,
-                        rule=detection.rule,
-                    ),
-                    message_text=text,
-                    jump_url=message.jump_url if message else None,
-                )
-            except Exception:
-                log.exception("crisis flag could not be raised", extra={"guild": guild.id})
-            else:
-                if raised is not None:
-                    flag_id, told = raised[0].id, raised[1]
-            delivered = await self._reply(
-                guild, author, detection, told, timedelta(hours=config.crisis_reply_hours)
+            await self._flag_and_reply(
+                guild,
+                author,
+                detection,
+                NewFlag(
+                    guild_id=guild.id,
+                    source="detection",
+                    category=detection.category.value,
+                    severity=int(detection.severity),
+                    user_id=author.id,
+                    channel_id=channel.id,
+                    message_id=message.id if message else None,
+                    rule=detection.rule,
+                ),
+                text=text,
+                jump_url=message.jump_url if message else None,
+                quiet_for=timedelta(hours=config.crisis_reply_hours),
+                public_channel=None,
             )
-            if delivered is False and flag_id is not None:
-                await self.bot.flag_service.note_member_unreachable(flag_id)
             return int(detection.severity)
 
-    async def _flag(
-        self, message: discord.Message, detection: Detection, version: str | None
-    ) -> tuple[int, bool] | None:
-        """Hand the detection to the moderator queue: (flag id, whether moderators have its
-        card), or None if this edited version was already flagged."""
-        if message.guild is None:
-            raise ValueError(NOT_IN_A_SERVER)
-        raised = await self.bot.flag_service.raise_detection(
-            NewFlag(
-                guild_id=message.guild.id,
-                source="detection",
-                category=detection.category.value,
-                severity=int(detection.severity),
-                user_id=message.author.id,
-                channel_id=message.channel.id,
-                message_id=message.id,
-                rule=detection.rule,
-                version=version,
-            ),
-            message_text=message.content,
-            jump_url=message.jump_url,
+    async def _flag_and_reply(
+        self,
+        guild: discord.Guild,
+        author: discord.abc.User,
+        detection: Detection,
+        new: NewFlag,
+        *,
+        text: str | None,
+        jump_url: str | None,
+        quiet_for: timedelta,
+        public_channel: discord.abc.Messageable | None,
+    ) -> None:
+        """The flag is recorded first (quick, in the database); then the moderators' card and
+        the member's private message go out side by side, each with its own retries, so the
+        member never waits for a card Discord keeps refusing. `public_channel`, for a message
+        the member wrote there, may get the general pointer if their DMs are closed."""
+        flags = self.bot.flag_service
+        detected: Detected | None = None
+        told = False
+        try:
+            detected = await flags.record_detection(new)
+        except Exception:
+            # The member still gets their helplines, whatever went wrong on the moderators' side.
+            log.exception("crisis flag could not be raised", extra={"guild": guild.id})
+        else:
+            if detected is None:
+                return  # this version of the edited message was flagged (and answered) before
+            # The flag is kept and its card is on its way (retried on its own for minutes, then
+            # at the next start) whenever the queue can take cards.
+            told = await flags.queue_ready(guild.id)
+        card = (
+            asyncio.ensure_future(self._show_card(detected, text, jump_url))
+            if detected is not None
+            else None
         )
-        return None if raised is None else (raised[0].id, raised[1])
+        delivered: bool | None = None
+        try:
+            delivered = await self._reply(guild, author, detection, told, quiet_for)
+            if delivered is False and public_channel is not None:
+                await self._point_channel(guild, public_channel)
+        finally:
+            if card is not None:
+                await card
+        if delivered is False and detected is not None:
+            # Once the card is out, so the note lands on it.
+            await flags.note_member_unreachable(detected.flag.id)
+
+    async def _show_card(self, detected: Detected, text: str | None, jump_url: str | None) -> bool:
+        try:
+            return await self.bot.flag_service.show_detection(
+                detected, message_text=text, jump_url=jump_url
+            )
+        except Exception:
+            log.exception("crisis card could not be shown", extra={"flag": detected.flag.id})
+            return False
 
     async def _reply(
         self,
@@ -259,30 +289,23 @@ class CrisisResponder:
             )
         return outcome.sent
 
-    async def _undelivered(self, message: discord.Message, flag_id: int | None) -> None:
-        """Their DMs are closed: moderators are asked to reach out, and the channel may get a
-        general pointer that addresses nobody (never a reply, never a mention)."""
-        if message.guild is None:
-            raise ValueError(NOT_IN_A_SERVER)
-        if flag_id is not None:
-            try:
-                await self.bot.flag_service.note_member_unreachable(flag_id)
-            except Exception:
-                log.exception("card not marked undelivered", extra={"guild": message.guild.id})
-        channel = message.channel
-        if not await self.bot.storage.crisis.claim_channel_pointer(
-            message.guild.id, channel.id, self.bot.clock.now(), POINTER_EVERY
+    async def _point_channel(self, guild: discord.Guild, channel: discord.abc.Messageable) -> None:
+        """Their DMs are closed: the channel may get a general pointer that addresses nobody
+        (never a reply, never a mention); the moderators' card asks a human to reach out."""
+        channel_id = getattr(channel, "id", None)
+        if channel_id is None or not await self.bot.storage.crisis.claim_channel_pointer(
+            guild.id, channel_id, self.bot.clock.now(), POINTER_EVERY
         ):
             return
         outcome = await self.bot.delivery.send(
             Post(
-                key=f"crisis-pointer:{channel.id}:{int(self.bot.clock.now().timestamp())}",
+                key=f"crisis-pointer:{channel_id}:{int(self.bot.clock.now().timestamp())}",
                 priority=Priority.URGENT,
-                guild_id=message.guild.id,
-                channel_id=channel.id,
+                guild_id=guild.id,
+                channel_id=channel_id,
                 content=render.channel_pointer(),
                 allowed_mentions=discord.AllowedMentions.none(),
             )
         )
         if not outcome.sent:
-            log.warning("helpline pointer not posted", extra={"guild": message.guild.id})
+            log.warning("helpline pointer not posted", extra={"guild": guild.id})

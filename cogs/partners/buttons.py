@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot.domain.partners import PartnerStatus
-from bot.ui.errors import report_interaction_error
+from bot.ui.record_buttons import RecordButton
 from bot.ui.replies import reply_ephemeral
 from cogs.partners import render
 
@@ -17,42 +16,19 @@ if TYPE_CHECKING:
     from bot.app import Hearth
 
 log = logging.getLogger("hearth.partners")
-ANSWERS = {
-    "accept": ("Accept", discord.ButtonStyle.success),
-    "decline": ("Not now", discord.ButtonStyle.secondary),
-}
 
 
 class InviteButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"hearth:partner:(?P<id>[0-9]+):(?P<answer>accept|decline)",
+    RecordButton,
+    prefix="hearth:partner",
+    actions={
+        "accept": ("Accept", discord.ButtonStyle.success),
+        "decline": ("Not now", discord.ButtonStyle.secondary),
+    },
 ):
-    def __init__(self, partnership_id: int, answer: str) -> None:
-        label, style = ANSWERS[answer]
-        super().__init__(
-            discord.ui.Button(
-                label=label, style=style, custom_id=f"hearth:partner:{partnership_id}:{answer}"
-            )
-        )
-        self.partnership_id = partnership_id
-        self.answer = answer
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str]
-    ) -> InviteButton:
-        return cls(int(match["id"]), match["answer"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self._answer(interaction)
-        except Exception as error:
-            await report_interaction_error(interaction, error)
-
-    async def _answer(self, interaction: discord.Interaction) -> None:
-        bot: Hearth = interaction.client  # type: ignore[assignment]
+    async def act(self, interaction: discord.Interaction, bot: Hearth) -> None:
         partners = bot.storage.partners
-        partnership = await partners.get(self.partnership_id)
+        partnership = await partners.get(self.record_id)
         if partnership is None or interaction.user.id != partnership.partner_id:
             await reply_ephemeral(interaction, "This invitation isn't for you.")
             return
@@ -62,7 +38,7 @@ class InviteButton(
             )
             return
         now = bot.clock.now()
-        accepted = self.answer == "accept"
+        accepted = self.action == "accept"
         changed = (
             await partners.accept(partnership.id, interaction.user.id, now)
             if accepted
@@ -84,15 +60,14 @@ class InviteButton(
             if accepted
             else render.declined_dm(partnership.partner_id, name)
         )
-        try:
-            dm = await bot.create_dm(discord.Object(partnership.user_id))
-            await dm.send(text)
-        except discord.HTTPException:
-            log.warning("partner answer not delivered", extra={"partnership": partnership.id})
+        # If their DMs are closed, `/partner status` shows the answer all the same.
+        await bot.dms.send(
+            f"partner-answer:{partnership.id}",
+            partnership.user_id,
+            guild_id=partnership.guild_id,
+            content=text,
+        )
 
 
 def invite_view(partnership_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for answer in ANSWERS:
-        view.add_item(InviteButton(partnership_id, answer))
-    return view
+    return InviteButton.view(partnership_id)

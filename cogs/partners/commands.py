@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.direct_messages import not_reached
 from bot.domain.local_time import local_date
 from bot.domain.partners import MAX_PARTNERS, Partnership, PartnerStatus, Sharing
 from bot.domain.sobriety import days_sober
@@ -107,19 +108,16 @@ class Partners(commands.Cog):
                 "`/partner status` shows it; `/partner choose` changes what they see."
             )
         words = render.sharing_words(sharing, counter)
-        try:
-            dm = await self.bot.create_dm(member)
-            await dm.send(
-                embed=render.invitation(interaction.user.display_name, guild.name, words),
-                view=invite_view(invited.id),
-            )
-        except discord.HTTPException:
+        outcome = await self.bot.dms.send(
+            f"partner-invite:{invited.id}",
+            member.id,
+            guild_id=guild.id,
+            embed=render.invitation(interaction.user.display_name, guild.name, words),
+            view=invite_view(invited.id),
+        )
+        if not outcome.sent:
             await partners.end(invited.id, me, self.bot.clock.now())
-            raise UserFacingError(
-                f"I couldn't send <@{member.id}> a private message (their DMs may be closed to "
-                "this server), so nothing was set up. They can allow direct messages from server "
-                "members, then you can ask again."
-            ) from None
+            raise UserFacingError(f"{not_reached(member.id, outcome)} Nothing was set up.")
         log.info("partner invited", extra={"guild": guild.id, "partnership": invited.id})
         await reply_ephemeral(
             interaction,
@@ -212,19 +210,23 @@ class Partners(commands.Cog):
         now = self.bot.clock.now()
         ended = [p for p in found if await partners.end(p.id, me, now)]
         log.info("partnership ended", extra={"guild": guild.id, "count": len(ended)})
+        if not ended:
+            await reply_ephemeral(interaction, "That partnership had already ended.")
+            return
         was_invited = all(p.status == PartnerStatus.INVITED for p in ended)
-        told = True
-        try:
-            dm = await self.bot.create_dm(member)
-            await dm.send(render.ended_dm(me, guild.name, was_invited))
-        except discord.HTTPException:
-            log.warning("partnership end not delivered", extra={"guild": guild.id})
-            told = False
+        outcome = await self.bot.dms.send(
+            f"partner-ended:{min(p.id for p in ended)}",
+            member.id,
+            guild_id=guild.id,
+            content=render.ended_dm(me, guild.name, was_invited),
+        )
+        told = (
+            f"I have told <@{member.id}> kindly."
+            if outcome.sent
+            else f"{not_reached(member.id, outcome)} The partnership is ended all the same."
+        )
         await reply_ephemeral(
-            interaction,
-            f"Ended. {'I have told' if told else 'I could not message'} <@{member.id}>"
-            f"{' kindly' if told else ' (their DMs are closed)'}. Thank you for looking after "
-            "yourself. 💛",
+            interaction, f"Ended. {told} Thank you for looking after yourself. 💛"
         )
 
     @invite.autocomplete("counter")

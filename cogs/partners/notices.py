@@ -1,20 +1,19 @@
 """What partners are told, when the member chose it: a hard check-in, or days without one.
 
 Each notice is claimed in the database before it is sent and marked after, so it goes out once;
-one a restart interrupted is sent again at start with the same nonce, so Discord drops a copy
-that had in fact gone out just before.
+one a restart (or Discord's lasting trouble) left unfinished is sent again at start through the
+deliverer under the same key, which finds a copy that had in fact gone out instead of sending
+another.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-import discord
-
 from bot.domain.checkins import needs_gentle_support
+from bot.domain.delivery import Priority
 from bot.domain.local_time import local_date
 from bot.domain.partners import Partnership, silence_notice, struggle_notice
 from cogs.partners import render
@@ -27,8 +26,8 @@ NUDGE_JOB = "partners:nudges"
 NUDGE_EVERY = timedelta(minutes=30)
 
 
-def nonce(partnership_id: int, kind: str) -> str:
-    return "pn" + hashlib.sha256(f"{partnership_id}:{kind}".encode()).hexdigest()[:20]
+def notice_key(partnership_id: int, kind: str) -> str:
+    return f"partner-notice:{partnership_id}:{kind}"
 
 
 class PartnerNotices:
@@ -99,16 +98,15 @@ class PartnerNotices:
             )
         else:
             text = render.struggle_dm(partnership.user_id, name)
-        try:
-            dm = await self.bot.create_dm(discord.Object(partnership.partner_id))
-            await dm.send(
-                text,
-                nonce=nonce(partnership.id, kind),
-                allowed_mentions=discord.AllowedMentions.none(),
-            )
-        except discord.HTTPException as exc:
-            log.warning("partner notice not delivered", extra={"code": exc.code})
-            await partners.finish_notice(partnership.id, kind, delivered=False)
-            return
-        log.info("partner notice sent", extra={"partnership": partnership.id})
-        await partners.finish_notice(partnership.id, kind, delivered=True)
+        outcome = await self.bot.dms.send(
+            notice_key(partnership.id, kind),
+            partnership.partner_id,
+            guild_id=partnership.guild_id,
+            priority=Priority.TIMED,
+            content=text,
+        )
+        if outcome.passing:
+            return  # stays claimed and unfinished: the next start sends it, under the same key
+        if outcome.sent:
+            log.info("partner notice sent", extra={"partnership": partnership.id})
+        await partners.finish_notice(partnership.id, kind, delivered=outcome.sent)

@@ -53,6 +53,7 @@ class PeerSupport(commands.Cog, name=PEERS_COG):
             return
         # What a restart interrupted: flags for requests already passed on, owed check-ins.
         self.bot.background.spawn(self.requests.flag_unflagged(), name="peer flags owed")
+        self.bot.background.spawn(self.requests.tell_owed(), name="peer DMs owed")
         self.bot.background.spawn(
             self.conversations.send_owed_debriefs(), name="supporter check-ins owed"
         )

@@ -289,18 +289,16 @@ class Conversations:
         if request is None or request.debrief != "owed" or request.supporter_id is None:
             return
         guild = self.bot.get_guild(request.guild_id)
-        try:
-            dm = await self.bot.create_dm(discord.Object(request.supporter_id))
-            await dm.send(
-                render.debrief(guild.name if guild else "your server"),
-                view=debrief_view(request.guild_id),
-                nonce=f"peer-debrief-{request.id}"[:25],
-            )
-        except discord.HTTPException as exc:
-            log.warning("supporter check-in not delivered", extra={"code": exc.code})
-            await self.bot.storage.peers.debrief_done(request.id, delivered=False)
-            return
-        await self.bot.storage.peers.debrief_done(request.id, delivered=True)
+        outcome = await self.bot.dms.send(
+            f"peer-debrief:{request.id}:{request.supporter_id}",
+            request.supporter_id,
+            guild_id=request.guild_id,
+            content=render.debrief(guild.name if guild else "your server"),
+            view=debrief_view(request.guild_id),
+        )
+        if outcome.passing:
+            return  # still owed: the next start sends it (the same key: never twice)
+        await self.bot.storage.peers.debrief_done(request.id, delivered=outcome.sent)
 
     async def send_owed_debriefs(self) -> None:
         await self.bot.wait_until_ready()

@@ -35,8 +35,15 @@ PEER_CHANNEL_ALERT = "peer channel"
 ON_DUTY_PINGS = 10
 
 
+PASSED_ON = "peer-passed-on:"
+
+
 def job_id(request_id: int) -> str:
     return f"peer-request:{request_id}"
+
+
+def passed_on_key(request_id: int) -> str:
+    return f"{PASSED_ON}{request_id}"
 
 
 class SupportRequests:
@@ -239,10 +246,36 @@ class SupportRequests:
         if self.bot.clock.now() < request.wait_until:
             self.schedule(request)  # woken early: wait for the real time
             return
+        # Owed before the request moves, so a stop in between still tells the member at start.
+        key = passed_on_key(request.id)
+        await self.bot.storage.deliveries.owe(key, request.guild_id, self.bot.clock.now())
         if await self.pass_to_moderators(request, early=False):
-            guild = self.bot.get_guild(request.guild_id)
-            text = render.passed_on_dm(guild.name if guild else "your server")
-            await self._tell_member(request.user_id, text)
+            await self._tell_passed_on(request.id)
+        else:
+            await self.bot.storage.deliveries.paid(key)
+
+    async def tell_owed(self) -> None:
+        """Members whose request moved to the moderators just before a stop hear of it now."""
+        await self.bot.wait_until_ready()
+        for key in await self.bot.storage.deliveries.owed(PASSED_ON):
+            await self._tell_passed_on(int(key.removeprefix(PASSED_ON)))
+
+    async def _tell_passed_on(self, request_id: int) -> None:
+        key = passed_on_key(request_id)
+        request = await self.bot.storage.peers.get(request_id)
+        if request is None or request.status != RequestStatus.TO_MODERATORS:
+            await self.bot.storage.deliveries.paid(key)  # erased meanwhile, or never moved
+            return
+        guild = self.bot.get_guild(request.guild_id)
+        outcome = await self.bot.dms.send(
+            key,
+            request.user_id,
+            guild_id=request.guild_id,
+            content=render.passed_on_dm(guild.name if guild else "your server"),
+        )
+        if not outcome.passing:
+            # Sent, or their DMs are closed (the moderators' card has their name): settled.
+            await self.bot.storage.deliveries.paid(key)
 
     async def pass_to_moderators(self, request: PeerRequest, *, early: bool) -> bool:
         """Move a waiting request to the moderator queue; True if moderators have a card."""
@@ -289,12 +322,3 @@ class SupportRequests:
         if request_id is not None:
             await self.bot.storage.peers.set_flag(request_id, flag.id)
         return True, reached
-
-    async def _tell_member(self, user_id: int, text: str) -> bool:
-        try:
-            dm = await self.bot.create_dm(discord.Object(user_id))
-            await dm.send(text)
-        except discord.HTTPException as exc:
-            log.warning("peer support DM not delivered", extra={"code": exc.code})
-            return False
-        return True

@@ -31,6 +31,10 @@ ABOUT = {
     "peer_support": "Peer support: your duty settings as a supporter, the conversations you "
     "asked for (with your reason) or helped in (times only), your accountability partners both "
     "ways, and your anonymous shares (their text was never stored).",
+    "direct_messages": "Private messages Hearth sent you about this server: what kind, when, "
+    "and whether they arrived. Hearth keeps no copy of their text.",
+    "dm_channel": "The id of your direct-message channel with Hearth, kept so a message to you "
+    "takes one request (shared by every server).",
 }
 
 
@@ -96,6 +100,11 @@ def summary(data: MemberExport, guild_name: str) -> str:
         lines.append(f"• {_count(len(data.reports_filed), 'report')} you made to the moderators")
     if data.support_requests:
         lines.append(f"• {_count(len(data.support_requests), 'request')} for support")
+    if data.direct_messages:
+        lines.append(
+            f"• the record of {_count(len(data.direct_messages), 'private message')} Hearth "
+            "sent you (never their text)"
+        )
     if data.profile:
         replies = "on" if data.profile["crisis_replies"] else "off"
         lines.append(f"• your profile (time zone, country; automatic crisis messages {replies})")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot.domain.flags import NewFlag
-from bot.ui.errors import report_interaction_error
+from bot.ui.record_buttons import RecordButton
 from bot.ui.replies import reply_ephemeral
 from cogs.shares import render
 
@@ -17,44 +16,24 @@ if TYPE_CHECKING:
     from bot.app import Hearth
 
 log = logging.getLogger("hearth.shares")
-ACTIONS = {
-    "report": ("Report", discord.ButtonStyle.secondary),
-    "remove": ("Take down", discord.ButtonStyle.secondary),
-}
 
 
 class ShareButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"hearth:share:(?P<id>[0-9]+):(?P<action>report|remove)",
+    RecordButton,
+    prefix="hearth:share",
+    actions={
+        "report": ("Report", discord.ButtonStyle.secondary),
+        "remove": ("Take down", discord.ButtonStyle.secondary),
+    },
 ):
-    def __init__(self, share_id: int, action: str) -> None:
-        label, style = ACTIONS[action]
-        super().__init__(
-            discord.ui.Button(
-                label=label, style=style, custom_id=f"hearth:share:{share_id}:{action}"
-            )
-        )
-        self.share_id = share_id
-        self.action = action
+    async def act(self, interaction: discord.Interaction, bot: Hearth) -> None:
+        if self.action == "report":
+            await self._report(interaction, bot)
+        else:
+            await self._remove(interaction, bot)
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str]
-    ) -> ShareButton:
-        return cls(int(match["id"]), match["action"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            if self.action == "report":
-                await self._report(interaction)
-            else:
-                await self._remove(interaction)
-        except Exception as error:
-            await report_interaction_error(interaction, error)
-
-    async def _report(self, interaction: discord.Interaction) -> None:
-        bot: Hearth = interaction.client  # type: ignore[assignment]
-        share = await bot.storage.shares.get(self.share_id)
+    async def _report(self, interaction: discord.Interaction, bot: Hearth) -> None:
+        share = await bot.storage.shares.get(self.record_id)
         if share is None or share.guild_id != interaction.guild_id or share.status != "posted":
             await reply_ephemeral(interaction, "This share isn't here any more.")
             return
@@ -79,9 +58,8 @@ class ShareButton(
         log.info("anonymous share reported", extra={"share": share.id, "flag": flag.id})
         await reply_ephemeral(interaction, render.REPORTED)
 
-    async def _remove(self, interaction: discord.Interaction) -> None:
-        bot: Hearth = interaction.client  # type: ignore[assignment]
-        share = await bot.storage.shares.get(self.share_id)
+    async def _remove(self, interaction: discord.Interaction, bot: Hearth) -> None:
+        share = await bot.storage.shares.get(self.record_id)
         if share is None or share.user_id != interaction.user.id:
             await reply_ephemeral(interaction, render.NOT_YOURS)
             return
@@ -103,7 +81,4 @@ class ShareButton(
 
 
 def share_view(share_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for action in ACTIONS:
-        view.add_item(ShareButton(share_id, action))
-    return view
+    return ShareButton.view(share_id)
