@@ -109,6 +109,8 @@ class QueueAccess:
         prefix = NOTICE_PREFIX if guild_id is None else f"{NOTICE_PREFIX}{guild_id}:"
         for key in await journal.owed(prefix):
             guild, topic = _notice_parts(key)
+            if not self.bot.owns_guild(guild):
+                continue  # the process that runs its shard tells its owner
             if self.bot.presence.of(guild) == Presence.UNAVAILABLE:
                 continue  # told when the server is back
             text = await self._still_wrong(guild, topic)

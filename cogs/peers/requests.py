@@ -258,7 +258,11 @@ class SupportRequests:
         """Members whose request moved to the moderators just before a stop hear of it now."""
         await self.bot.wait_until_ready()
         for key in await self.bot.storage.deliveries.owed(PASSED_ON):
-            await self._tell_passed_on(int(key.removeprefix(PASSED_ON)))
+            request_id = int(key.removeprefix(PASSED_ON))
+            request = await self.bot.storage.peers.get(request_id)
+            if request is not None and not self.bot.owns_guild(request.guild_id):
+                continue  # the process that runs its shard tells them
+            await self._tell_passed_on(request_id)
 
     async def _tell_passed_on(self, request_id: int) -> None:
         key = passed_on_key(request_id)
