@@ -11,14 +11,12 @@ from discord.ext import commands
 from bot.domain.crisis import Category, Severity, phrase_has_words
 from bot.domain.crisis_settings import GuildPhrase, LocalLine
 from bot.domain.excerpts import quoted
+from bot.services import crisis_words
 from bot.ui.context import require_guild
 from bot.ui.countries import country_choices
 from bot.ui.errors import UserFacingError
 from bot.ui.permissions import guild_permissions, has_guild_permissions, is_moderator
 from bot.ui.replies import reply_ephemeral
-from cogs.crisis import render
-from cogs.crisis.lines import HelplineLookup
-from cogs.crisis.responder import CrisisResponder
 from cogs.crisis.stats import stats_reply
 
 if TYPE_CHECKING:
@@ -29,18 +27,16 @@ SEVERITY_CHOICES = [app_commands.Choice(name=s.name.lower(), value=int(s)) for s
 
 
 class Helpline(commands.Cog):
-    def __init__(self, bot: Hearth, lookup: HelplineLookup, responder: CrisisResponder) -> None:
+    def __init__(self, bot: Hearth) -> None:
         self.bot = bot
-        self.lookup = lookup
-        self.responder = responder
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        await self.responder.on_message(message)
+        await self.bot.crisis_responder.on_message(message)
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
-        await self.responder.on_edit(payload)
+        await self.bot.crisis_responder.on_edit(payload)
 
     @app_commands.command(
         name="helpline", description="Helplines you can call, text or chat with, any time (private)"
@@ -60,8 +56,8 @@ class Helpline(commands.Cog):
                     "name and pick it from the list."
                 )
         own, _ = await self.bot.storage.crisis.member_settings(interaction.user.id)
-        lines = await self.lookup.for_member(own, interaction.guild_id, chosen)
-        await reply_ephemeral(interaction, render.helpline_reply(lines))
+        lines = await self.bot.helpline_lookup.for_member(own, interaction.guild_id, chosen)
+        await reply_ephemeral(interaction, crisis_words.helpline_reply(lines))
 
     @helpline.autocomplete("country")
     async def _countries(

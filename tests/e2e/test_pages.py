@@ -1,0 +1,113 @@
+"""Long lists come in pages with Previous / Next: every entry once, nothing cut, only the member
+who asked turns the pages, and the buttons keep working after a restart."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from tests.e2e.harness import Community, HearthRunner, answered
+from tests.e2e.input_helpers import slash
+from tests.e2e.test_modqueue import queue_setup
+from tests.fakediscord import FakeDiscord
+
+REPORTS = 32  # more than the 25 /modqueue list used to stop at
+
+
+def flag_ids(database: Path) -> list[int]:
+    with sqlite3.connect(database) as conn:
+        return [row[0] for row in conn.execute("SELECT id FROM flags ORDER BY id")]
+
+
+def page_buttons(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {b["label"]: b for row in message.get("components", []) for b in row["components"]}
+
+
+def listed_flags(message: dict[str, Any]) -> list[int]:
+    return [int(found) for found in re.findall(r"^#(\d+) ·", message["content"], re.M)]
+
+
+async def turn(
+    fake: FakeDiscord, community: Community, user: int, message: dict[str, Any], label: str
+) -> dict[str, Any]:
+    """Press Previous or Next as `user`; the page as it now reads."""
+    press = await fake.click(
+        community.guild_id, user, message, page_buttons(message)[label]["custom_id"]
+    )
+    assert (await answered(press))["type"] == 7, press.text
+    updated = fake.message(int(message["id"]))
+    assert updated is not None
+    return updated
+
+
+async def test_modqueue_list_pages_through_every_flag_once_and_survives_a_restart(
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+) -> None:
+    bot = await runner.start()
+    await queue_setup(fake, community)
+    for number in range(REPORTS):
+        await slash(fake, community, community.member, "report", reason=f"worry number {number}")
+    stored = flag_ids(database)
+    assert len(stored) == REPORTS
+
+    ix = await slash(fake, community, community.moderator, "modqueue list")
+    assert ix.ephemeral
+    message = ix.final
+    assert message is not None
+    first = message["content"]
+    total = int(re.search(r"Page 1 of (\d+)", first).group(1))  # type: ignore[union-attr]
+    assert total >= 3
+    assert f"Open and claimed flags: {REPORTS}" in first
+    assert page_buttons(message)["Previous"].get("disabled") is True
+    assert not page_buttons(message)["Next"].get("disabled")
+
+    seen = listed_flags(message)
+    pages = [message["content"]]
+    for number in range(2, total + 1):
+        message = await turn(fake, community, community.moderator, message, "Next")
+        assert f"Page {number} of {total}" in message["content"]
+        assert message["flags"] & 64, "a page stays private"
+        seen += listed_flags(message)
+        pages.append(message["content"])
+    assert sorted(seen) == sorted(stored) and len(seen) == len(set(seen)) == REPORTS
+    assert all(len(page) <= 2000 for page in pages)
+    assert page_buttons(message)["Next"].get("disabled") is True
+    assert not page_buttons(message)["Previous"].get("disabled")
+
+    # Discord shows an ephemeral message, and so its buttons, only to the member who asked; a
+    # press by anyone else (a hand-made interaction, as a client other than Discord's could
+    # send) is still refused kindly, and the page stays as it was.
+    forged = {k: v for k, v in message.items() if k != "interaction_metadata"} | {"id": "1"}
+    other = await fake.click(
+        community.guild_id,
+        community.admin,
+        forged,
+        page_buttons(message)["Previous"]["custom_id"],
+    )
+    await answered(other)
+    await other.wait_final()
+    assert other.ephemeral and "only they can turn them" in other.text
+    assert "/modqueue list" in other.text
+    assert fake.message(int(message["id"]))["content"] == pages[-1]  # type: ignore[index]
+
+    # After a restart the same buttons still turn the pages, back and forth.
+    await runner.restart(bot)
+    message = await turn(fake, community, community.moderator, message, "Previous")
+    assert message["content"] == pages[-2]
+    message = await turn(fake, community, community.moderator, message, "Next")
+    assert message["content"] == pages[-1]
+
+
+async def test_a_short_list_is_one_page_without_buttons(
+    fake: FakeDiscord, community: Community, runner: HearthRunner
+) -> None:
+    await runner.start()
+    await queue_setup(fake, community)
+    await slash(fake, community, community.member, "report", reason="one worry")
+    ix = await slash(fake, community, community.moderator, "modqueue list")
+    assert ix.ephemeral and "worry" not in ix.text, "the list never quotes a report"
+    assert "Page" not in ix.text and not ix.final.get("components")  # type: ignore[union-attr]
+    empty = await slash(fake, community, community.moderator, "modqueue list", status="resolved")
+    assert "Nothing here" in empty.text
