@@ -193,6 +193,9 @@ class PageButton(
         if interaction.user.id != self.owner:
             await reply_ephemeral(interaction, not_yours(registered.command))
             return
+        # Some lists take a while to build (a server with thousands of meetings): acknowledge
+        # first, then edit the page in place.
+        await interaction.response.defer()
         page = render_page(await registered.source(interaction, self.argument), self.page)
         view = page_buttons(self.name, self.owner, self.argument, page)
-        await interaction.response.edit_message(content=page.text, view=view)
+        await interaction.edit_original_response(content=page.text, view=view)

@@ -15,12 +15,13 @@ from bot.ui.confirm import ConfirmView
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError
 from bot.ui.inputs import timezone_choices
+from bot.ui.pages import Listing
 from bot.ui.replies import defer_ephemeral, reply_ephemeral
 from cogs.meetings.importing import import_meetings
 from cogs.meetings.inputs import NTH_CHOICES, REPEAT_CHOICES, meeting_options
 from cogs.meetings.organizing import Organizing
 from cogs.meetings.service import MeetingService
-from cogs.meetings.viewing import calendar_file, info_embed, week_text
+from cogs.meetings.viewing import calendar_file, info_embed, week_listing
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -52,6 +53,15 @@ class Meetings(commands.Cog):
         self.bot = bot
         self.service = service
         self.organizing = Organizing(bot, service)
+
+    async def cog_load(self) -> None:
+        self.bot.paged_lists.register("meetings-week", self._week, command="/meetings list")
+
+    async def cog_unload(self) -> None:
+        self.bot.paged_lists.unregister("meetings-week")
+
+    async def _week(self, interaction: discord.Interaction, _: str) -> Listing:
+        return await week_listing(self.bot, require_guild(interaction).id)
 
     @meetings.command(name="add", description="Schedule a recurring meeting (organizers)")
     @app_commands.describe(name="The meeting's name", **SCHEDULE_HELP)
@@ -164,9 +174,9 @@ class Meetings(commands.Cog):
 
     @meetings.command(name="list", description="Meetings in the next 7 days, in your time zone")
     async def list_meetings(self, interaction: discord.Interaction) -> None:
-        guild = require_guild(interaction)
+        require_guild(interaction)
         await defer_ephemeral(interaction)  # a server with thousands of meetings takes a while
-        await reply_ephemeral(interaction, await week_text(self.bot, guild.id))
+        await self.bot.paged_lists.show(interaction, "meetings-week")
 
     @meetings.command(name="info", description="Details of one meeting")
     @app_commands.describe(meeting="The meeting")

@@ -36,9 +36,9 @@ async def turn(
     press = await fake.click(
         community.guild_id, user, message, page_buttons(message)[label]["custom_id"]
     )
-    assert (await answered(press))["type"] == 7, press.text
-    updated = fake.message(int(message["id"]))
-    assert updated is not None
+    assert (await answered(press))["type"] == 6, press.text
+    updated = await press.wait_final()
+    assert updated["id"] == message["id"]
     return updated
 
 
