@@ -113,7 +113,11 @@ class CrisisSettings(commands.Cog):
             interaction, f"Detection in {channel.mention} is now **{'on' if watch else 'off'}**."
         )
 
-    @crisis.command(name="phrase", description="Add a phrase that flags, or one that never does")
+    phrases = app_commands.Group(
+        name="phrase", description="This server's own phrases (admins)", parent=crisis
+    )
+
+    @phrases.command(name="add", description="Add a phrase that flags, or one that never does")
     @app_commands.describe(
         phrase="The words (3+ characters)",
         flag="True: flag it; False: never flag messages using it",
@@ -122,7 +126,7 @@ class CrisisSettings(commands.Cog):
     )
     @app_commands.choices(category=CATEGORY_CHOICES, severity=SEVERITY_CHOICES)
     @has_guild_permissions(manage_guild=True)
-    async def phrase(
+    async def add_phrase(
         self,
         interaction: discord.Interaction,
         phrase: app_commands.Range[str, 3, 100],
@@ -151,6 +155,54 @@ class CrisisSettings(commands.Cog):
             interaction,
             f"Saved: {quoted(entry.phrase, 100)} {'now flags' if flag else 'will never flag'}.",
         )
+
+    @phrases.command(name="remove", description="Remove one of this server's own phrases")
+    @app_commands.describe(phrase="The phrase (start typing to pick one)")
+    @has_guild_permissions(manage_guild=True)
+    async def remove_phrase(
+        self, interaction: discord.Interaction, phrase: app_commands.Range[str, 1, 100]
+    ) -> None:
+        guild = require_guild(interaction)
+        removed = await self.bot.storage.crisis.remove_phrase(guild.id, phrase.strip().lower())
+        if not removed:
+            await reply_ephemeral(
+                interaction,
+                f"This server has no phrase {quoted(phrase, 100)}, so there was nothing to "
+                "remove. Nothing was changed. `/crisis phrase remove` suggests the ones there "
+                "are as you type.",
+            )
+            return
+        self.bot.crisis_settings.forget_guild(guild.id)
+        stops = []
+        if any(p.kind == "flag" for p in removed):
+            stops.append(
+                "messages using it are no longer flagged because of it (Hearth's own rules still "
+                "apply to them, and member reports always work)"
+            )
+        if any(p.kind == "allow" for p in removed):
+            stops.append(
+                "messages using it are no longer let through on purpose: they can be flagged "
+                "like any other message"
+            )
+        await reply_ephemeral(
+            interaction, f"Removed {quoted(removed[0].phrase, 100)}: {'; '.join(stops)}."
+        )
+
+    @remove_phrase.autocomplete("phrase")
+    async def _stored_phrases(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None or not guild_permissions(interaction).manage_guild:
+            return []  # the server's phrases are for its admins
+        wanted = current.strip().lower()
+        return [
+            app_commands.Choice(
+                name=f"{p.phrase} ({'flags' if p.kind == 'flag' else 'never flags'})"[:100],
+                value=p.phrase,
+            )
+            for p in await self.bot.storage.crisis.phrases(interaction.guild_id)
+            if wanted in p.phrase
+        ][:25]
 
     @crisis.command(
         name="stats", description="Which detection rules fired here, and how often (moderators)"

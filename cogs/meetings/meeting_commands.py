@@ -17,6 +17,7 @@ from bot.ui.errors import UserFacingError
 from bot.ui.inputs import timezone_choices
 from bot.ui.pages import Listing
 from bot.ui.replies import defer_ephemeral, reply_ephemeral
+from cogs.meetings.clearing import DETAIL_CHOICES, clear_detail
 from cogs.meetings.importing import import_meetings
 from cogs.meetings.inputs import NTH_CHOICES, REPEAT_CHOICES, meeting_options
 from cogs.meetings.organizing import Organizing
@@ -79,6 +80,23 @@ class Meetings(commands.Cog):
         options = _options(given)
         await reply_ephemeral(
             interaction, await self.organizing.edit(interaction, meeting, options)
+        )
+
+    @meetings.command(
+        name="clear", description="Remove a meeting's link, voice channel, ping role… (organizers)"
+    )
+    @app_commands.describe(meeting="The meeting to change", setting="What to remove from it")
+    @app_commands.choices(setting=DETAIL_CHOICES)
+    async def clear(
+        self,
+        interaction: discord.Interaction,
+        meeting: app_commands.Range[str, 1, 100],
+        setting: app_commands.Choice[str],
+    ) -> None:
+        guild = await self.organizing.require_organizer(interaction)
+        found = await self.organizing.find(guild.id, meeting)
+        await reply_ephemeral(
+            interaction, await clear_detail(self.bot, self.service, found, setting.value)
         )
 
     @meetings.command(name="remove", description="Delete a meeting (organizers; asks first)")
@@ -199,6 +217,7 @@ class Meetings(commands.Cog):
         )
 
     @edit.autocomplete("meeting")
+    @clear.autocomplete("meeting")
     @remove.autocomplete("meeting")
     @skip.autocomplete("meeting")
     @info.autocomplete("meeting")
