@@ -83,6 +83,23 @@ def split_pages(listing: Listing, limit: int = CONTENT_LIMIT) -> list[list[str]]
     return pages
 
 
+def line_chunks(lines: list[str], limit: int) -> list[str]:
+    """`lines` joined into as few texts of at most `limit` characters as they fit in, each line
+    whole (for embed fields, whose values hold 1024); a line longer than `limit` by itself is
+    shortened at a word and says so."""
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        line = fit_content(line, limit) or ""
+        if current and len(current) + 1 + len(line) > limit:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current or not lines:
+        chunks.append(current)
+    return chunks
+
+
 def render_page(listing: Listing, wanted: int) -> Page:
     """Page `wanted` (1-based, clamped to the pages there are now)."""
     pages = split_pages(listing)

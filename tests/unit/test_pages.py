@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.ui.pages import Listing, render_page, split_pages
+from bot.ui.pages import Listing, line_chunks, render_page, split_pages
 
 entries = st.lists(st.text(min_size=1, max_size=400).filter(lambda s: "\n" not in s), max_size=80)
 
@@ -37,3 +37,10 @@ def test_long_entries_fill_pages_by_length_not_only_by_count() -> None:
     listing = Listing(["x" * 900 for _ in range(5)], per_page=10)
     pages = split_pages(listing)
     assert [len(page) for page in pages] == [2, 2, 1]
+
+
+@given(st.lists(st.text(min_size=1, max_size=300).filter(lambda s: "\n" not in s), max_size=40))
+def test_line_chunks_keep_every_line_whole_within_the_limit(lines: list[str]) -> None:
+    chunks = line_chunks(lines, 1024)
+    assert all(len(chunk) <= 1024 for chunk in chunks)
+    assert [line for chunk in chunks for line in chunk.split("\n") if chunk] == lines
