@@ -8,8 +8,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from tests.e2e.checkin_helpers import setup_guild
 from tests.e2e.harness import Community, HearthRunner, answered
 from tests.e2e.input_helpers import slash
+from tests.e2e.meeting_helpers import meetings_cmd
 from tests.e2e.test_modqueue import queue_setup
 from tests.fakediscord import FakeDiscord
 
@@ -111,3 +113,39 @@ async def test_a_short_list_is_one_page_without_buttons(
     assert "Page" not in ix.text and not ix.final.get("components")  # type: ignore[union-attr]
     empty = await slash(fake, community, community.moderator, "modqueue list", status="resolved")
     assert "Nothing here" in empty.text
+
+
+async def test_meetings_list_pages_after_its_slow_start(
+    fake: FakeDiscord, community: Community, runner: HearthRunner, voice: int
+) -> None:
+    """/meetings list acknowledges first (a big server takes a while): its pages come in the
+    follow-up, and every meeting of the week is there once."""
+    await runner.start()
+    await setup_guild(
+        fake,
+        community,
+        timezone="UTC",
+        announcements_channel=community.announcements,
+        organizer_role=community.organizer_role,
+    )
+    names = [f"Group {letter}" for letter in "ABCDEFGHIJKLM"]
+    for name in names:
+        added = await meetings_cmd(
+            fake,
+            community,
+            community.admin,
+            "add",
+            name=name,
+            weekdays="Mon",
+            time="18:00",
+            voice_channel=voice,
+        )
+        assert "Added" in added.text, added.text
+    ix = await meetings_cmd(fake, community, community.member, "list")
+    message = ix.final
+    assert ix.ephemeral and message is not None and "Page 1 of 2" in message["content"]
+    seen = re.findall(r"\*\*(Group [A-M])\*\*", message["content"])
+    message = await turn(fake, community, community.member, message, "Next")
+    assert "Page 2 of 2" in message["content"]
+    seen += re.findall(r"\*\*(Group [A-M])\*\*", message["content"])
+    assert sorted(seen) == names
