@@ -24,7 +24,7 @@ from bot.delivery import Post
 from bot.domain.crisis import Category, Detection
 from bot.domain.delivery import Priority
 from bot.domain.flags import NewFlag
-from bot.services import crisis_words as render
+from bot.services import crisis_text as render
 from bot.services.helpline_lookup import HelplineLookup
 
 if TYPE_CHECKING:

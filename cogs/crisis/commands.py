@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.domain.crisis import Category, Severity, phrase_has_words
 from bot.domain.crisis_settings import GuildPhrase, LocalLine
 from bot.domain.excerpts import quoted
-from bot.services import crisis_words
+from bot.services import crisis_text
 from bot.ui.context import require_guild
 from bot.ui.countries import country_choices
 from bot.ui.errors import UserFacingError
@@ -57,7 +57,7 @@ class Helpline(commands.Cog):
                 )
         own, _ = await self.bot.storage.crisis.member_settings(interaction.user.id)
         lines = await self.bot.helpline_lookup.for_member(own, interaction.guild_id, chosen)
-        await reply_ephemeral(interaction, crisis_words.helpline_reply(lines))
+        await reply_ephemeral(interaction, crisis_text.helpline_reply(lines))
 
     @helpline.autocomplete("country")
     async def _countries(
