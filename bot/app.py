@@ -28,11 +28,14 @@ from bot.membership import Membership
 from bot.outbound import OutboundLane
 from bot.presence import GuildPresence
 from bot.scheduling import Scheduler
+from bot.services.crisis_responder import CrisisResponder
 from bot.services.crisis_settings import CrisisSettingsCache
 from bot.services.flags import FlagService
+from bot.services.helpline_lookup import HelplineLookup
 from bot.settings import Settings
 from bot.storage.storage import Storage
 from bot.ui.flag_buttons import FlagButton
+from bot.ui.pages import PageButton, PagedLists
 from bot.ui.support_button import SupportButton
 from bot.ui.tree import HearthTree
 from bot.zones import ZoneResolver
@@ -127,6 +130,12 @@ class Hearth(commands.AutoShardedBot):
         self.background = BackgroundTasks()
         # Flags are raised by reports, check-ins and crisis detection alike.
         self.flag_service = FlagService(self)
+        # Messages in the server, and words Hearth passes on for members (shares, support
+        # requests), are checked for crisis language by this one responder.
+        self.helpline_lookup = HelplineLookup(self, helplines)
+        self.crisis_responder = CrisisResponder(self, self.helpline_lookup)
+        # Long lists shown a page at a time; each feature registers its lists as it loads.
+        self.paged_lists = PagedLists()
         self.lane = lane
         self.presence = GuildPresence(self)
         self.presence.attach()
@@ -168,7 +177,7 @@ class Hearth(commands.AutoShardedBot):
                 name="health file",
             )
         # Persistent buttons of the core services, answered even after a restart.
-        self.add_dynamic_items(FlagButton, SupportButton)
+        self.add_dynamic_items(FlagButton, SupportButton, PageButton)
         await self._load_cogs()
         await self._sync_commands()
 

@@ -21,6 +21,7 @@ class CrisisRepository(Protocol):
     async def set_quiet(self, guild_id: int, channel_id: int, quiet: bool) -> None: ...
     async def phrases(self, guild_id: int) -> list[GuildPhrase]: ...
     async def add_phrase(self, guild_id: int, phrase: GuildPhrase) -> None: ...
+    async def remove_phrase(self, guild_id: int, phrase: str) -> list[GuildPhrase]: ...
     async def claim_reply(
         self, guild_id: int, user_id: int, now: datetime, window: timedelta
     ) -> bool: ...
@@ -99,6 +100,20 @@ class SqliteCrisisRepository:
                 " severity) VALUES (?, ?, ?, ?, ?)",
                 (guild_id, phrase.phrase, phrase.kind, phrase.category, phrase.severity),
             )
+
+    async def remove_phrase(self, guild_id: int, phrase: str) -> list[GuildPhrase]:
+        """Remove the server's phrase (as one that flags and as one that never does); what was
+        removed, empty if there was no such phrase."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all(
+                "SELECT phrase, kind, category, severity FROM crisis_phrases"
+                " WHERE guild_id = ? AND phrase = ? ORDER BY kind",
+                (guild_id, phrase),
+            )
+            await tx.execute(
+                "DELETE FROM crisis_phrases WHERE guild_id = ? AND phrase = ?", (guild_id, phrase)
+            )
+        return [GuildPhrase(r["phrase"], r["kind"], r["category"], r["severity"]) for r in rows]
 
     async def claim_reply(
         self, guild_id: int, user_id: int, now: datetime, window: timedelta

@@ -54,7 +54,7 @@ class FlagRepository(Protocol):
     ) -> Detected | None: ...
     async def get(self, flag_id: int) -> Flag | None: ...
     async def for_guild(
-        self, guild_id: int, status: FlagStatus | None, limit: int
+        self, guild_id: int, status: FlagStatus | None, limit: int | None = None
     ) -> list[Flag]: ...
     async def open_support(self, guild_id: int, user_id: int) -> Flag | None: ...
     async def reporters(self, flag_id: int) -> list[int]: ...
@@ -148,18 +148,24 @@ class SqliteFlagRepository:
         row = await self._db.fetch_one("SELECT * FROM flags WHERE id = ?", (flag_id,))
         return flag_of(row) if row else None
 
-    async def for_guild(self, guild_id: int, status: FlagStatus | None, limit: int) -> list[Flag]:
+    async def for_guild(
+        self, guild_id: int, status: FlagStatus | None, limit: int | None = None
+    ) -> list[Flag]:
+        """Active flags (status None) most severe first, else flags of `status` newest first;
+        all of them unless a `limit` is given."""
         if status is None:
-            rows = await self._db.fetch_all(
+            query = (
                 "SELECT * FROM flags WHERE guild_id = ? AND status IN ('open', 'claimed')"
-                " ORDER BY severity DESC, id LIMIT ?",
-                (guild_id, limit),
+                " ORDER BY severity DESC, id"
             )
+            params: tuple[object, ...] = (guild_id,)
         else:
-            rows = await self._db.fetch_all(
-                "SELECT * FROM flags WHERE guild_id = ? AND status = ? ORDER BY id DESC LIMIT ?",
-                (guild_id, status.value, limit),
-            )
+            query = "SELECT * FROM flags WHERE guild_id = ? AND status = ? ORDER BY id DESC"
+            params = (guild_id, status.value)
+        if limit is not None:
+            query += " LIMIT ?"
+            params += (limit,)
+        rows = await self._db.fetch_all(query, params)
         return [flag_of(row) for row in rows]
 
     async def open_support(self, guild_id: int, user_id: int) -> Flag | None:

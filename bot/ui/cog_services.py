@@ -1,10 +1,5 @@
-"""How peer support and anonymous shares reach the crisis responder.
-
-The moderator queue's flag service is a service on the bot (`bot.flag_service`); the crisis
-responder still lives inside its cog, reached through `bot.get_cog` as the existing code does.
-Once it becomes a service on the bot, this function is the only line to change. It is None
-when the crisis feature failed to load: callers then carry on without the check.
-"""
+"""How peer support and anonymous shares reach the crisis responder: the service built once on
+the bot in `bot/app.py` (`bot.crisis_responder`)."""
 
 from __future__ import annotations
 
@@ -28,7 +23,6 @@ class CrisisWords(Protocol):
     ) -> int | None: ...
 
 
-def crisis_words(bot: Hearth) -> CrisisWords | None:
+def crisis_words(bot: Hearth) -> CrisisWords:
     """The crisis responder's check for words Hearth passes on for a member."""
-    responder: CrisisWords | None = getattr(bot.get_cog("Helpline"), "responder", None)
-    return responder
+    return bot.crisis_responder

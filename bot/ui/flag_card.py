@@ -19,6 +19,7 @@ SOURCES = {
     "support": "member asked for support",
 }
 EXCERPT_LIMIT = 300
+REPORTERS_SHOWN = 10
 
 
 def excerpt(text: str) -> str:
@@ -81,8 +82,11 @@ def card(flag: Flag, description: str, reporters: list[int]) -> discord.Embed:
     embed.add_field(name="Severity", value=flag.severity.name.lower())
     embed.add_field(name="Source", value=SOURCES.get(flag.source, flag.source))
     if flag.source == "report":
-        who = ", ".join(f"<@{r}>" for r in reporters[:10]) or "—"
-        embed.add_field(name=f"Reports ({flag.reports})", value=who[:1024])
+        # Ten mentions fit the field whole (ids are at most 20 digits); the rest are counted.
+        who = ", ".join(f"<@{r}>" for r in reporters[:REPORTERS_SHOWN]) or "—"
+        if len(reporters) > REPORTERS_SHOWN:
+            who += f" and {len(reporters) - REPORTERS_SHOWN} more"
+        embed.add_field(name=f"Reports ({flag.reports})", value=who)
     elif flag.source == "detection" and flag.reports > 1:
         embed.add_field(name="Messages noticed", value=f"{flag.reports} (the first is shown)")
     if flag.member_unreachable:

@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 
 from bot.crisis_model import learned_model
 from cogs.crisis.commands import CrisisSettings, Helpline
-from cogs.crisis.lines import HelplineLookup
-from cogs.crisis.responder import CrisisResponder
 from cogs.crisis.stats import RuleSwitch
 
 if TYPE_CHECKING:
@@ -19,7 +17,5 @@ async def setup(bot: Hearth) -> None:
     # The learned stage's weights take up to a second to read: off the loop, once per process.
     await asyncio.to_thread(learned_model)
     bot.add_dynamic_items(RuleSwitch)
-    lookup = HelplineLookup(bot, bot.helplines)
-    responder = CrisisResponder(bot, lookup)
-    await bot.add_cog(Helpline(bot, lookup, responder))
+    await bot.add_cog(Helpline(bot))
     await bot.add_cog(CrisisSettings(bot))

@@ -11,14 +11,12 @@ from discord.ext import commands
 from bot.domain.crisis import Category, Severity, phrase_has_words
 from bot.domain.crisis_settings import GuildPhrase, LocalLine
 from bot.domain.excerpts import quoted
+from bot.services import crisis_text
 from bot.ui.context import require_guild
 from bot.ui.countries import country_choices
 from bot.ui.errors import UserFacingError
 from bot.ui.permissions import guild_permissions, has_guild_permissions, is_moderator
 from bot.ui.replies import reply_ephemeral
-from cogs.crisis import render
-from cogs.crisis.lines import HelplineLookup
-from cogs.crisis.responder import CrisisResponder
 from cogs.crisis.stats import stats_reply
 
 if TYPE_CHECKING:
@@ -29,18 +27,16 @@ SEVERITY_CHOICES = [app_commands.Choice(name=s.name.lower(), value=int(s)) for s
 
 
 class Helpline(commands.Cog):
-    def __init__(self, bot: Hearth, lookup: HelplineLookup, responder: CrisisResponder) -> None:
+    def __init__(self, bot: Hearth) -> None:
         self.bot = bot
-        self.lookup = lookup
-        self.responder = responder
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        await self.responder.on_message(message)
+        await self.bot.crisis_responder.on_message(message)
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
-        await self.responder.on_edit(payload)
+        await self.bot.crisis_responder.on_edit(payload)
 
     @app_commands.command(
         name="helpline", description="Helplines you can call, text or chat with, any time (private)"
@@ -60,8 +56,8 @@ class Helpline(commands.Cog):
                     "name and pick it from the list."
                 )
         own, _ = await self.bot.storage.crisis.member_settings(interaction.user.id)
-        lines = await self.lookup.for_member(own, interaction.guild_id, chosen)
-        await reply_ephemeral(interaction, render.helpline_reply(lines))
+        lines = await self.bot.helpline_lookup.for_member(own, interaction.guild_id, chosen)
+        await reply_ephemeral(interaction, crisis_text.helpline_reply(lines))
 
     @helpline.autocomplete("country")
     async def _countries(
@@ -117,7 +113,11 @@ class CrisisSettings(commands.Cog):
             interaction, f"Detection in {channel.mention} is now **{'on' if watch else 'off'}**."
         )
 
-    @crisis.command(name="phrase", description="Add a phrase that flags, or one that never does")
+    phrases = app_commands.Group(
+        name="phrase", description="This server's own phrases (admins)", parent=crisis
+    )
+
+    @phrases.command(name="add", description="Add a phrase that flags, or one that never does")
     @app_commands.describe(
         phrase="The words (3+ characters)",
         flag="True: flag it; False: never flag messages using it",
@@ -126,7 +126,7 @@ class CrisisSettings(commands.Cog):
     )
     @app_commands.choices(category=CATEGORY_CHOICES, severity=SEVERITY_CHOICES)
     @has_guild_permissions(manage_guild=True)
-    async def phrase(
+    async def add_phrase(
         self,
         interaction: discord.Interaction,
         phrase: app_commands.Range[str, 3, 100],
@@ -155,6 +155,54 @@ class CrisisSettings(commands.Cog):
             interaction,
             f"Saved: {quoted(entry.phrase, 100)} {'now flags' if flag else 'will never flag'}.",
         )
+
+    @phrases.command(name="remove", description="Remove one of this server's own phrases")
+    @app_commands.describe(phrase="The phrase (start typing to pick one)")
+    @has_guild_permissions(manage_guild=True)
+    async def remove_phrase(
+        self, interaction: discord.Interaction, phrase: app_commands.Range[str, 1, 100]
+    ) -> None:
+        guild = require_guild(interaction)
+        removed = await self.bot.storage.crisis.remove_phrase(guild.id, phrase.strip().lower())
+        if not removed:
+            await reply_ephemeral(
+                interaction,
+                f"This server has no phrase {quoted(phrase, 100)}, so there was nothing to "
+                "remove. Nothing was changed. `/crisis phrase remove` suggests the ones there "
+                "are as you type.",
+            )
+            return
+        self.bot.crisis_settings.forget_guild(guild.id)
+        stops = []
+        if any(p.kind == "flag" for p in removed):
+            stops.append(
+                "messages using it are no longer flagged because of it (Hearth's own rules still "
+                "apply to them, and member reports always work)"
+            )
+        if any(p.kind == "allow" for p in removed):
+            stops.append(
+                "messages using it are no longer let through on purpose: they can be flagged "
+                "like any other message"
+            )
+        await reply_ephemeral(
+            interaction, f"Removed {quoted(removed[0].phrase, 100)}: {'; '.join(stops)}."
+        )
+
+    @remove_phrase.autocomplete("phrase")
+    async def _stored_phrases(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None or not guild_permissions(interaction).manage_guild:
+            return []  # the server's phrases are for its admins
+        wanted = current.strip().lower()
+        return [
+            app_commands.Choice(
+                name=f"{p.phrase} ({'flags' if p.kind == 'flag' else 'never flags'})"[:100],
+                value=p.phrase,
+            )
+            for p in await self.bot.storage.crisis.phrases(interaction.guild_id)
+            if wanted in p.phrase
+        ][:25]
 
     @crisis.command(
         name="stats", description="Which detection rules fired here, and how often (moderators)"

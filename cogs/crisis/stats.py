@@ -11,7 +11,7 @@ import discord
 from bot.domain.flags import RuleCount
 from bot.ui.errors import reports_errors
 from bot.ui.permissions import guild_permissions
-from bot.ui.replies import reply_ephemeral
+from bot.ui.replies import fit_content, reply_ephemeral
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -43,7 +43,7 @@ def stats_text(counts: list[RuleCount], disabled: set[str], *, admin: bool) -> s
             "server below. Messages whose strongest match is that rule are then not flagged at "
             "all, so switch off only what you've checked; member reports always work."
         )
-    return "\n".join(lines)[:1990]
+    return "\n".join(lines)
 
 
 def rule_controls(counts: list[RuleCount], disabled: set[str]) -> discord.ui.View | None:
@@ -135,4 +135,4 @@ class RuleSwitch(
             else f"`{rule}` flags messages in this server again."
         )
         text, view = await stats_reply(bot, guild_id, admin=True)
-        await interaction.response.edit_message(content=f"{done}\n\n{text}"[:1990], view=view)
+        await interaction.response.edit_message(content=fit_content(f"{done}\n\n{text}"), view=view)

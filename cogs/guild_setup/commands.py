@@ -129,6 +129,9 @@ class GuildSetup(commands.Cog):
             )
             return
         after = await self.bot.guild_configs.update(guild.id, **changes)
+        if mod_queue_channel is not None:
+            # Flags kept while there was no usable queue are posted in the new one.
+            await self.bot.flag_service.recheck_queue(guild.id)
         summary = render.changes_summary(guild, before, after, self.bot.countries, now)
         problems_now = [f for f in channel_findings(guild, after) if not f.ok]
         if problems_now:

@@ -10,6 +10,8 @@ import discord
 
 from bot.domain.countries import CountryDirectory
 from bot.domain.guild_config import GuildConfig
+from bot.ui.pages import line_chunks
+from bot.ui.replies import EMBED_FIELD_VALUE
 from cogs.guild_setup.permissions import CHANNEL_PURPOSES, ROLE_PURPOSES, Finding
 
 __all__ = ["Finding", "changes_summary", "config_embed", "status_embed"]
@@ -117,7 +119,10 @@ def status_embed(
             mark = "✅" if finding.ok else "⚠️"
             problems += not finding.ok
             lines.append(f"{mark} {finding.subject}: {finding.detail}")
-        embed.add_field(name=heading, value="\n".join(lines)[:1024], inline=False)
+        # Whole lines only, continued in a second field if need be: a cut could halve a mention.
+        for number, chunk in enumerate(line_chunks(lines, EMBED_FIELD_VALUE)):
+            name = heading if number == 0 else f"{heading} (continued)"
+            embed.add_field(name=name, value=chunk, inline=False)
     failed = sorted(failed_features)
     if failed:
         problems += len(failed)

@@ -17,7 +17,7 @@ from bot.delivery import Post
 from bot.delivery_outcomes import Found, Outcome, Status
 from bot.domain.announcements import Announcement, AnnouncementRepeat, latest_due, next_due
 from bot.domain.delivery import Priority
-from bot.domain.excerpts import quoted
+from bot.domain.excerpts import excerpt, quoted
 from bot.domain.local_time import at_local_time, local_date, parse_hhmm
 from bot.outbound import priority
 from bot.presence import Presence
@@ -25,6 +25,7 @@ from bot.ui.delegation import check_can_post_and_ping
 from bot.ui.errors import UserFacingError
 from bot.ui.inputs import LARGEST_NUMBER
 from bot.ui.mentions import pings_only
+from bot.ui.pages import Listing
 from bot.ui.replies import reply_ephemeral
 from cogs.meetings.organizing import Organizing
 
@@ -222,6 +223,12 @@ class Announce(commands.Cog):
         self.service = service
         self.organizing = organizing
 
+    async def cog_load(self) -> None:
+        self.bot.paged_lists.register("announcements", self._listing, command="/announce list")
+
+    async def cog_unload(self) -> None:
+        self.bot.paged_lists.unregister("announcements")
+
     @announce.command(
         name="schedule", description="Post a message later, once or repeating (organizers)"
     )
@@ -276,21 +283,25 @@ class Announce(commands.Cog):
 
     @announce.command(name="list", description="Scheduled announcements in this server")
     async def list_announcements(self, interaction: discord.Interaction) -> None:
+        await self.bot.paged_lists.show(interaction, "announcements")
+
+    async def _listing(self, interaction: discord.Interaction, _: str) -> Listing:
         guild = await self.organizing.require_organizer(interaction)
         now = self.bot.clock.now()
-        items = await self.bot.storage.announcements.active_for_guild(guild.id)
-        if not items:
-            await reply_ephemeral(interaction, "No announcements are scheduled.")
-            return
         lines = []
-        for a in items:
+        for a in await self.bot.storage.announcements.active_for_guild(guild.id):
             nxt = next_due(a, now)
             when = format_dt(nxt, "f") if nxt else "due now"
+            # The start of the message to recognise it by, without its mentions or markdown.
             lines.append(
                 f"#{a.id} · {when} · {a.repeat.value} · <#{a.channel_id}> · "
-                f"{discord.utils.escape_markdown(a.message[:60])}"
+                f"{excerpt(a.message, 60)}"
             )
-        await reply_ephemeral(interaction, "\n".join(lines)[:1900])
+        return Listing(
+            lines,
+            heading=f"**Scheduled announcements: {len(lines)}**",
+            empty="No announcements are scheduled.",
+        )
 
     @announce.command(name="cancel", description="Stop a scheduled announcement (organizers)")
     @app_commands.describe(announcement="The announcement's number, from /announce list")

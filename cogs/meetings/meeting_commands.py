@@ -15,12 +15,14 @@ from bot.ui.confirm import ConfirmView
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError
 from bot.ui.inputs import timezone_choices
+from bot.ui.pages import Listing
 from bot.ui.replies import defer_ephemeral, reply_ephemeral
+from cogs.meetings.clearing import DETAIL_CHOICES, clear_detail
 from cogs.meetings.importing import import_meetings
 from cogs.meetings.inputs import NTH_CHOICES, REPEAT_CHOICES, meeting_options
 from cogs.meetings.organizing import Organizing
 from cogs.meetings.service import MeetingService
-from cogs.meetings.viewing import calendar_file, info_embed, week_text
+from cogs.meetings.viewing import calendar_file, info_embed, week_listing
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -53,6 +55,15 @@ class Meetings(commands.Cog):
         self.service = service
         self.organizing = Organizing(bot, service)
 
+    async def cog_load(self) -> None:
+        self.bot.paged_lists.register("meetings-week", self._week, command="/meetings list")
+
+    async def cog_unload(self) -> None:
+        self.bot.paged_lists.unregister("meetings-week")
+
+    async def _week(self, interaction: discord.Interaction, _: str) -> Listing:
+        return await week_listing(self.bot, require_guild(interaction).id)
+
     @meetings.command(name="add", description="Schedule a recurring meeting (organizers)")
     @app_commands.describe(name="The meeting's name", **SCHEDULE_HELP)
     @app_commands.choices(repeat=REPEAT_CHOICES, nth=NTH_CHOICES)
@@ -69,6 +80,23 @@ class Meetings(commands.Cog):
         options = _options(given)
         await reply_ephemeral(
             interaction, await self.organizing.edit(interaction, meeting, options)
+        )
+
+    @meetings.command(
+        name="clear", description="Remove a meeting's link, voice channel, ping role… (organizers)"
+    )
+    @app_commands.describe(meeting="The meeting to change", setting="What to remove from it")
+    @app_commands.choices(setting=DETAIL_CHOICES)
+    async def clear(
+        self,
+        interaction: discord.Interaction,
+        meeting: app_commands.Range[str, 1, 100],
+        setting: app_commands.Choice[str],
+    ) -> None:
+        guild = await self.organizing.require_organizer(interaction)
+        found = await self.organizing.find(guild.id, meeting)
+        await reply_ephemeral(
+            interaction, await clear_detail(self.bot, self.service, found, setting.value)
         )
 
     @meetings.command(name="remove", description="Delete a meeting (organizers; asks first)")
@@ -164,9 +192,9 @@ class Meetings(commands.Cog):
 
     @meetings.command(name="list", description="Meetings in the next 7 days, in your time zone")
     async def list_meetings(self, interaction: discord.Interaction) -> None:
-        guild = require_guild(interaction)
+        require_guild(interaction)
         await defer_ephemeral(interaction)  # a server with thousands of meetings takes a while
-        await reply_ephemeral(interaction, await week_text(self.bot, guild.id))
+        await self.bot.paged_lists.show(interaction, "meetings-week")
 
     @meetings.command(name="info", description="Details of one meeting")
     @app_commands.describe(meeting="The meeting")
@@ -189,6 +217,7 @@ class Meetings(commands.Cog):
         )
 
     @edit.autocomplete("meeting")
+    @clear.autocomplete("meeting")
     @remove.autocomplete("meeting")
     @skip.autocomplete("meeting")
     @info.autocomplete("meeting")

@@ -14,6 +14,7 @@ from bot.domain.local_time import local_date
 from bot.domain.meetings import Meeting, upcoming
 from bot.domain.recurrence import occurrences
 from bot.rendering.meeting_calendar import CalendarMeeting, render_ics
+from bot.ui.pages import Listing
 from cogs.meetings import render
 
 if TYPE_CHECKING:
@@ -21,9 +22,10 @@ if TYPE_CHECKING:
     from cogs.meetings.service import MeetingService
 
 LIST_DAYS = 7
+SKIPS_SHOWN = 10
 
 
-async def week_text(bot: Hearth, guild_id: int) -> str:
+async def week_listing(bot: Hearth, guild_id: int) -> Listing:
     now = bot.clock.now()
     repo = bot.storage.meetings
     found = []
@@ -33,13 +35,12 @@ async def week_text(bot: Hearth, guild_id: int) -> str:
             meeting.schedule, now, now + timedelta(days=LIST_DAYS), skipped=skipped
         ):
             found.append((start, meeting))
-    if not found:
-        return f"No meetings in the next {LIST_DAYS} days."
     found.sort(key=lambda item: (item[0], item[1].name))
-    lines = [f"**Meetings in the next {LIST_DAYS} days** (in your own time zone)"]
-    lines += [f"• {format_dt(start, 'f')} · **{m.name}** · {render.where(m)}" for start, m in found]
-    text = "\n".join(lines)
-    return text if len(text) <= 1900 else text[:1850] + "\n… and more: `/meetings calendar`"
+    return Listing(
+        [f"• {format_dt(start, 'f')} · **{m.name}** · {render.where(m)}" for start, m in found],
+        heading=f"**Meetings in the next {LIST_DAYS} days** (in your own time zone)",
+        empty=f"No meetings in the next {LIST_DAYS} days.",
+    )
 
 
 async def info_embed(bot: Hearth, service: MeetingService, meeting: Meeting) -> discord.Embed:
@@ -54,9 +55,10 @@ async def info_embed(bot: Hearth, service: MeetingService, meeting: Meeting) -> 
     today_there = local_date(now, meeting.schedule.zone)
     coming_skips = sorted(d for d in skipped if d >= today_there)
     if coming_skips:
-        embed.add_field(
-            name="Skipped", value=", ".join(f"{d:%a %-d %b}" for d in coming_skips[:10])
-        )
+        shown = ", ".join(f"{d:%a %-d %b}" for d in coming_skips[:SKIPS_SHOWN])
+        if len(coming_skips) > SKIPS_SHOWN:
+            shown += f" and {len(coming_skips) - SKIPS_SHOWN} more (`/meetings calendar` has all)"
+        embed.add_field(name="Skipped", value=shown)
     return embed
 
 

@@ -18,6 +18,7 @@ from bot.ui.errors import UserFacingError, reports_errors
 from bot.ui.flag_buttons import RESOLVE_FORM, show
 from bot.ui.inputs import LARGEST_ID, LARGEST_NUMBER
 from bot.ui.modals import modal_custom_id, submitted_values
+from bot.ui.pages import Listing
 from bot.ui.permissions import has_guild_permissions, is_moderator
 from bot.ui.replies import defer_ephemeral, reply_ephemeral
 from cogs.modqueue import render
@@ -55,6 +56,10 @@ class ModQueue(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.report_menu)
+        self.bot.paged_lists.register("modqueue", self._flag_listing, command="/modqueue list")
+        self.bot.paged_lists.register(
+            "flag-history", self._history_listing, command="/modqueue show"
+        )
         if self.bot.owns_timed_work:
             await self.service.load_all()
             self.bot.presence.on_return("flags", self.service.resume_guild)
@@ -71,6 +76,8 @@ class ModQueue(commands.Cog):
         self.bot.scheduler.cancel_prefix("flag:")
         self.bot.scheduler.cancel_prefix("flag-owed:")
         self.bot.presence.forget("flags")
+        self.bot.paged_lists.unregister("modqueue")
+        self.bot.paged_lists.unregister("flag-history")
 
     async def report_message(
         self, interaction: discord.Interaction, message: discord.Message
@@ -256,36 +263,42 @@ class ModQueue(commands.Cog):
     async def list_flags(
         self, interaction: discord.Interaction, status: app_commands.Choice[str] | None = None
     ) -> None:
+        await self.bot.paged_lists.show(interaction, "modqueue", status.value if status else "")
+
+    async def _flag_listing(self, interaction: discord.Interaction, status: str) -> Listing:
         guild = await self._require_moderator(interaction)
-        wanted = FlagStatus(status.value) if status else None
-        flags = await self.bot.storage.flags.for_guild(guild.id, wanted, 25)
-        if not flags:
-            await reply_ephemeral(interaction, "Nothing here. 🌿")
-            return
-        lines = [
-            f"#{f.id} · {f.severity.name.lower()} · {f.category} · {f.status.value} · "
-            f"{format_dt(f.created_at, 'R')}"
-            for f in flags
-        ]
-        await reply_ephemeral(interaction, "\n".join(lines)[:1990])
+        wanted = FlagStatus(status) if status else None
+        flags = await self.bot.storage.flags.for_guild(guild.id, wanted)
+        return Listing(
+            [
+                f"#{f.id} · {f.severity.name.lower()} · {f.category} · {f.status.value} · "
+                f"{format_dt(f.created_at, 'R')}"
+                for f in flags
+            ],
+            heading=f"**{status.capitalize() if status else 'Open and claimed'} flags: "
+            f"{len(flags)}**",
+        )
 
     @modqueue.command(name="show", description="One flag with its history (moderators)")
     @app_commands.describe(flag="The flag's number, from /modqueue list or its card")
     async def show_flag(
         self, interaction: discord.Interaction, flag: app_commands.Range[int, 1, LARGEST_NUMBER]
     ) -> None:
+        await self.bot.paged_lists.show(interaction, "flag-history", str(flag))
+
+    async def _history_listing(self, interaction: discord.Interaction, flag: str) -> Listing:
         guild = await self._require_moderator(interaction)
-        found = await self.bot.storage.flags.get(flag)
+        found = await self.bot.storage.flags.get(int(flag))
         if found is None or found.guild_id != guild.id:
             raise UserFacingError(f"There's no flag #{flag} in this server.")
         events = await self.bot.storage.flags.events(found.id)
-        await reply_ephemeral(interaction, render.history(found, events))
+        return Listing(render.history(events), heading=render.history_heading(found))
 
     @modqueue.command(name="stats", description="Open flags and response times (moderators)")
     async def stats(self, interaction: discord.Interaction) -> None:
         guild = await self._require_moderator(interaction)
         now = self.bot.clock.now()
-        open_now = await self.bot.storage.flags.for_guild(guild.id, None, 500)
+        open_now = await self.bot.storage.flags.for_guild(guild.id, None)
         lines = [f"**Open or claimed now:** {len(open_now)}"]
         for days in (7, 30):
             flags = await self.bot.storage.flags.since(guild.id, now - timedelta(days=days))

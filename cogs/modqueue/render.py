@@ -7,10 +7,15 @@ from discord.utils import format_dt
 from bot.domain.flags import Flag, FlagEvent
 
 
-def history(flag: Flag, events: list[FlagEvent]) -> str:
-    lines = [
+def history_heading(flag: Flag) -> str:
+    return (
         f"**Flag #{flag.id}**: {flag.category} · {flag.severity.name.lower()} · {flag.status.value}"
-    ]
+    )
+
+
+def history(events: list[FlagEvent]) -> list[str]:
+    """One entry per event, oldest first."""
+    lines = []
     for event in events:
         actor = f"<@{event.actor_id}>" if event.actor_id else "Hearth"
         detail = (
@@ -20,4 +25,4 @@ def history(flag: Flag, events: list[FlagEvent]) -> str:
             else ""
         )
         lines.append(f"• {format_dt(event.at, 'f')} · {event.action} by {actor}{detail}")
-    return "\n".join(lines)[:1990]
+    return lines

@@ -14,6 +14,7 @@ from bot.domain.local_time import local_date
 from bot.domain.sobriety import DEFAULT_PLAN_SPEC, parse_plan, plan_from_spec
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError
+from bot.ui.pages import Listing
 from bot.ui.permissions import (
     check_assignable_role,
     has_guild_permissions,
@@ -38,10 +39,21 @@ class Milestones(commands.Cog):
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
 
+    async def cog_load(self) -> None:
+        self.bot.paged_lists.register(
+            "milestones-upcoming", self._upcoming, command="/milestones upcoming"
+        )
+
+    async def cog_unload(self) -> None:
+        self.bot.paged_lists.unregister("milestones-upcoming")
+
     @milestones.command(
         name="upcoming", description="Public milestones in the next 7 days (organizers, moderators)"
     )
     async def upcoming(self, interaction: discord.Interaction) -> None:
+        await self.bot.paged_lists.show(interaction, "milestones-upcoming")
+
+    async def _upcoming(self, interaction: discord.Interaction, _: str) -> Listing:
         guild = require_guild(interaction)
         config = await self.bot.guild_configs.get(guild.id)
         if not (is_organizer(interaction, config) or is_moderator(interaction, config)):
@@ -54,23 +66,19 @@ class Milestones(commands.Cog):
             upcoming = plan.next_after(counter.current.start, today - timedelta(days=1))
             if upcoming and upcoming[0] <= today + timedelta(days=UPCOMING_DAYS):
                 found.append((upcoming[0], counter.user_id, upcoming[1].label))
-        if not found:
-            text = (
-                f"No public milestones in the next {UPCOMING_DAYS} days. Only members who "
-                "chose to share theirs publicly are listed."
-            )
-        else:
-            # In date order, so a meeting can celebrate them; never ranked by length of time.
-            lines = [
+        # In date order, so a meeting can celebrate them; never ranked by length of time.
+        return Listing(
+            [
                 f"• {when:%a %-d %b}: <@{user_id}>, {label}"
                 for when, user_id, label in sorted(found)
-            ]
-            text = (
-                f"**Public milestones in the next {UPCOMING_DAYS} days**\n"
-                + "\n".join(lines)[:1800]
-                + "\n-# Only members who chose to share their milestones publicly appear."
-            )
-        await reply_ephemeral(interaction, text)
+            ],
+            heading=f"**Public milestones in the next {UPCOMING_DAYS} days**",
+            closing="-# Only members who chose to share their milestones publicly appear.",
+            empty=(
+                f"No public milestones in the next {UPCOMING_DAYS} days. Only members who "
+                "chose to share theirs publicly are listed."
+            ),
+        )
 
     @milestones.command(name="plan", description="Set which milestones this server celebrates")
     @app_commands.describe(

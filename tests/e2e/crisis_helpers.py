@@ -1,9 +1,10 @@
 """Helpers for crisis and moderator-queue tests: barriers, cards, edits, the queue's privacy.
 
 Hearth handles the messages of one server one at a time, in the order Discord delivered them
-(cogs/crisis/responder.py). So when a clear crisis message from a fresh member has been fully
-answered (its private reply is the last thing Hearth sends for it), every message sent before it
-in that server has been fully handled too: that is the barrier tests use instead of sleeping.
+(bot/services/crisis_responder.py). So when a clear crisis message from a fresh member has been
+fully answered (its private reply is the last thing Hearth sends for it), every message sent
+before it in that server has been fully handled too: that is the barrier tests use instead of
+sleeping.
 """
 
 from __future__ import annotations

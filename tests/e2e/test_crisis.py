@@ -202,14 +202,14 @@ async def test_guild_phrases_and_switching_detection_off(
     allow = await fake.slash(
         community.guild_id,
         community.admin,
-        "crisis phrase",
+        "crisis phrase add",
         options={"phrase": "kill myself laughing", "flag": False},
     )
     await answered(allow)
     extra = await fake.slash(
         community.guild_id,
         community.admin,
-        "crisis phrase",
+        "crisis phrase add",
         options={
             "phrase": "going to use tonight",
             "flag": True,

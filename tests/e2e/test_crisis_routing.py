@@ -34,7 +34,7 @@ async def add_phrase(fake: FakeDiscord, community: Community, phrase: str, sever
     ix = await fake.slash(
         community.guild_id,
         community.admin,
-        "crisis phrase",
+        "crisis phrase add",
         options={"phrase": phrase, "flag": True, "category": "SUICIDAL", "severity": severity},
     )
     await answered(ix)

@@ -290,7 +290,7 @@ async def test_a_crisis_phrase_without_letters_is_refused_and_never_matches(
             fake,
             community,
             community.admin,
-            "crisis phrase",
+            "crisis phrase add",
             phrase="!!!",
             flag=flag,
             category="SUICIDAL",

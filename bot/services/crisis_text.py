@@ -7,7 +7,7 @@ never "committed suicide"; the emergency number first; how to turn these message
 from __future__ import annotations
 
 from bot.helplines import Helpline
-from cogs.crisis.lines import LinesToShow
+from bot.services.helpline_lookup import LinesToShow
 
 
 def helpline_line(line: Helpline) -> str:
@@ -29,6 +29,7 @@ def helpline_line(line: Helpline) -> str:
 
 
 DM_LIMIT = 1900
+REPLY_LIMIT = 2000
 DM_LINES = 4  # short: the few lines that matter most now, the rest are one /helpline away
 
 
@@ -98,4 +99,9 @@ def helpline_reply(lines: LinesToShow) -> str:
     else:
         head = "**Support lines**"
     tail = "\n-# Wrong country? Use `/helpline country:` or set yours with `/profile country`."
-    return f"{head}\n{lines_block(lines, limit=12)}{tail}"[:1990]
+    block = lines_block(lines, limit=12)
+    room = REPLY_LIMIT - len(head) - len(tail) - 1
+    if len(block) > room:
+        # Whole lines only: a number or an address cut in half is worse than one line fewer.
+        block = block[:room].rsplit("\n", 1)[0]
+    return f"{head}\n{block}{tail}"

@@ -24,8 +24,8 @@ from bot.delivery import Post
 from bot.domain.crisis import Category, Detection
 from bot.domain.delivery import Priority
 from bot.domain.flags import Detected, NewFlag
-from cogs.crisis import render
-from cogs.crisis.lines import HelplineLookup
+from bot.services import crisis_text as render
+from bot.services.helpline_lookup import HelplineLookup
 
 if TYPE_CHECKING:
     from bot.app import Hearth
