@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -32,6 +32,7 @@ class Meeting:
     event_id: int | None
     event_start: datetime | None
     created_by: int
+    archived: bool = False  # left its imported feed: kept, but silent and not in Events
 
     def fields(self) -> MeetingFields:
         """What an organizer (or an imported feed) set, to change and store again."""
@@ -191,3 +192,12 @@ class Claim:
     occurrence: datetime
     kind: str
     guild_id: int
+
+
+@dataclass(frozen=True)
+class FeedChanges:
+    """What one import writes: new meetings, changed or returning ones, and ones that left."""
+
+    create: Sequence[MeetingFields] = ()
+    update: Sequence[tuple[int, MeetingFields]] = ()  # also brings an archived meeting back
+    archive: Sequence[int] = ()

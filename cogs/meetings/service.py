@@ -64,6 +64,8 @@ class MeetingService:
         skips = await repo.all_skips()
         delivered = await repo.delivered_since(now - timedelta(days=1))
         meetings = await repo.everything()
+        for guild_id in {meeting.guild_id for meeting in meetings}:
+            self.events.request(guild_id)
         for meeting in meetings:
             skipped = skips.get(meeting.id, set())
             occurrence = upcoming(meeting, now, skipped)
@@ -85,7 +87,8 @@ class MeetingService:
         await self.bot.wait_until_ready()
         async with self._locks[meeting_id]:
             meeting = await self.bot.storage.meetings.get(meeting_id)
-            if meeting is None:
+            if meeting is None or meeting.archived:
+                # Deleted, or left its feed: silent until it comes back (which schedules it).
                 self.bot.scheduler.cancel(job_id(meeting_id))
                 return
             if self.bot.presence.of(meeting.guild_id) != Presence.PRESENT:
@@ -112,8 +115,6 @@ class MeetingService:
                 retry |= await self._announce(meeting, occurrence, decided.send, now)
             if decided.nudge_going:
                 retry |= await self._nudge(meeting, occurrence, now)
-        with priority(Priority.BULK):
-            await self.events.sync(meeting, now, skipped)
         wake = decided.wake_at
         if retry:
             wake = min(wake, now + RETRY_AFTER) if wake else now + RETRY_AFTER
@@ -275,6 +276,7 @@ class MeetingService:
         """The server is back (or Hearth was added back): do what is due, then carry on."""
         for meeting in await self.bot.storage.meetings.for_guild(guild_id):
             self.schedule_soon(meeting.id)
+        self.events.request(guild_id)
 
     async def _announce_channel_id(self, meeting: Meeting) -> int | None:
         if meeting.announce_channel_id:

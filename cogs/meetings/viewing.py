@@ -13,6 +13,7 @@ from discord.utils import format_dt
 from bot.domain.local_time import local_date
 from bot.domain.meetings import Meeting, upcoming
 from bot.domain.recurrence import occurrences
+from bot.meeting_limits import events_summary
 from bot.rendering.meeting_calendar import CalendarMeeting, render_ics
 from cogs.meetings import render
 
@@ -26,20 +27,27 @@ LIST_DAYS = 7
 async def week_text(bot: Hearth, guild_id: int) -> str:
     now = bot.clock.now()
     repo = bot.storage.meetings
+    skips = await repo.skips_for_guild(guild_id)
     found = []
     for meeting in await repo.for_guild(guild_id):
-        skipped = await repo.skips(meeting.id)
         for start in occurrences(
-            meeting.schedule, now, now + timedelta(days=LIST_DAYS), skipped=skipped
+            meeting.schedule,
+            now,
+            now + timedelta(days=LIST_DAYS),
+            skipped=skips.get(meeting.id, ()),
         ):
             found.append((start, meeting))
+    footer = await events_summary(bot.storage, guild_id)
     if not found:
-        return f"No meetings in the next {LIST_DAYS} days."
+        return f"No meetings in the next {LIST_DAYS} days.\n-# {footer}"
     found.sort(key=lambda item: (item[0], item[1].name))
     lines = [f"**Meetings in the next {LIST_DAYS} days** (in your own time zone)"]
     lines += [f"• {format_dt(start, 'f')} · **{m.name}** · {render.where(m)}" for start, m in found]
     text = "\n".join(lines)
-    return text if len(text) <= 1900 else text[:1850] + "\n… and more: `/meetings calendar`"
+    room = 1950 - len(footer)
+    if len(text) > room:
+        text = text[: text.rfind("\n", 0, room - 45)] + "\n… and more: `/meetings calendar`"
+    return f"{text}\n-# {footer}"
 
 
 async def info_embed(bot: Hearth, service: MeetingService, meeting: Meeting) -> discord.Embed:
