@@ -17,8 +17,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -26,7 +27,7 @@ import discord
 from bot.discord_codes import MAX_SCHEDULED_EVENTS
 from bot.domain.delivery import Priority
 from bot.domain.meeting_events import soonest, window_for
-from bot.domain.meetings import Meeting, current_or_next
+from bot.domain.meetings import Meeting, current_or_next, upcoming
 from bot.outbound import priority
 from bot.presence import Presence
 
@@ -38,6 +39,22 @@ ALERT_TOPIC = "meeting-events"
 RETRY_AFTER = timedelta(minutes=1)
 FULL_RETRY_AFTER = timedelta(minutes=15)
 UNCOMPLETED = (discord.EventStatus.scheduled, discord.EventStatus.active)
+
+
+def _shown(
+    meeting: Meeting,
+    now: datetime,
+    skipped: Collection[date],
+    ours: dict[int, discord.ScheduledEvent],
+) -> datetime | None:
+    """The occurrence the meeting's entry shows: the one under way while its entry shows it
+    (Discord can't create an event in the past), else the next one."""
+    current = current_or_next(meeting, now, skipped)
+    if current is None or current > now:
+        return current
+    if meeting.event_id in ours and meeting.event_start == current:
+        return current
+    return upcoming(meeting, now, skipped)
 
 
 def job_id(guild_id: int) -> str:
@@ -76,9 +93,6 @@ class EventMirror:
         now = self.bot.clock.now()
         meetings = await repo.all_for_guild(guild_id)
         skips = await repo.skips_for_guild(guild_id)
-        targets = {
-            m.id: current_or_next(m, now, skips.get(m.id, ())) for m in meetings if not m.archived
-        }
         try:
             listed = await guild.fetch_scheduled_events(with_counts=False)
         except discord.Forbidden:
@@ -90,6 +104,9 @@ class EventMirror:
         # Only live ones: an event someone ended or cancelled is no longer Hearth's to move.
         ours = {e.id: e for e in listed if e.creator_id == me.id and e.status in UNCOMPLETED}
         others = sum(1 for e in listed if e.creator_id != me.id and e.status in UNCOMPLETED)
+        targets = {
+            m.id: _shown(m, now, skips.get(m.id, ()), ours) for m in meetings if not m.archived
+        }
         window = window_for(others)
         await self.bot.storage.meeting_digests.record_window(guild_id, window, now)
         chosen = soonest(targets.items(), window.budget)
