@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.delivery_outcomes import MISSING_PERMISSIONS
 from bot.discord_codes import MAX_SCHEDULED_EVENTS
 from bot.domain.delivery import Priority
 from bot.domain.meeting_events import soonest, window_for
@@ -95,10 +96,9 @@ class EventMirror:
         skips = await repo.skips_for_guild(guild_id)
         try:
             listed = await guild.fetch_scheduled_events(with_counts=False)
-        except discord.Forbidden:
-            await self._cannot(guild_id, now)
-            return None
         except discord.HTTPException as exc:
+            # Forbidden here is Hearth leaving the server (listing needs no permission): the
+            # next run sees it gone, or the server back.
             log.warning("scheduled events not listed", extra={"status": exc.status})
             return now + RETRY_AFTER
         # Only live ones: an event someone ended or cancelled is no longer Hearth's to move.
@@ -141,9 +141,11 @@ class EventMirror:
                 continue  # under way: Discord won't move an event into the past
             try:
                 event_id = await self._upsert(guild, meeting, target, event)
-            except discord.Forbidden:
-                await self._cannot(guild_id, now)
-                return None
+            except discord.Forbidden as exc:
+                if exc.code == MISSING_PERMISSIONS:
+                    await self._cannot(guild_id, now)
+                    return None
+                return now + RETRY_AFTER  # no longer in the server, most likely
             except discord.HTTPException as exc:
                 if exc.code == MAX_SCHEDULED_EVENTS:
                     # People filled the server's Events since the listing: look again later.
