@@ -10,6 +10,7 @@ from datetime import datetime
 DISCORD_EVENT_LIMIT = 100  # uncompleted scheduled events per server (Discord's error 30038)
 HEARTH_EVENT_MAX = 75  # Hearth never takes more, however few events the server has itself
 KEEP_FREE = 10  # places always left for events people create after Hearth last looked
+ALERT_TOPIC = "meeting-events"  # the server alert raised when Hearth can't create events
 
 
 @dataclass(frozen=True)

@@ -134,22 +134,8 @@ class DigestService:
         """The day's digest as messages of at most 2,000 characters; [] when nothing meets."""
         meetings = [m for m in await self.bot.storage.meetings.for_guild(guild_id) if m.source_slug]
         skips = await self.bot.storage.meetings.skips_for_guild(guild_id)
-        start, end = day_bounds(day, zone)
-        found: list[tuple[datetime, str, int, Meeting]] = []
-        for meeting in meetings:
-            for when in occurrences(
-                meeting.schedule, start, end, skipped=skips.get(meeting.id, ())
-            ):
-                found.append((when, meeting.name.casefold(), meeting.id, meeting))
-        if not found:
-            return []
-        found.sort(key=lambda item: item[:3])
-        entries = [render.digest_line(meeting, when) for when, _, _, meeting in found]
-        header = (
-            f"**Today's meetings** · {day:%A %-d %B} · {len(entries)} meeting(s), "
-            "times in your own time zone"
-        )
-        return split_messages(header, "**Today's meetings** (continued)", entries)
+        # Off the event loop: a feed of thousands of meetings takes a while to go through.
+        return await asyncio.to_thread(_digest_messages, meetings, skips, day, zone)
 
     async def recover(self) -> int:
         """Digests a stop interrupted are tried again: each part already posted is known to
@@ -184,3 +170,22 @@ class DigestService:
         )
         if not outcome.sent:
             log.error("meeting digest failure could not be reported", extra={"guild": guild_id})
+
+
+def _digest_messages(
+    meetings: list[Meeting], skips: dict[int, set[date]], day: date, zone: str
+) -> list[str]:
+    start, end = day_bounds(day, zone)
+    found: list[tuple[datetime, str, int, Meeting]] = []
+    for meeting in meetings:
+        for when in occurrences(meeting.schedule, start, end, skipped=skips.get(meeting.id, ())):
+            found.append((when, meeting.name.casefold(), meeting.id, meeting))
+    if not found:
+        return []
+    found.sort(key=lambda item: item[:3])
+    entries = [render.digest_line(meeting, when) for when, _, _, meeting in found]
+    header = (
+        f"**Today's meetings** · {day:%A %-d %B} · {len(entries)} meeting(s), "
+        "times in your own time zone"
+    )
+    return split_messages(header, "**Today's meetings** (continued)", entries)

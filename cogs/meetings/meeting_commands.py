@@ -132,19 +132,26 @@ class Meetings(commands.Cog):
                 "Set the server's announcements channel with `/hearth setup` "
                 "first, so imported meetings have somewhere to be announced."
             )
-        await defer_ephemeral(interaction)
-        data = await self._read_feed(file, url)
-        report = await import_meetings(
-            self.bot,
-            self.service,
-            guild.id,
-            interaction.user.id,
-            data,
-            default_zone=config.timezone,
-            include_in_person=include_in_person,
-            today=local_date(self.bot.clock.now(), config.timezone),
-            digest_time=digest_setting(config.meeting_digest_time),
-        )
+        lock = self.service.import_lock(guild.id)
+        if lock.locked():
+            raise UserFacingError(
+                "Another import is still running in this server. Try again once it has "
+                "finished. Nothing was imported this time."
+            )
+        async with lock:
+            await defer_ephemeral(interaction)
+            data = await self._read_feed(file, url)
+            report = await import_meetings(
+                self.bot,
+                self.service,
+                guild.id,
+                interaction.user.id,
+                data,
+                default_zone=config.timezone,
+                include_in_person=include_in_person,
+                today=local_date(self.bot.clock.now(), config.timezone),
+                digest_time=digest_setting(config.meeting_digest_time),
+            )
         await self.digests.schedule(guild.id)
         await reply_ephemeral(interaction, report.text())
 

@@ -56,6 +56,7 @@ class MeetingService:
         self.types = types
         self.events = EventMirror(bot)
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._imports: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def load_all(self) -> int:
         """At start: one job per meeting, at once if something is due (missed while down)."""
@@ -78,6 +79,10 @@ class MeetingService:
 
     def schedule_soon(self, meeting_id: int) -> None:
         self.bot.scheduler.run_once(job_id(meeting_id), self.bot.clock.now(), self.run, meeting_id)
+
+    def import_lock(self, guild_id: int) -> asyncio.Lock:
+        """One import at a time per server: two at once would both add the same new slugs."""
+        return self._imports[guild_id]
 
     def lock(self, meeting_id: int) -> asyncio.Lock:
         """Held by every run and every organizer change, so they never interleave."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import discord
@@ -28,15 +28,9 @@ async def week_text(bot: Hearth, guild_id: int) -> str:
     now = bot.clock.now()
     repo = bot.storage.meetings
     skips = await repo.skips_for_guild(guild_id)
-    found = []
-    for meeting in await repo.for_guild(guild_id):
-        for start in occurrences(
-            meeting.schedule,
-            now,
-            now + timedelta(days=LIST_DAYS),
-            skipped=skips.get(meeting.id, ()),
-        ):
-            found.append((start, meeting))
+    meetings = await repo.for_guild(guild_id)
+    # Off the event loop: a week of thousands of meetings takes a while to work out.
+    found = await asyncio.to_thread(_week, meetings, skips, now)
     footer = await events_summary(bot.storage, guild_id)
     if not found:
         return f"No meetings in the next {LIST_DAYS} days.\n-# {footer}"
@@ -48,6 +42,21 @@ async def week_text(bot: Hearth, guild_id: int) -> str:
     if len(text) > room:
         text = text[: text.rfind("\n", 0, room - 45)] + "\n… and more: `/meetings calendar`"
     return f"{text}\n-# {footer}"
+
+
+def _week(
+    meetings: list[Meeting], skips: dict[int, set[date]], now: datetime
+) -> list[tuple[datetime, Meeting]]:
+    found = []
+    for meeting in meetings:
+        for start in occurrences(
+            meeting.schedule,
+            now,
+            now + timedelta(days=LIST_DAYS),
+            skipped=skips.get(meeting.id, ()),
+        ):
+            found.append((start, meeting))
+    return found
 
 
 async def info_embed(bot: Hearth, service: MeetingService, meeting: Meeting) -> discord.Embed:

@@ -26,6 +26,7 @@ from tests.e2e.meeting_feed import (
 from tests.e2e.process_helpers import until
 from tests.e2e.timeline import jump
 from tests.fakediscord import FakeDiscord, Interaction
+from tests.fakediscord.permissions import CREATE_EVENTS, MANAGE_EVENTS
 
 # Monday 23 November 2026, 05:00 in New York: no meeting is under way.
 MONDAY_EARLY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -165,3 +166,34 @@ async def test_events_created_but_not_recorded_before_a_stop_are_adopted_not_dup
     listing = await slash_text(fake, community, "meetings list")
     assert "75 of 90 meetings are in the server's Events" in listing
     assert "keeps room for the server's own" in listing
+
+
+async def test_without_manage_events_the_list_and_status_say_why_nothing_is_in_events(
+    fake: FakeDiscord,
+    community: Community,
+    runner: HearthRunner,
+    clock: ManualClock,
+    database: Path,
+) -> None:
+    clock.set(MONDAY_EARLY)
+    await runner.start()
+    await organizer_setup(fake, community)
+    guild = fake.guild(community.guild_id)
+    guild.role(guild.bot_role_id).permissions &= ~(MANAGE_EVENTS | CREATE_EVENTS)
+    ix = await import_feed(fake, community, build_feed(12))
+    assert "12 added" in ix.text
+
+    def alerted() -> bool:
+        with sqlite3.connect(database) as conn:
+            return bool(
+                conn.execute("SELECT 1 FROM guild_alerts WHERE topic = 'meeting-events'").fetchall()
+            )
+
+    await until(alerted, "the missing permission to be noticed")
+    expected = (
+        "0 of 12 meetings are in the server's Events. Hearth can't list meetings in the "
+        "server's Events: it needs Manage Events."
+    )
+    assert expected in await slash_text(fake, community, "meetings list")
+    assert expected in await slash_text(fake, community, "hearth status")
+    assert hearth_events(fake, community.guild_id) == set()
