@@ -79,6 +79,8 @@ def summary_line(meeting: Meeting, occurrence: datetime | None) -> str:
 
 
 def reminders_words(meeting: Meeting) -> str:
+    if not meeting.reminders and meeting.source_slug:
+        return "none of its own: it is listed in the daily meetings digest"
     if not meeting.reminders:
         return "no reminders"
     return ", ".join(f"{format_offset(o)} before" for o in meeting.reminders)
