@@ -50,6 +50,37 @@ class Meeting:
         )
 
 
+def stored_meeting(
+    fields: MeetingFields, *, meeting_id: int, guild_id: int, created_by: int
+) -> Meeting:
+    """The meeting as stored from these fields (no Events entry yet)."""
+    return Meeting(
+        id=meeting_id,
+        guild_id=guild_id,
+        name=fields.name,
+        schedule=fields.schedule,
+        voice_channel_id=fields.voice_channel_id,
+        link=fields.link,
+        description=fields.description,
+        types=fields.types,
+        announce_channel_id=fields.announce_channel_id,
+        ping_role_id=fields.ping_role_id,
+        reminders=fields.reminders,
+        source_slug=fields.source_slug,
+        event_id=None,
+        event_start=None,
+        created_by=created_by,
+    )
+
+
+def first_wake(meeting: Meeting, now: datetime) -> datetime | None:
+    """When a meeting just stored (nothing delivered, no date skipped) first needs its job.
+    Skipped dates and deliveries can only make a run find less to do, never more, so a run at
+    this time misses nothing: it reads them and decides."""
+    decided = plan(meeting, now, (), ())
+    return now if decided.act_now else decided.wake_at
+
+
 def reminder_kind(offset: timedelta) -> str:
     return f"reminder:{int(offset.total_seconds())}"
 

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from bot.domain.meetings import FeedChanges, Meeting
 from bot.storage.database import Database
-from bot.storage.meetings import columns_of, meeting_of
+from bot.storage.meetings import columns_of, meetings_of
 from bot.storage.timestamps import to_db
 
 # Rows written per transaction: each batch is one short write, so other work (a check-in, a
@@ -32,28 +32,35 @@ class SqliteMeetingImportRepository:
         rows = await self._db.fetch_all(
             "SELECT * FROM meetings WHERE guild_id = ? AND source_slug IS NOT NULL", (guild_id,)
         )
-        return {row["source_slug"]: meeting_of(row) for row in rows}
+        return {meeting.source_slug or "": meeting for meeting in await meetings_of(rows)}
 
     async def apply(
         self, guild_id: int, organizer: int, changes: FeedChanges, now: datetime
     ) -> list[int]:
-        """Write the changes a batch at a time; returns the new meetings' ids."""
+        """Write the changes a batch at a time; returns the new meetings' ids, in the order of
+        `changes.create` (every imported meeting has a slug)."""
         stamp = to_db(now)
         created: list[int] = []
         for start in range(0, len(changes.create), BATCH_SIZE):
+            batch = changes.create[start : start + BATCH_SIZE]
+            rows = [columns_of(fields) for fields in batch]
+            names = ", ".join([*rows[0], "guild_id", "created_by", "created_at", "updated_at"])
+            marks = "(" + ", ".join("?" for _ in range(len(rows[0]) + 4)) + ")"
+            params = [
+                value
+                for row in rows
+                for value in (*row.values(), guild_id, organizer, stamp, stamp)
+            ]
             async with self._db.transaction() as tx:
-                for fields in changes.create[start : start + BATCH_SIZE]:
-                    values = columns_of(fields)
-                    names = ", ".join(
-                        [*values, "guild_id", "created_by", "created_at", "updated_at"]
-                    )
-                    marks = ", ".join("?" for _ in range(len(values) + 4))
-                    row = await tx.fetch_one(
-                        f"INSERT INTO meetings ({names}) VALUES ({marks}) RETURNING id",
-                        (*values.values(), guild_id, organizer, stamp, stamp),
-                    )
-                    if row is not None:
-                        created.append(int(row["id"]))
+                # One statement per batch: a round trip per meeting would cost thousands.
+                inserted = await tx.fetch_all(
+                    f"INSERT INTO meetings ({names}) VALUES {', '.join([marks] * len(rows))}"
+                    " RETURNING id, source_slug",
+                    params,
+                )
+            # RETURNING gives no order: matched back by slug, unique in the server.
+            ids = {row["source_slug"]: int(row["id"]) for row in inserted}
+            created += [ids[fields.source_slug] for fields in batch if fields.source_slug in ids]
         for start in range(0, len(changes.update), BATCH_SIZE):
             async with self._db.transaction() as tx:
                 for meeting_id, fields in changes.update[start : start + BATCH_SIZE]:

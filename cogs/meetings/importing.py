@@ -20,6 +20,7 @@ from bot.domain.meetings import (
     Meeting,
     MeetingFields,
     clean_link,
+    stored_meeting,
 )
 from bot.ui.errors import UserFacingError
 from cogs.meetings.service import job_id
@@ -134,8 +135,11 @@ async def import_meetings(
     known = await bot.storage.meeting_imports.imported(guild_id)
     changes = await asyncio.to_thread(_changes, parsed, known, today, report)
     created = await bot.storage.meeting_imports.apply(guild_id, organizer, changes, bot.clock.now())
-    for meeting_id in [*created, *(meeting_id for meeting_id, _ in changes.update)]:
-        service.schedule_soon(meeting_id)
+    stored = [
+        stored_meeting(fields, meeting_id=meeting_id, guild_id=guild_id, created_by=organizer)
+        for meeting_id, fields in [*zip(created, changes.create, strict=True), *changes.update]
+    ]
+    await service.schedule_many(stored)
     for meeting_id in changes.archive:
         bot.scheduler.cancel(job_id(meeting_id))
     service.events.request(guild_id)
