@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("hearth.meetings.events")
 RETRY_AFTER = timedelta(minutes=1)
 FULL_RETRY_AFTER = timedelta(minutes=15)
+RECHECK = timedelta(hours=1)
 UNCOMPLETED = (discord.EventStatus.scheduled, discord.EventStatus.active)
 
 
@@ -169,6 +170,9 @@ class EventMirror:
             if (start := targets[i]) is not None and start + by_id[i].schedule.duration > now
         ]
         wake = min(ends, default=None)
+        if targets:
+            # The server's own events come and go without telling Hearth: look again anyway.
+            wake = min(wake, now + RECHECK) if wake else now + RECHECK
         if retry is not None:
             wake = min(wake, retry) if wake else retry
         return wake

@@ -8,7 +8,7 @@ and never creates an entry twice across a restart.
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.clocks import ManualClock
@@ -197,3 +197,36 @@ async def test_without_manage_events_the_list_and_status_say_why_nothing_is_in_e
     assert expected in await slash_text(fake, community, "meetings list")
     assert expected in await slash_text(fake, community, "hearth status")
     assert hearth_events(fake, community.guild_id) == set()
+
+
+async def test_when_the_server_adds_events_of_its_own_hearth_gives_places_back_within_an_hour(
+    fake: FakeDiscord,
+    community: Community,
+    runner: HearthRunner,
+    clock: ManualClock,
+    database: Path,
+) -> None:
+    clock.set(MONDAY_EARLY)
+    await runner.start()
+    await organizer_setup(fake, community)
+    feed = build_feed(90)
+    await import_feed(fake, community, feed)
+    await fake.state.changed.wait_for(
+        lambda: hearth_events(fake, community.guild_id) == soonest(feed, MONDAY_EARLY, 75),
+        WAIT,
+        "the soonest 75",
+    )
+    # The server's people fill Discord's 100 (Hearth isn't told); its hourly look sees them.
+    add_people_events(fake, community.guild_id, community.admin, 25)
+    later = MONDAY_EARLY + timedelta(hours=1)
+    jump(fake, clock, later)
+    await fake.state.changed.wait_for(
+        lambda: hearth_events(fake, community.guild_id) == soonest(feed, later, 65),
+        WAIT,
+        "Hearth to keep 10 places free again",
+    )
+    await until(lambda: mirrored_in_db(database) == 65, "the removals to be recorded")
+    assert len(fake.guild(community.guild_id).scheduled_events) == 90
+    listing = await slash_text(fake, community, "meetings list")
+    assert "65 of 90 meetings are in the server's Events" in listing
+    assert "beside the server's own 25" in listing
