@@ -15,6 +15,7 @@ from bot.app import Hearth
 from tests.clocks import ManualClock
 from tests.e2e.harness import Community, HearthRunner
 from tests.e2e.meeting_feed import ZONE, FeedMeeting, build_feed
+from tests.e2e.meeting_helpers import meetings_cmd
 from tests.e2e.process_helpers import until
 from tests.e2e.test_meeting_events_cap import import_feed, organizer_setup
 from tests.e2e.timeline import jump
@@ -154,3 +155,38 @@ async def test_a_restart_after_the_digest_and_a_stop_before_it_was_marked_post_n
             "SELECT message_id FROM deliveries WHERE key LIKE 'digest:%' ORDER BY key"
         ).fetchall()
     assert sorted(int(m["id"]) for m in posted) == sorted(row[0] for row in credited)
+
+
+async def test_organizers_choose_the_digest_time_or_turn_it_off(
+    fake: FakeDiscord,
+    community: Community,
+    runner: HearthRunner,
+    clock: ManualClock,
+    database: Path,
+) -> None:
+    clock.set(datetime(2026, 11, 23, 11, 0, tzinfo=UTC))  # Monday, 06:00 in New York
+    bot = await runner.start()
+    await organizer_setup(fake, community)
+    feed = build_feed(40)
+    await import_feed(fake, community, feed)
+
+    bad = await meetings_cmd(fake, community, community.admin, "digest", time="25:00")
+    assert bad.ephemeral and "isn't a time I can read" in bad.text
+    refused = await meetings_cmd(fake, community, community.member, "digest", time="07:00")
+    assert "for organizers" in refused.text
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT meeting_digest_time FROM guild_config").fetchall() == [
+            ("08:00",)
+        ]
+
+    chosen = await meetings_cmd(fake, community, community.admin, "digest", time="7:30")
+    assert "posted at 07:30 (America/New_York)" in chosen.text, chosen.text
+    at_730 = datetime(2026, 11, 23, 12, 30, tzinfo=UTC)
+    assert digest_job(bot, community) == at_730
+    jump(fake, clock, at_730)
+    await wait_for_digest(fake, community, 0, expected_entries(feed, date(2026, 11, 23)))
+
+    off = await meetings_cmd(fake, community, community.admin, "digest", time="off")
+    assert "digest is off" in off.text
+    assert digest_job(bot, community) is None
+    assert f"meeting-digest:{community.guild_id}" not in bot.scheduler.job_ids()
