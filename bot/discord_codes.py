@@ -4,3 +4,5 @@
 DMS_CLOSED = 50007
 # No such member in that server: they left, or never joined.
 UNKNOWN_MEMBER = 10007
+# The server already has 100 uncompleted scheduled events.
+MAX_SCHEDULED_EVENTS = 30038

@@ -30,7 +30,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.clock import Clock
+from bot.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,11 @@ class ClockedAsyncIOScheduler(AsyncIOScheduler):
         self._clock = clock
         self.skew = datetime.now(UTC) - clock.now()
         self._shifting = False
+        # The system clock is the wall clock: nothing ever needs shifting. Reading both a
+        # moment apart can still differ by milliseconds when another thread holds the GIL
+        # (a database call, work moved off the loop), and each such "move" would shift every
+        # job: seconds of blocked loop with thousands of meetings.
+        self._follows = not isinstance(clock, SystemClock)
 
     def wakeup(self) -> None:
         # modify_job() asks for a wakeup per job; while the frame is being shifted (from inside
@@ -80,6 +85,8 @@ class ClockedAsyncIOScheduler(AsyncIOScheduler):
         return super()._process_jobs()
 
     def _follow_clock(self) -> None:
+        if not self._follows:
+            return
         skew = datetime.now(UTC) - self._clock.now()
         shift = skew - self.skew
         if abs(shift) < SKEW_TOLERANCE:

@@ -34,6 +34,8 @@ class GuildConfig(BaseModel):
     peer_wait_minutes: int = 10
     peer_max_open: int = 2
     shares_enabled: bool = True
+    # Imported meetings' daily digest: HH:MM in `timezone`, or "off".
+    meeting_digest_time: str = "08:00"
 
     @classmethod
     def settable_fields(cls) -> frozenset[str]:

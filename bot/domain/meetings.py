@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -32,6 +32,7 @@ class Meeting:
     event_id: int | None
     event_start: datetime | None
     created_by: int
+    archived: bool = False  # left its imported feed: kept, but silent and not in Events
 
     def fields(self) -> MeetingFields:
         """What an organizer (or an imported feed) set, to change and store again."""
@@ -47,6 +48,37 @@ class Meeting:
             reminders=self.reminders,
             source_slug=self.source_slug,
         )
+
+
+def stored_meeting(
+    fields: MeetingFields, *, meeting_id: int, guild_id: int, created_by: int
+) -> Meeting:
+    """The meeting as stored from these fields (no Events entry yet)."""
+    return Meeting(
+        id=meeting_id,
+        guild_id=guild_id,
+        name=fields.name,
+        schedule=fields.schedule,
+        voice_channel_id=fields.voice_channel_id,
+        link=fields.link,
+        description=fields.description,
+        types=fields.types,
+        announce_channel_id=fields.announce_channel_id,
+        ping_role_id=fields.ping_role_id,
+        reminders=fields.reminders,
+        source_slug=fields.source_slug,
+        event_id=None,
+        event_start=None,
+        created_by=created_by,
+    )
+
+
+def first_wake(meeting: Meeting, now: datetime) -> datetime | None:
+    """When a meeting just stored (nothing delivered, no date skipped) first needs its job.
+    Skipped dates and deliveries can only make a run find less to do, never more, so a run at
+    this time misses nothing: it reads them and decides."""
+    decided = plan(meeting, now, (), ())
+    return now if decided.act_now else decided.wake_at
 
 
 def reminder_kind(offset: timedelta) -> str:
@@ -191,3 +223,12 @@ class Claim:
     occurrence: datetime
     kind: str
     guild_id: int
+
+
+@dataclass(frozen=True)
+class FeedChanges:
+    """What one import writes: new meetings, changed or returning ones, and ones that left."""
+
+    create: Sequence[MeetingFields] = ()
+    update: Sequence[tuple[int, MeetingFields]] = ()  # also brings an archived meeting back
+    archive: Sequence[int] = ()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
@@ -11,6 +12,8 @@ from bot.domain.reminder_offsets import offsets_spec, parse_offsets
 from bot.storage.database import Database, Row, present
 from bot.storage.timestamps import from_db, to_db
 
+OFF_LOOP_ROWS = 200
+
 
 class MeetingRepository(Protocol):
     async def create(
@@ -19,7 +22,10 @@ class MeetingRepository(Protocol):
     async def replace(self, meeting_id: int, fields: MeetingFields, now: datetime) -> Meeting: ...
     async def get(self, meeting_id: int) -> Meeting | None: ...
     async def for_guild(self, guild_id: int) -> list[Meeting]: ...
+    async def all_for_guild(self, guild_id: int) -> list[Meeting]: ...
     async def everything(self) -> list[Meeting]: ...
+    async def event_counts(self, guild_id: int) -> tuple[int, int, int]: ...
+    async def skips_for_guild(self, guild_id: int) -> dict[int, set[date]]: ...
     async def by_slug(self, guild_id: int, slug: str) -> Meeting | None: ...
     async def delete(self, meeting_id: int) -> None: ...
     async def skips(self, meeting_id: int) -> set[date]: ...
@@ -59,7 +65,7 @@ class SqliteMeetingRepository:
     async def create(
         self, guild_id: int, fields: MeetingFields, created_by: int, now: datetime
     ) -> Meeting:
-        values = _columns(fields)
+        values = columns_of(fields)
         stamp = to_db(now)
         names = ", ".join([*values, "guild_id", "created_by", "created_at", "updated_at"])
         marks = ", ".join("?" for _ in range(len(values) + 4))
@@ -73,7 +79,7 @@ class SqliteMeetingRepository:
         return meeting
 
     async def replace(self, meeting_id: int, fields: MeetingFields, now: datetime) -> Meeting:
-        values = _columns(fields)
+        values = columns_of(fields)
         assignments = ", ".join(f"{name} = ?" for name in values)
         async with self._db.transaction() as tx:
             await tx.execute(
@@ -88,23 +94,45 @@ class SqliteMeetingRepository:
 
     async def get(self, meeting_id: int) -> Meeting | None:
         row = await self._db.fetch_one("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
-        return _meeting(row) if row else None
+        return meeting_of(row) if row else None
 
     async def for_guild(self, guild_id: int) -> list[Meeting]:
         rows = await self._db.fetch_all(
-            "SELECT * FROM meetings WHERE guild_id = ? ORDER BY name COLLATE NOCASE, id",
+            "SELECT * FROM meetings WHERE guild_id = ? AND archived_at IS NULL"
+            " ORDER BY name COLLATE NOCASE, id",
             (guild_id,),
         )
-        return [_meeting(row) for row in rows]
+        return await meetings_of(rows)
+
+    async def all_for_guild(self, guild_id: int) -> list[Meeting]:
+        """Archived meetings too (their Events entries must go)."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM meetings WHERE guild_id = ? ORDER BY id", (guild_id,)
+        )
+        return await meetings_of(rows)
 
     async def everything(self) -> list[Meeting]:
-        return [_meeting(row) for row in await self._db.fetch_all("SELECT * FROM meetings")]
+        rows = await self._db.fetch_all("SELECT * FROM meetings WHERE archived_at IS NULL")
+        return await meetings_of(rows)
+
+    async def event_counts(self, guild_id: int) -> tuple[int, int, int]:
+        """(active meetings shown in Events, active meetings, archived meetings)."""
+        row = await self._db.fetch_one(
+            "SELECT coalesce(sum(CASE WHEN archived_at IS NULL AND event_id IS NOT NULL"
+            " THEN 1 ELSE 0 END), 0) AS mirrored,"
+            " coalesce(sum(CASE WHEN archived_at IS NULL THEN 1 ELSE 0 END), 0) AS active,"
+            " coalesce(sum(CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END), 0) AS archived"
+            " FROM meetings WHERE guild_id = ?",
+            (guild_id,),
+        )
+        row = present(row, "the meeting counts")
+        return int(row["mirrored"]), int(row["active"]), int(row["archived"])
 
     async def by_slug(self, guild_id: int, slug: str) -> Meeting | None:
         row = await self._db.fetch_one(
             "SELECT * FROM meetings WHERE guild_id = ? AND source_slug = ?", (guild_id, slug)
         )
-        return _meeting(row) if row else None
+        return meeting_of(row) if row else None
 
     async def delete(self, meeting_id: int) -> None:
         async with self._db.transaction() as tx:
@@ -119,6 +147,19 @@ class SqliteMeetingRepository:
     async def all_skips(self) -> dict[int, set[date]]:
         found: dict[int, set[date]] = {}
         for row in await self._db.fetch_all("SELECT meeting_id, local_date FROM meeting_skips"):
+            found.setdefault(int(row["meeting_id"]), set()).add(
+                date.fromisoformat(row["local_date"])
+            )
+        return found
+
+    async def skips_for_guild(self, guild_id: int) -> dict[int, set[date]]:
+        found: dict[int, set[date]] = {}
+        rows = await self._db.fetch_all(
+            "SELECT s.meeting_id, s.local_date FROM meeting_skips s"
+            " JOIN meetings m ON m.id = s.meeting_id WHERE m.guild_id = ?",
+            (guild_id,),
+        )
+        for row in rows:
             found.setdefault(int(row["meeting_id"]), set()).add(
                 date.fromisoformat(row["local_date"])
             )
@@ -241,7 +282,7 @@ class SqliteMeetingRepository:
         return [int(row["user_id"]) for row in rows]
 
 
-def _columns(fields: MeetingFields) -> dict[str, Any]:
+def columns_of(fields: MeetingFields) -> dict[str, Any]:
     schedule = fields.schedule
     return {
         "name": fields.name,
@@ -263,7 +304,15 @@ def _columns(fields: MeetingFields) -> dict[str, Any]:
     }
 
 
-def _meeting(row: Row) -> Meeting:
+async def meetings_of(rows: list[Row]) -> list[Meeting]:
+    """Rows to meetings; many of them off the event loop (about 0.1 ms each: a server with
+    thousands would hold everyone else up)."""
+    if len(rows) < OFF_LOOP_ROWS:
+        return [meeting_of(row) for row in rows]
+    return await asyncio.to_thread(lambda: [meeting_of(row) for row in rows])
+
+
+def meeting_of(row: Row) -> Meeting:
     schedule = Schedule(
         weekdays=tuple(int(d) for d in row["weekdays"].split(",")),
         start_time=time.fromisoformat(row["start_time"]),
@@ -289,4 +338,5 @@ def _meeting(row: Row) -> Meeting:
         event_id=row["event_id"],
         event_start=from_db(row["event_start"]) if row["event_start"] else None,
         created_by=row["created_by"],
+        archived=row["archived_at"] is not None,
     )

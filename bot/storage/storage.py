@@ -19,6 +19,8 @@ from bot.storage.flags import FlagRepository, SqliteFlagRepository
 from bot.storage.guild_config import GuildConfigRepository, SqliteGuildConfigRepository
 from bot.storage.guild_extras import GuildExtrasRepository, SqliteGuildExtrasRepository
 from bot.storage.guild_privacy import GuildPrivacyRepository, SqliteGuildPrivacyRepository
+from bot.storage.meeting_digests import MeetingDigestRepository, SqliteMeetingDigestRepository
+from bot.storage.meeting_imports import MeetingImportRepository, SqliteMeetingImportRepository
 from bot.storage.meetings import MeetingRepository, SqliteMeetingRepository
 from bot.storage.partners import PartnerRepository, SqlitePartnerRepository
 from bot.storage.peers import PeerRepository, SqlitePeerRepository
@@ -42,6 +44,8 @@ class Storage:
     sobriety: SobrietyRepository
     guild_extras: GuildExtrasRepository
     meetings: MeetingRepository
+    meeting_imports: MeetingImportRepository
+    meeting_digests: MeetingDigestRepository
     announcements: AnnouncementRepository
     crisis: CrisisRepository
     flags: FlagRepository
@@ -76,6 +80,8 @@ async def open_storage(path: Path, *, migrate: bool = True, codec: FieldCodec = 
         sobriety=SqliteSobrietyRepository(database, codec),
         guild_extras=SqliteGuildExtrasRepository(database),
         meetings=SqliteMeetingRepository(database),
+        meeting_imports=SqliteMeetingImportRepository(database),
+        meeting_digests=SqliteMeetingDigestRepository(database),
         announcements=SqliteAnnouncementRepository(database),
         crisis=SqliteCrisisRepository(database),
         flags=SqliteFlagRepository(database, codec),

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.excerpts import quoted
+from bot.meeting_limits import events_summary
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError
 from bot.ui.inputs import require_hhmm, require_timezone, timezone_choices
@@ -188,6 +189,12 @@ class GuildSetup(commands.Cog):
                     ],
                 )
             )
+        sections.append(
+            (
+                "Meetings",
+                [render.Finding(True, "Events", await events_summary(self.bot.storage, guild.id))],
+            )
+        )
         alerts = await self.bot.storage.guild_extras.alerts(guild.id)
         if alerts:
             sections.append(

@@ -9,7 +9,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.domain.local_time import local_date
+from bot.domain.excerpts import quoted
+from bot.domain.local_time import local_date, parse_hhmm
+from bot.domain.meeting_digest import OFF, digest_setting
 from bot.feeds import FeedError, decode_json, fetch_feed
 from bot.ui.confirm import ConfirmView
 from bot.ui.context import require_guild
@@ -18,6 +20,7 @@ from bot.ui.inputs import timezone_choices
 from bot.ui.pages import Listing
 from bot.ui.replies import defer_ephemeral, reply_ephemeral
 from cogs.meetings.clearing import DETAIL_CHOICES, clear_detail
+from cogs.meetings.digest import DigestService
 from cogs.meetings.importing import import_meetings
 from cogs.meetings.inputs import NTH_CHOICES, REPEAT_CHOICES, meeting_options
 from cogs.meetings.organizing import Organizing
@@ -50,9 +53,10 @@ class Meetings(commands.Cog):
         name="meetings", description="Recurring meetings", guild_only=True
     )
 
-    def __init__(self, bot: Hearth, service: MeetingService) -> None:
+    def __init__(self, bot: Hearth, service: MeetingService, digests: DigestService) -> None:
         self.bot = bot
         self.service = service
+        self.digests = digests
         self.organizing = Organizing(bot, service)
 
     async def cog_load(self) -> None:
@@ -156,19 +160,59 @@ class Meetings(commands.Cog):
                 "Set the server's announcements channel with `/hearth setup` "
                 "first, so imported meetings have somewhere to be announced."
             )
-        await defer_ephemeral(interaction)
-        data = await self._read_feed(file, url)
-        report = await import_meetings(
-            self.bot,
-            self.service,
-            guild.id,
-            interaction.user.id,
-            data,
-            default_zone=config.timezone,
-            include_in_person=include_in_person,
-            today=local_date(self.bot.clock.now(), config.timezone),
-        )
+        lock = self.service.import_lock(guild.id)
+        if lock.locked():
+            raise UserFacingError(
+                "Another import is still running in this server. Try again once it has "
+                "finished. Nothing was imported this time."
+            )
+        async with lock:
+            await defer_ephemeral(interaction)
+            data = await self._read_feed(file, url)
+            report = await import_meetings(
+                self.bot,
+                self.service,
+                guild.id,
+                interaction.user.id,
+                data,
+                default_zone=config.timezone,
+                include_in_person=include_in_person,
+                today=local_date(self.bot.clock.now(), config.timezone),
+                digest_time=digest_setting(config.meeting_digest_time),
+            )
+        await self.digests.schedule(guild.id)
         await reply_ephemeral(interaction, report.text())
+
+    @meetings.command(
+        name="digest", description="When the daily digest of imported meetings is posted"
+    )
+    @app_commands.describe(time="Local server time, HH:MM (e.g. 08:00), or off")
+    async def digest(
+        self, interaction: discord.Interaction, time: app_commands.Range[str, 1, 10]
+    ) -> None:
+        guild = await self.organizing.require_organizer(interaction)
+        wanted = time.strip().lower()
+        if wanted != OFF:
+            clock = parse_hhmm(wanted)
+            if clock is None:
+                raise UserFacingError(
+                    f"{quoted(time)} isn't a time I can read. Use HH:MM, like 08:00, or `off`. "
+                    "Nothing was changed."
+                )
+            wanted = f"{clock:%H:%M}"
+        config = await self.bot.guild_configs.update(guild.id, meeting_digest_time=wanted)
+        await self.digests.schedule(guild.id)
+        if wanted == OFF:
+            text = (
+                "The daily meetings digest is off. Imported meetings are announced only where "
+                "you turned reminders on (`/meetings edit reminders:`)."
+            )
+        else:
+            text = (
+                f"The daily meetings digest is posted at {wanted} ({config.timezone}) in "
+                "the announcements channel, listing that day's imported meetings."
+            )
+        await reply_ephemeral(interaction, text)
 
     async def _read_feed(self, file: discord.Attachment | None, url: str | None) -> Any:
         if file is not None:

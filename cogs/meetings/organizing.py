@@ -69,6 +69,7 @@ class Organizing:
         self._check_announcement_channel(fields, config.announcements_channel_id)
         meeting = await self.bot.storage.meetings.create(guild.id, fields, interaction.user.id, now)
         self.service.schedule_soon(meeting.id)
+        self.service.events.request(guild.id)
         return self._saved_text("Added", meeting, now)
 
     async def edit(
@@ -92,6 +93,7 @@ class Organizing:
         async with self.service.lock(meeting.id):
             updated = await self.bot.storage.meetings.replace(meeting.id, fields, now)
         self.service.schedule_soon(updated.id)
+        self.service.events.request(guild.id)
         return self._saved_text("Updated", updated, now)
 
     async def remove(self, meeting: Meeting) -> None:
@@ -102,6 +104,7 @@ class Organizing:
             await self.service.events.remove(current)
             await self.bot.storage.meetings.delete(meeting.id)
             self.bot.scheduler.cancel(job_id(meeting.id))
+        self.service.events.request(meeting.guild_id)  # the next meeting takes its place
 
     async def skip(self, interaction: discord.Interaction, reference: str, day_text: str) -> str:
         guild = await self.require_organizer(interaction)
@@ -124,6 +127,7 @@ class Organizing:
                 return f"{day:%A %-d %B} was already skipped."
             posted = await self.service.cancel_occurrence(meeting, occurrence)
         self.service.schedule_soon(meeting.id)
+        self.service.events.request(guild.id)
         notice = (
             " I've posted a cancellation notice, as it was already announced." if posted else ""
         )

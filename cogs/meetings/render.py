@@ -79,6 +79,20 @@ def summary_line(meeting: Meeting, occurrence: datetime | None) -> str:
 
 
 def reminders_words(meeting: Meeting) -> str:
+    if not meeting.reminders and meeting.source_slug:
+        return "none of its own: it is listed in the daily meetings digest"
     if not meeting.reminders:
         return "no reminders"
     return ", ".join(f"{format_offset(o)} before" for o in meeting.reminders)
+
+
+def digest_line(meeting: Meeting, occurrence: datetime) -> str:
+    """One entry of the daily digest; the link in <> so Discord shows no preview for each."""
+    place = []
+    if meeting.voice_channel_id:
+        place.append(f"<#{meeting.voice_channel_id}>")
+    if meeting.link:
+        place.append(f"<{meeting.link}>")
+    shown = " · ".join(place) or "details: `/meetings info`"
+    name = discord.utils.escape_markdown(meeting.name)
+    return f"• {format_dt(occurrence, 't')} **{name}** · {shown}"

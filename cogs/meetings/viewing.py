@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import discord
@@ -13,6 +13,7 @@ from discord.utils import format_dt
 from bot.domain.local_time import local_date
 from bot.domain.meetings import Meeting, upcoming
 from bot.domain.recurrence import occurrences
+from bot.meeting_limits import events_summary
 from bot.rendering.meeting_calendar import CalendarMeeting, render_ics
 from bot.ui.pages import Listing
 from cogs.meetings import render
@@ -28,19 +29,33 @@ SKIPS_SHOWN = 10
 async def week_listing(bot: Hearth, guild_id: int) -> Listing:
     now = bot.clock.now()
     repo = bot.storage.meetings
-    found = []
-    for meeting in await repo.for_guild(guild_id):
-        skipped = await repo.skips(meeting.id)
-        for start in occurrences(
-            meeting.schedule, now, now + timedelta(days=LIST_DAYS), skipped=skipped
-        ):
-            found.append((start, meeting))
+    skips = await repo.skips_for_guild(guild_id)
+    meetings = await repo.for_guild(guild_id)
+    # Off the event loop: a week of thousands of meetings takes a while to work out.
+    found = await asyncio.to_thread(_week, meetings, skips, now)
+    footer = await events_summary(bot.storage, guild_id)
     found.sort(key=lambda item: (item[0], item[1].name))
     return Listing(
         [f"• {format_dt(start, 'f')} · **{m.name}** · {render.where(m)}" for start, m in found],
         heading=f"**Meetings in the next {LIST_DAYS} days** (in your own time zone)",
-        empty=f"No meetings in the next {LIST_DAYS} days.",
+        closing=f"-# {footer}",
+        empty=f"No meetings in the next {LIST_DAYS} days.\n-# {footer}",
     )
+
+
+def _week(
+    meetings: list[Meeting], skips: dict[int, set[date]], now: datetime
+) -> list[tuple[datetime, Meeting]]:
+    found = []
+    for meeting in meetings:
+        for start in occurrences(
+            meeting.schedule,
+            now,
+            now + timedelta(days=LIST_DAYS),
+            skipped=skips.get(meeting.id, ()),
+        ):
+            found.append((start, meeting))
+    return found
 
 
 async def info_embed(bot: Hearth, service: MeetingService, meeting: Meeting) -> discord.Embed:

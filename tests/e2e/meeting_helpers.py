@@ -28,9 +28,18 @@ def meeting_ids(database: Path) -> list[int]:
 
 
 async def run_meeting(bot: Hearth, meeting_id: int) -> None:
-    """Run the meeting's job now, as the scheduler would when it falls due."""
+    """Run the meeting's job now, as the scheduler would when it falls due, then its server's
+    Events job (which organizers' changes ask for), so the Events list is up to date."""
     await bot.background.wait_idle()
     await bot.scheduler.run_now(f"meeting:{meeting_id}")
+    meeting = await bot.storage.meetings.get(meeting_id)
+    if meeting is not None:
+        await run_events(bot, meeting.guild_id)
+
+
+async def run_events(bot: Hearth, guild_id: int) -> None:
+    """Run the server's Events job now (one pass of mirroring the soonest meetings)."""
+    await bot.scheduler.run_now(f"meeting-events:{guild_id}")
 
 
 def announcements_in(fake: FakeDiscord, channel_id: int) -> list[dict]:
