@@ -55,7 +55,8 @@ class DigestService:
 
     async def load_all(self) -> None:
         for guild_id in await self.bot.storage.meeting_imports.guilds_with_imported():
-            await self.schedule(guild_id, catch_up=True)
+            if self.bot.owns_guild(guild_id):
+                await self.schedule(guild_id, catch_up=True)
 
     async def schedule(self, guild_id: int, *, catch_up: bool = False) -> None:
         """Set the server's job to its next digest (now, if one is due and `catch_up`)."""
@@ -141,6 +142,8 @@ class DigestService:
         """Digests a stop interrupted are tried again: each part already posted is known to
         the delivery journal (or found in the channel) and not posted twice."""
         for guild_id, day in await self.bot.storage.meeting_digests.interrupted():
+            if not self.bot.owns_guild(guild_id):
+                continue  # the process that runs its shard recovers it
             await self.bot.storage.meeting_digests.release(guild_id, day)
             await self.schedule(guild_id, catch_up=True)
         return 0
