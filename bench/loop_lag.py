@@ -73,9 +73,12 @@ def lag_line(name: str, samples: list[float]) -> str:
     if not samples:
         return f"{name}: no samples"
     ms = [s * 1000 for s in samples]
+    # One stall makes one late wake, so the percentiles understate long stalls: count them too.
+    stalls = [lag for lag in ms if lag > 100]
     return (
         f"{name}: {len(ms)} wakes, lag p50 {percentile(ms, 0.5):.1f} ms, "
-        f"p99 {percentile(ms, 0.99):.1f} ms, max {max(ms):.1f} ms"
+        f"p99 {percentile(ms, 0.99):.1f} ms, max {max(ms):.1f} ms; "
+        f"{len(stalls)} wakes over 100 ms ({sum(stalls) / 1000:.2f} s in all)"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -75,12 +76,11 @@ class DailyPromptPoster:
         looked_at = 0
         while True:
             batch = await due_times.due_prompts(now, DUE_BATCH)
-            plans = [
-                NextDue(
-                    (item.config.guild_id,), item.revision, await self._next_look(item.config, now)
-                )
-                for item in batch
-            ]
+            plans = []
+            for item in batch:
+                at = await self._next_look(item.config, now)
+                plans.append(NextDue((item.config.guild_id,), item.revision, at))
+                await asyncio.sleep(0)  # a row at a time: a batch never holds the event loop
             await due_times.reschedule_prompts(plans)
             looked_at += len(batch)
             if len(batch) < DUE_BATCH:

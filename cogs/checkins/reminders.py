@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -45,6 +46,7 @@ class ReminderSender:
                 reminder = item.reminder
                 at = await self._next_look(reminder, now)
                 plans.append(NextDue((reminder.guild_id, reminder.user_id), item.revision, at))
+                await asyncio.sleep(0)  # a row at a time: a batch never holds the event loop
             await due_times.reschedule_reminders(plans)
             looked_at += len(batch)
             if len(batch) < DUE_BATCH:

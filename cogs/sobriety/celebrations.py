@@ -108,10 +108,11 @@ class MilestoneCelebrator:
         looked_at = 0
         while True:
             batch = await due_times.due_counters(now, DUE_BATCH)
-            plans = [
-                NextDue((item.counter.id,), item.revision, await self._next_look(item.counter, now))
-                for item in batch
-            ]
+            plans = []
+            for item in batch:
+                at = await self._next_look(item.counter, now)
+                plans.append(NextDue((item.counter.id,), item.revision, at))
+                await asyncio.sleep(0)  # a row at a time: a batch never holds the event loop
             await due_times.reschedule_counters(plans)
             looked_at += len(batch)
             if len(batch) < DUE_BATCH:

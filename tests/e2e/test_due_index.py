@@ -18,6 +18,7 @@ from bot.storage.storage import open_storage
 from tests.clocks import ManualClock
 from tests.e2e.checkin_helpers import setup_guild
 from tests.e2e.harness import Community, HearthRunner, answered
+from tests.e2e.process_helpers import until
 from tests.e2e.timeline import dm_sent, jump, posted
 from tests.fakediscord import FakeDiscord
 
@@ -197,3 +198,52 @@ async def test_a_run_reads_only_what_is_due_however_many_counters_are_stored(
     next_times = stored_next_due(database, "sobriety_counters")
     assert next_times.count("2026-06-19T00:00:00.000Z") == 500  # their 30 days
     assert next_times.count("2026-07-02T00:00:00.000Z") == 3  # 60 days from 3 May
+
+
+async def test_an_outage_sets_due_work_aside_and_the_return_delivers_it_once(
+    fake: FakeDiscord,
+    community: Community,
+    runner: HearthRunner,
+    clock: ManualClock,
+    database: Path,
+) -> None:
+    clock.set(datetime(2026, 11, 21, 12, 0, tzinfo=UTC))
+    bot = await runner.start()
+    await setup_guild(
+        fake,
+        community,
+        celebrations_channel=community.celebrations,
+        checkin_channel=community.checkins,
+        checkin_time="09:00",
+    )
+    await slash(fake, community, "sobriety set", date="2026-10-23", announce="public")
+    await slash(fake, community, "checkins remind", time="08:00")
+    await settle(bot, MILESTONES)
+    await settle(bot, CHECKINS)
+    fake.guild_outage(community.guild_id)
+    await until(lambda: bot.get_guild(community.guild_id).unavailable, "the outage to be seen")
+
+    # 30 days, the reminder and the prompt all fall due on 22 November during the outage.
+    since = jump(fake, clock, datetime(2026, 11, 22, 9, 30, tzinfo=UTC))
+    await settle(bot, MILESTONES)
+    await settle(bot, CHECKINS)
+    sent = [r.path for r in fake.requests[since:] if r.method == "POST"]
+    assert sent == [], "nothing goes to a server that is away"
+    # Set aside, looked at again within the hour at the latest.
+    assert stored_next_due(database, "sobriety_counters") == ["2026-11-22T10:30:00.000Z"]
+    assert stored_next_due(database, "checkin_reminders") == ["2026-11-22T10:30:00.000Z"]
+
+    fake.guild_returns(community.guild_id)
+    await posted(fake, community.celebrations, since=since, containing="30 days")
+    await posted(fake, community.checkins, since=since, containing="22 November")
+    await dm_sent(fake, community.member, since=since, containing=REMINDER)
+    await bot.background.wait_idle()
+    await settle(bot, MILESTONES)
+    await settle(bot, CHECKINS)
+    assert card_titles(fake, community.celebrations) == ["🎉 30 days!"]
+    assert len(fake.dm_messages(community.member)) == 1
+    prompts = [t for t in card_titles(fake, community.checkins) if "22 November" in t]
+    assert len(prompts) == 1
+    # The next looks: 60 days (22 December, UTC midnight) and Monday's reminder and prompt.
+    assert stored_next_due(database, "sobriety_counters") == ["2026-12-22T00:00:00.000Z"]
+    assert stored_next_due(database, "checkin_reminders") == ["2026-11-23T08:00:00.000Z"]

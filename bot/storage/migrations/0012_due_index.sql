@@ -9,6 +9,9 @@ CREATE INDEX sobriety_counters_by_next_due ON sobriety_counters (next_due_at);
 ALTER TABLE checkin_reminders ADD COLUMN next_due_at TEXT;
 ALTER TABLE checkin_reminders ADD COLUMN due_revision INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX checkin_reminders_by_next_due ON checkin_reminders (next_due_at);
+-- A member's own zone moves their rows in every server: found by member.
+CREATE INDEX sobriety_counters_by_user ON sobriety_counters (user_id);
+CREATE INDEX checkin_reminders_by_user ON checkin_reminders (user_id);
 
 ALTER TABLE guild_config ADD COLUMN checkin_prompt_due_at TEXT;
 ALTER TABLE guild_config ADD COLUMN checkin_prompt_revision INTEGER NOT NULL DEFAULT 0;
