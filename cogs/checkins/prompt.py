@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -16,9 +15,10 @@ from bot.domain.delivery import Priority
 from bot.domain.due_times import next_prompt_due
 from bot.domain.guild_config import GuildConfig
 from bot.domain.local_time import at_local_time, local_date, stored_hhmm
+from bot.due_batches import work_through_due
 from bot.outbound import priority
 from bot.presence import Presence
-from bot.storage.due_times import NextDue
+from bot.storage.due_times import DuePrompt, NextDue
 from bot.ui.errors import report_interaction_error
 from cogs.checkins import render
 from cogs.checkins.form import checkin_form
@@ -29,8 +29,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("hearth.checkins.prompt")
 
 OPEN_CHECKIN_ID = "hearth:checkin:open"
-# Servers read per database round, through the next-due index.
-DUE_BATCH = 200
 # A prompt that is due and not yet posted (or given up) is looked at again this soon; the
 # waits between failed tries are kept by the prompt's own record (PROMPT_RETRY_DELAYS).
 RETRY_AFTER = timedelta(seconds=30)
@@ -73,18 +71,15 @@ class DailyPromptPoster:
         """Post the prompts due by `now`, reading only servers whose next-due time has come, and
         store each one's next time; returns how many servers were read."""
         due_times = self.bot.storage.due_times
-        looked_at = 0
-        while True:
-            batch = await due_times.due_prompts(now, DUE_BATCH)
-            plans = []
-            for item in batch:
-                at = await self._next_look(item.config, now)
-                plans.append(NextDue((item.config.guild_id,), item.revision, at))
-                await asyncio.sleep(0)  # a row at a time: a batch never holds the event loop
-            await due_times.reschedule_prompts(plans)
-            looked_at += len(batch)
-            if len(batch) < DUE_BATCH:
-                return looked_at
+
+        async def fetch(limit: int) -> list[DuePrompt]:
+            return await due_times.due_prompts(now, limit)
+
+        async def look(item: DuePrompt) -> NextDue:
+            at = await self._next_look(item.config, now)
+            return NextDue((item.config.guild_id,), item.revision, at)
+
+        return await work_through_due(fetch, look, due_times.reschedule_prompts)
 
     async def _next_look(self, config: GuildConfig, now: datetime) -> datetime | None:
         if config.checkin_channel_id is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -13,17 +12,16 @@ from bot.domain.checkins import Reminder
 from bot.domain.delivery import Priority
 from bot.domain.due_times import next_reminder_due
 from bot.domain.local_time import at_local_time, local_date, stored_hhmm
+from bot.due_batches import work_through_due
 from bot.outbound import priority
 from bot.presence import Presence
-from bot.storage.due_times import NextDue
+from bot.storage.due_times import DueReminder, NextDue
 
 if TYPE_CHECKING:
     from bot.app import Hearth
 
 log = logging.getLogger("hearth.checkins.reminders")
 
-# Reminders read per database round, through the next-due index.
-DUE_BATCH = 200
 # A reminder that fell due and wasn't handled (a passing fault) is looked at again this soon.
 RETRY_AFTER = timedelta(seconds=30)
 # A server that is away is looked at again this late at the latest; its return wakes it at once.
@@ -38,19 +36,16 @@ class ReminderSender:
         """Send the reminders due by `now`, reading only those whose next-due time has come
         (never every member's), and store each one's next time; returns how many were read."""
         due_times = self.bot.storage.due_times
-        looked_at = 0
-        while True:
-            batch = await due_times.due_reminders(now, DUE_BATCH)
-            plans = []
-            for item in batch:
-                reminder = item.reminder
-                at = await self._next_look(reminder, now)
-                plans.append(NextDue((reminder.guild_id, reminder.user_id), item.revision, at))
-                await asyncio.sleep(0)  # a row at a time: a batch never holds the event loop
-            await due_times.reschedule_reminders(plans)
-            looked_at += len(batch)
-            if len(batch) < DUE_BATCH:
-                return looked_at
+
+        async def fetch(limit: int) -> list[DueReminder]:
+            return await due_times.due_reminders(now, limit)
+
+        async def look(item: DueReminder) -> NextDue:
+            reminder = item.reminder
+            at = await self._next_look(reminder, now)
+            return NextDue((reminder.guild_id, reminder.user_id), item.revision, at)
+
+        return await work_through_due(fetch, look, due_times.reschedule_reminders)
 
     async def _next_look(self, reminder: Reminder, now: datetime) -> datetime | None:
         if not reminder.enabled:

@@ -17,10 +17,11 @@ from bot.domain.delivery import Priority
 from bot.domain.due_times import next_celebration_due
 from bot.domain.local_time import local_date
 from bot.domain.sobriety import Milestone, plan_from_spec
+from bot.due_batches import work_through_due
 from bot.outbound import priority
 from bot.presence import Presence
 from bot.rendering.milestone_tag import render_milestone_tag, tag_colour_for
-from bot.storage.due_times import NextDue
+from bot.storage.due_times import DueCounter, NextDue
 from bot.ui.errors import reports_errors
 from bot.ui.replies import reply_ephemeral
 from cogs.sobriety import render
@@ -34,8 +35,6 @@ log = logging.getLogger("hearth.milestones")
 # A milestone missed while Hearth was down (or reached just before a counter was set) is still
 # celebrated, late, for this long.
 LATE_WINDOW = timedelta(days=3)
-# Counters looked at per database round: each batch is read through the next-due index.
-DUE_BATCH = 200
 # A celebration that met a passing fault is tried again this much later (the old cadence).
 RETRY_AFTER = timedelta(minutes=1)
 # A server that is away is looked at again this late at the latest; its return wakes its
@@ -105,18 +104,15 @@ class MilestoneCelebrator:
         """Celebrate what is due by `now` on the counters whose next-due time has come (never a
         walk over every counter), storing each one's next time; returns how many were looked at."""
         due_times = self.bot.storage.due_times
-        looked_at = 0
-        while True:
-            batch = await due_times.due_counters(now, DUE_BATCH)
-            plans = []
-            for item in batch:
-                at = await self._next_look(item.counter, now)
-                plans.append(NextDue((item.counter.id,), item.revision, at))
-                await asyncio.sleep(0)  # a row at a time: a batch never holds the event loop
-            await due_times.reschedule_counters(plans)
-            looked_at += len(batch)
-            if len(batch) < DUE_BATCH:
-                return looked_at
+
+        async def fetch(limit: int) -> list[DueCounter]:
+            return await due_times.due_counters(now, limit)
+
+        async def look(item: DueCounter) -> NextDue:
+            at = await self._next_look(item.counter, now)
+            return NextDue((item.counter.id,), item.revision, at)
+
+        return await work_through_due(fetch, look, due_times.reschedule_counters)
 
     async def _next_look(self, counter: Counter, now: datetime) -> datetime | None:
         if counter.announce == Announce.OFF:
