@@ -14,7 +14,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
-from bot.storage.due_times import NextDue
+from bot.domain.due_times import NextDue
 
 Row = TypeVar("Row")
 

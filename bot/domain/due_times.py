@@ -8,8 +8,12 @@ the same row again in the same run.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from bot.domain.checkins import Reminder
+from bot.domain.counters import Counter
+from bot.domain.guild_config import GuildConfig
 from bot.domain.local_time import at_local_time, local_date
 from bot.domain.sobriety import MilestonePlan
 
@@ -64,3 +68,30 @@ def next_prompt_due(
     if not settled_today:
         return now + retry
     return after_now(at_local_time(today + timedelta(days=1), prompt_at, zone), now)
+
+
+@dataclass(frozen=True)
+class DueCounter:
+    counter: Counter
+    revision: int
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    reminder: Reminder
+    revision: int
+
+
+@dataclass(frozen=True)
+class DuePrompt:
+    config: GuildConfig
+    revision: int
+
+
+@dataclass(frozen=True)
+class NextDue:
+    """A run's answer for one row: its next instant (None: nothing until it changes)."""
+
+    key: tuple[int, ...]  # (counter id) or (guild id, user id) or (guild id)
+    revision: int
+    at: datetime | None

@@ -11,13 +11,10 @@ change itself.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from bot.domain.checkins import Reminder
-from bot.domain.counters import Counter
-from bot.domain.guild_config import GuildConfig
+from bot.domain.due_times import DueCounter, DuePrompt, DueReminder, NextDue
 from bot.storage.checkin_schedule import _reminder
 from bot.storage.database import Database
 from bot.storage.due_marks import guild_due_again
@@ -25,33 +22,6 @@ from bot.storage.guild_config import _to_config
 from bot.storage.sealing import PLAIN, FieldCodec
 from bot.storage.sobriety import _COUNTER_COLUMNS, _COUNTER_FROM, _counter
 from bot.storage.timestamps import from_db, to_db
-
-
-@dataclass(frozen=True)
-class DueCounter:
-    counter: Counter
-    revision: int
-
-
-@dataclass(frozen=True)
-class DueReminder:
-    reminder: Reminder
-    revision: int
-
-
-@dataclass(frozen=True)
-class DuePrompt:
-    config: GuildConfig
-    revision: int
-
-
-@dataclass(frozen=True)
-class NextDue:
-    """A run's answer for one row: its next instant (None: nothing until it changes)."""
-
-    key: tuple[int, ...]  # (counter id) or (guild id, user id) or (guild id)
-    revision: int
-    at: datetime | None
 
 
 class DueTimesRepository(Protocol):

@@ -12,13 +12,12 @@ from bot.delivery import Post
 from bot.delivery_outcomes import Found, Status
 from bot.domain.checkins import PROMPT_MAX_ATTEMPTS
 from bot.domain.delivery import Priority
-from bot.domain.due_times import next_prompt_due
+from bot.domain.due_times import DuePrompt, NextDue, next_prompt_due
 from bot.domain.guild_config import GuildConfig
 from bot.domain.local_time import at_local_time, local_date, stored_hhmm
 from bot.due_batches import work_through_due
 from bot.outbound import priority
 from bot.presence import Presence
-from bot.storage.due_times import DuePrompt, NextDue
 from bot.ui.errors import report_interaction_error
 from cogs.checkins import render
 from cogs.checkins.form import checkin_form

@@ -10,12 +10,11 @@ from bot.delivery import Post
 from bot.delivery_outcomes import Found, Status
 from bot.domain.checkins import Reminder
 from bot.domain.delivery import Priority
-from bot.domain.due_times import next_reminder_due
+from bot.domain.due_times import DueReminder, NextDue, next_reminder_due
 from bot.domain.local_time import at_local_time, local_date, stored_hhmm
 from bot.due_batches import work_through_due
 from bot.outbound import priority
 from bot.presence import Presence
-from bot.storage.due_times import DueReminder, NextDue
 
 if TYPE_CHECKING:
     from bot.app import Hearth

@@ -14,14 +14,13 @@ from bot.delivery import FileData, Post
 from bot.delivery_outcomes import Found, Outcome, Status
 from bot.domain.counters import Announce, Celebration, Counter
 from bot.domain.delivery import Priority
-from bot.domain.due_times import next_celebration_due
+from bot.domain.due_times import DueCounter, NextDue, next_celebration_due
 from bot.domain.local_time import local_date
 from bot.domain.sobriety import Milestone, plan_from_spec
 from bot.due_batches import work_through_due
 from bot.outbound import priority
 from bot.presence import Presence
 from bot.rendering.milestone_tag import render_milestone_tag, tag_colour_for
-from bot.storage.due_times import DueCounter, NextDue
 from bot.ui.errors import reports_errors
 from bot.ui.replies import reply_ephemeral
 from cogs.sobriety import render

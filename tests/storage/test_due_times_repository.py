@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.domain.counters import Announce
+from bot.domain.due_times import NextDue
 from bot.storage.database import Database
-from bot.storage.due_times import NextDue
 from bot.storage.storage import Storage
 from bot.storage.timestamps import to_db
 from tests.storage.support import reopened

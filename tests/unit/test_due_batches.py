@@ -6,8 +6,8 @@ import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from bot.domain.due_times import NextDue
 from bot.due_batches import work_through_due
-from bot.storage.due_times import NextDue
 
 LATER = datetime(2026, 1, 1, tzinfo=UTC)
 
