@@ -45,82 +45,20 @@ SELF = Path(__file__).resolve()
 REPO = SELF.parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.domain.local_time import at_local_time, local_date, stored_hhmm  # noqa: E402
+from bench.lag_support import lag_line, old_walk, run_bot  # noqa: E402
 from bot.domain.meetings import MeetingFields  # noqa: E402
 from bot.domain.recurrence import Schedule  # noqa: E402
 from bot.domain.sobriety import plan_from_spec  # noqa: E402
-from bot.guild_configs import GuildConfigs  # noqa: E402
 from bot.storage.storage import open_storage  # noqa: E402
 from bot.storage.timestamps import to_db  # noqa: E402
-from bot.zones import ZoneResolver  # noqa: E402
 
-PROBE_INTERVAL = 0.010
 MEMBERS_PER_GUILD = 100
 BEFORE_INDEX = "2000-01-01T00:00:00.000Z"  # what migration 0012 gives rows from before it
 ZONES = ("UTC", "Europe/London")
-LATE_WINDOW = timedelta(days=3)
+LATE_WINDOW = timedelta(days=3)  # as the celebrations run
 CELEBRATION = "Congratulations"
 REMINDER = "would you like to check in today"
 PROMPT = "Daily check-in"
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def lag_line(name: str, samples: list[float]) -> str:
-    if not samples:
-        return f"{name}: no samples"
-    ms = [s * 1000 for s in samples]
-    # One stall makes one late wake, so the percentiles understate long stalls: count them too.
-    stalls = [lag for lag in ms if lag > 100]
-    return (
-        f"{name}: {len(ms)} wakes, lag p50 {percentile(ms, 0.5):.1f} ms, "
-        f"p99 {percentile(ms, 0.99):.1f} ms, max {max(ms):.1f} ms; "
-        f"{len(stalls)} wakes over 100 ms ({sum(stalls) / 1000:.2f} s in all)"
-    )
-
-
-# ---------------------------------------------------------------- the bot process (--as-bot)
-
-
-async def probe(samples: list[tuple[float, float]]) -> None:
-    """Wake every 10 ms; record (wall time, lateness) of each wake."""
-    loop = asyncio.get_running_loop()
-    planned = loop.time() + PROBE_INTERVAL
-    while True:
-        await asyncio.sleep(max(0.0, planned - loop.time()))
-        woke = loop.time()
-        samples.append((time.time(), woke - planned))
-        planned = woke + PROBE_INTERVAL
-
-
-class OffsetClock:
-    def __init__(self, offset: float) -> None:
-        self._offset = timedelta(seconds=offset)
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self._offset
-
-
-async def run_bot(offset: float) -> list[tuple[float, float]]:
-    from bot.runner import build_hearth
-    from bot.settings import load_settings
-
-    settings = load_settings()
-    bot = await build_hearth(settings, clock=OffsetClock(offset))
-    samples: list[tuple[float, float]] = []
-    prober = asyncio.create_task(probe(samples))
-    loop = asyncio.get_running_loop()
-    loop.add_signal_handler(signal.SIGTERM, lambda: bot.background.spawn(bot.close(), name="stop"))
-    try:
-        async with bot:
-            await bot.run_with_token(settings.discord_token.get_secret_value())
-    finally:
-        prober.cancel()
-        await bot.storage.close()
-    return samples
 
 
 # ---------------------------------------------------------------- preparing the database
@@ -289,74 +227,6 @@ def sentinel_rows(database: Path) -> int:
             (BEFORE_INDEX, BEFORE_INDEX),
         ).fetchone()
     return int(row[0])
-
-
-# ---------------------------------------------------------------- the old walk, for comparison
-
-
-async def old_walk(database: Path, now: datetime) -> list[str]:
-    """The per-run work of the code before the index: every counter and every reminder, each
-    run, before anything was delivered (claims and sends, only for due rows, left out)."""
-    storage = await open_storage(database)
-    configs = GuildConfigs(storage.guild_configs, _Fixed(now))
-    zones = ZoneResolver(storage.profiles, configs)
-    lines = []
-    try:
-        for name, walk in (
-            ("old celebrations walk", _walk_counters),
-            ("old reminders walk", _walk_reminders),
-        ):
-            samples: list[tuple[float, float]] = []
-            prober = asyncio.create_task(probe(samples))
-            await asyncio.sleep(0.1)
-            began = time.perf_counter()
-            looked = await walk(storage, configs, zones, now)
-            took = time.perf_counter() - began
-            await asyncio.sleep(0.05)
-            prober.cancel()
-            lines.append(
-                f"{name}: {looked} rows in {took:.2f} s; "
-                + lag_line("probe", [lag for _, lag in samples])
-            )
-    finally:
-        await storage.close()
-    return lines
-
-
-class _Fixed:
-    def __init__(self, now: datetime) -> None:
-        self._now = now
-
-    def now(self) -> datetime:
-        return self._now
-
-
-async def _walk_counters(storage, configs, zones, now: datetime) -> int:
-    counters = await storage.sobriety.announcing_counters()
-    for counter in counters:
-        config = await configs.get(counter.guild_id)
-        zone = await zones.for_member(counter.user_id, counter.guild_id)
-        today = local_date(now, zone.name)
-        [
-            (reached, milestone)
-            for reached, milestone in plan_from_spec(config.milestone_plan).milestones_until(
-                counter.current.start, today
-            )
-            if reached >= today - LATE_WINDOW
-        ]
-    return len(counters)
-
-
-async def _walk_reminders(storage, configs, zones, now: datetime) -> int:
-    reminders = await storage.checkin_schedule.enabled_reminders()
-    for reminder in reminders:
-        remind_at = stored_hhmm(reminder.local_time)
-        zone = await zones.for_member(reminder.user_id, reminder.guild_id)
-        today = local_date(now, zone.name)
-        if reminder.handled_date == today:
-            continue
-        at_local_time(today, remind_at, zone.name)
-    return len(reminders)
 
 
 # ---------------------------------------------------------------- the run
