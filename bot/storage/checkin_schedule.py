@@ -7,6 +7,7 @@ from typing import Protocol
 
 from bot.domain.checkins import PROMPT_MAX_ATTEMPTS, PROMPT_RETRY_DELAYS, Reminder
 from bot.storage.database import Database, Row, Transaction
+from bot.storage.due_marks import guild_due_again, reminder_due_again
 from bot.storage.timestamps import from_db, to_db
 
 
@@ -27,7 +28,9 @@ class CheckinScheduleRepository(Protocol):
     async def finish_reminder(
         self, guild_id: int, user_id: int, day: date, outcome: str, now: datetime
     ) -> None: ...
-    async def release_reminder(self, guild_id: int, user_id: int, day: date) -> None: ...
+    async def release_reminder(
+        self, guild_id: int, user_id: int, day: date, *, retry_at: datetime
+    ) -> None: ...
     async def claim_prompt(
         self, guild_id: int, day: date, channel_id: int, now: datetime
     ) -> bool: ...
@@ -69,6 +72,7 @@ class SqliteCheckinScheduleRepository:
                 " updated_at = excluded.updated_at",
                 (guild_id, user_id, local_time, stamp, stamp),
             )
+            await reminder_due_again(tx, guild_id, user_id, now)
         (await self._pending_notices()).discard((guild_id, user_id))
 
     async def disable_reminder(
@@ -82,6 +86,8 @@ class SqliteCheckinScheduleRepository:
                 " AND enabled = 1",
                 (reason, int(reason is not None), to_db(now), guild_id, user_id),
             )
+            if changed:
+                await reminder_due_again(tx, guild_id, user_id, None)
         if changed and reason is not None:
             (await self._pending_notices()).add((guild_id, user_id))
         return changed > 0
@@ -142,9 +148,12 @@ class SqliteCheckinScheduleRepository:
                 (outcome, to_db(now), guild_id, user_id, day.isoformat()),
             )
 
-    async def release_reminder(self, guild_id: int, user_id: int, day: date) -> None:
-        """Give a claimed reminder back after a passing failure, so the next run retries it."""
+    async def release_reminder(
+        self, guild_id: int, user_id: int, day: date, *, retry_at: datetime
+    ) -> None:
+        """Give a claimed reminder back after a passing failure; due again at `retry_at`."""
         async with self._db.transaction() as tx:
+            await reminder_due_again(tx, guild_id, user_id, retry_at)
             await tx.execute(
                 "DELETE FROM checkin_reminder_deliveries"
                 " WHERE guild_id = ? AND user_id = ? AND local_date = ? AND outcome = 'sending'",
@@ -232,6 +241,7 @@ class SqliteCheckinScheduleRepository:
                 " updated_at = ? WHERE guild_id = ? AND local_date = ? AND status = 'posting'",
                 (to_db(now - PROMPT_RETRY_DELAYS[-1]), guild_id, day.isoformat()),
             )
+            await guild_due_again(tx, guild_id, now, counters=False, reminders=False, prompt=True)
 
     async def interrupted_reminders(self) -> list[tuple[int, int, date]]:
         """(guild, member, local day) reminders left 'sending' by the last stop."""

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from bot.domain.guild_config import GuildConfig
 from bot.storage.database import Database, present
+from bot.storage.due_marks import settings_due_again
 from bot.storage.timestamps import to_db
 
 
@@ -52,6 +53,7 @@ class SqliteGuildConfigRepository:
                 f"ON CONFLICT (guild_id) DO UPDATE SET {assignments}",
                 params,
             )
+            await settings_due_again(tx, guild_id, frozenset(changes), now)
             row = await tx.fetch_one("SELECT * FROM guild_config WHERE guild_id = ?", (guild_id,))
         row = present(row, f"server {guild_id}'s settings")
         return _to_config(row)

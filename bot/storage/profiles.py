@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.storage.database import Database
+from bot.storage.due_marks import member_due_again
 from bot.storage.timestamps import to_db
 
 
@@ -47,3 +48,4 @@ class SqliteProfileRepository:
                 "timezone = excluded.timezone, updated_at = excluded.updated_at",
                 (user_id, zone, stamp, stamp),
             )
+            await member_due_again(tx, user_id, now)

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from bot.domain.counters import Announce, Celebration, Counter, Period
 from bot.storage.database import Database, Row, Transaction, present
+from bot.storage.due_marks import counter_due_again
 from bot.storage.sealing import COUNTER_LABEL, COUNTER_LABEL_KEY, PERIOD_NOTE, PLAIN, FieldCodec
 from bot.storage.timestamps import to_db
 
@@ -49,7 +50,7 @@ class SobrietyRepository(Protocol):
         message_id: int | None,
         now: datetime,
     ) -> None: ...
-    async def release_celebration(self, celebration_id: int) -> None: ...
+    async def release_celebration(self, celebration_id: int, *, retry_at: datetime) -> None: ...
     async def interrupted_celebrations(self) -> list[Celebration]: ...
     async def congratulate(
         self, celebration_id: int, user_id: int, now: datetime
@@ -137,6 +138,7 @@ class SqliteSobrietyRepository:
                         "UPDATE sobriety_counters SET announce = ?, updated_at = ? WHERE id = ?",
                         (announce, stamp, counter_id),
                     )
+            await counter_due_again(tx, counter_id, now)
             counter = await _counter_by_id(tx, counter_id, self._codec)
         return counter, existing is None
 
@@ -157,6 +159,7 @@ class SqliteSobrietyRepository:
                 " VALUES (?, ?, ?)",
                 (counter_id, on.isoformat(), to_db(now)),
             )
+            await counter_due_again(tx, counter_id, now)
             ended = await tx.fetch_one(
                 "SELECT id, start_date, end_date, note FROM sobriety_periods WHERE id = ?",
                 (current["id"],),
@@ -182,6 +185,7 @@ class SqliteSobrietyRepository:
                 "UPDATE sobriety_counters SET announce = ?, updated_at = ? WHERE id = ?",
                 (announce, to_db(now), counter_id),
             )
+            await counter_due_again(tx, counter_id, now)
 
     async def announcing_counters(self) -> list[Counter]:
         rows = await self._db.fetch_all(
@@ -231,9 +235,16 @@ class SqliteSobrietyRepository:
                 (status, channel_id, message_id, to_db(now), celebration_id),
             )
 
-    async def release_celebration(self, celebration_id: int) -> None:
-        """Give a claim back after a passing failure, so the next run tries again."""
+    async def release_celebration(self, celebration_id: int, *, retry_at: datetime) -> None:
+        """Give a claim back after a passing failure; the counter is due again at `retry_at`."""
         async with self._db.transaction() as tx:
+            owner = await tx.fetch_one(
+                "SELECT p.counter_id FROM milestone_celebrations m"
+                " JOIN sobriety_periods p ON p.id = m.period_id WHERE m.id = ?",
+                (celebration_id,),
+            )
+            if owner is not None:
+                await counter_due_again(tx, int(owner["counter_id"]), retry_at)
             await tx.execute(
                 "DELETE FROM milestone_celebrations WHERE id = ? AND status = 'sending'",
                 (celebration_id,),

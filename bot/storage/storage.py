@@ -15,6 +15,7 @@ from bot.storage.checkins import CheckinRepository, SqliteCheckinRepository
 from bot.storage.crisis import CrisisRepository, SqliteCrisisRepository
 from bot.storage.database import Database
 from bot.storage.deliveries import DeliveryJournal, SqliteDeliveryJournal
+from bot.storage.due_times import DueTimesRepository, SqliteDueTimesRepository
 from bot.storage.flags import FlagRepository, SqliteFlagRepository
 from bot.storage.guild_config import GuildConfigRepository, SqliteGuildConfigRepository
 from bot.storage.guild_extras import GuildExtrasRepository, SqliteGuildExtrasRepository
@@ -55,6 +56,7 @@ class Storage:
     partners: PartnerRepository
     shares: ShareRepository
     deliveries: DeliveryJournal
+    due_times: DueTimesRepository
 
     async def close(self) -> None:
         await self.database.close()
@@ -91,4 +93,5 @@ async def open_storage(path: Path, *, migrate: bool = True, codec: FieldCodec = 
         partners=SqlitePartnerRepository(database),
         shares=SqliteShareRepository(database),
         deliveries=SqliteDeliveryJournal(database),
+        due_times=SqliteDueTimesRepository(database, codec),
     )

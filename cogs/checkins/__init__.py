@@ -21,6 +21,8 @@ log = logging.getLogger("hearth.checkins")
 
 DUE_JOB = "checkins:due"
 # Prompts and reminders are set to the minute, so a run every 30 s is never more than 30 s late.
+# A run reads only the reminders and servers whose stored next-due time has come, through an
+# index, so a run with nothing due is two indexed queries however many members are stored.
 DUE_INTERVAL = timedelta(seconds=30)
 
 
@@ -39,14 +41,25 @@ class CheckinSchedule(commands.Cog):
         recover_in_background(self.bot, "daily prompts", self.poster.recover)
         recover_in_background(self.bot, "check-in reminders", self.sender.recover)
         self.bot.scheduler.run_every(DUE_JOB, DUE_INTERVAL, self.run_due)
+        self.bot.presence.on_return("checkins", self.server_back)
 
     async def cog_unload(self) -> None:
         self.bot.scheduler.cancel(DUE_JOB)
+        self.bot.presence.forget("checkins")
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        # Catch up at once on whatever fell due while Hearth was down.
-        self.bot.background.spawn(self.run_due(), name="checkins catch-up")
+        # Catch up at once on whatever fell due while Hearth was down (one run at a time).
+        if not self.bot.owns_timed_work:
+            return
+        self.bot.background.spawn(self.bot.scheduler.run_now(DUE_JOB), name="checkins catch-up")
+
+    async def server_back(self, guild_id: int) -> None:
+        """A server that was away had its prompt and reminders set aside: look again now."""
+        await self.bot.storage.due_times.guild_due_again(
+            guild_id, self.bot.clock.now(), counters=False, reminders=True, prompt=True
+        )
+        await self.bot.scheduler.run_now(DUE_JOB)
 
     async def run_due(self) -> None:
         await self.bot.wait_until_ready()

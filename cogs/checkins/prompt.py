@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import discord
@@ -12,8 +12,10 @@ from bot.delivery import Post
 from bot.delivery_outcomes import Found, Status
 from bot.domain.checkins import PROMPT_MAX_ATTEMPTS
 from bot.domain.delivery import Priority
+from bot.domain.due_times import DuePrompt, NextDue, next_prompt_due
 from bot.domain.guild_config import GuildConfig
 from bot.domain.local_time import at_local_time, local_date, stored_hhmm
+from bot.due_batches import work_through_due
 from bot.outbound import priority
 from bot.presence import Presence
 from bot.ui.errors import report_interaction_error
@@ -26,6 +28,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("hearth.checkins.prompt")
 
 OPEN_CHECKIN_ID = "hearth:checkin:open"
+# A prompt that is due and not yet posted (or given up) is looked at again this soon; the
+# waits between failed tries are kept by the prompt's own record (PROMPT_RETRY_DELAYS).
+RETRY_AFTER = timedelta(seconds=30)
+# A server that is away is looked at again this late at the latest; its return wakes it at once.
+AWAY_RECHECK = timedelta(hours=1)
 
 
 class PromptView(discord.ui.View):
@@ -59,17 +66,39 @@ class DailyPromptPoster:
         # nothing; the database stays the record (a restart simply asks it again).
         self._done: dict[int, date] = {}
 
-    async def post_due(self, now: datetime) -> None:
-        for config in await self.bot.storage.guild_configs.with_checkin_channel():
-            if not self.bot.owns_guild(config.guild_id):
-                continue  # another process runs this server's shard
-            if self.bot.presence.of(config.guild_id) != Presence.PRESENT:
-                continue  # an outage waits for the server; a server Hearth left gets nothing
-            try:
-                with priority(Priority.TIMED):
-                    await self._post_if_due(config, now)
-            except Exception:
-                log.exception("daily prompt run failed", extra={"guild": config.guild_id})
+    async def post_due(self, now: datetime) -> int:
+        """Post the prompts due by `now`, reading only servers whose next-due time has come, and
+        store each one's next time; returns how many servers were read."""
+        due_times = self.bot.storage.due_times
+
+        async def fetch(limit: int) -> list[DuePrompt]:
+            return await due_times.due_prompts(now, limit, self.bot.shard_plan)
+
+        async def look(item: DuePrompt) -> NextDue:
+            at = await self._next_look(item.config, now)
+            return NextDue((item.config.guild_id,), item.revision, at)
+
+        return await work_through_due(fetch, look, due_times.reschedule_prompts)
+
+    async def _next_look(self, config: GuildConfig, now: datetime) -> datetime | None:
+        if config.checkin_channel_id is None:
+            return None  # no channel, no prompt, until one is set
+        if self.bot.presence.of(config.guild_id) != Presence.PRESENT:
+            # An outage waits for the server; a server Hearth left gets nothing.
+            return now + AWAY_RECHECK
+        try:
+            with priority(Priority.TIMED):
+                await self._post_if_due(config, now)
+        except Exception:
+            log.exception("daily prompt run failed", extra={"guild": config.guild_id})
+            return now + RETRY_AFTER
+        today = local_date(now, config.timezone)
+        settled = self._done.get(config.guild_id) == today or (
+            await self.bot.storage.due_times.prompt_settled(config.guild_id, today)
+        )
+        return next_prompt_due(
+            stored_hhmm(config.checkin_prompt_time), config.timezone, settled, now, RETRY_AFTER
+        )
 
     async def _post_if_due(self, config: GuildConfig, now: datetime) -> None:
         prompt_time = stored_hhmm(config.checkin_prompt_time)

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 DUE_JOB = "milestones:due"
 # Milestones fall on local days; a run each minute celebrates soon after each local midnight.
+# A run reads only counters whose stored next-due time has come, through an index, so a run
+# with nothing due is one indexed query however many counters are stored.
 DUE_INTERVAL = timedelta(minutes=1)
 
 
@@ -32,14 +34,25 @@ class MilestoneSchedule(commands.Cog):
         # A celebration the last stop left in doubt is looked up in Discord before any retry.
         recover_in_background(self.bot, "milestones", self.celebrator.recover)
         self.bot.scheduler.run_every(DUE_JOB, DUE_INTERVAL, self.run_due)
+        self.bot.presence.on_return("milestones", self.server_back)
 
     async def cog_unload(self) -> None:
         self.bot.scheduler.cancel(DUE_JOB)
+        self.bot.presence.forget("milestones")
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        # Celebrate at once whatever fell due while Hearth was down.
-        self.bot.background.spawn(self.run_due(), name="milestones catch-up")
+        # Celebrate at once whatever fell due while Hearth was down (one run at a time).
+        if not self.bot.owns_timed_work:
+            return
+        self.bot.background.spawn(self.bot.scheduler.run_now(DUE_JOB), name="milestones catch-up")
+
+    async def server_back(self, guild_id: int) -> None:
+        """Counters of a server that was away were set aside: look at them all again now."""
+        await self.bot.storage.due_times.guild_due_again(
+            guild_id, self.bot.clock.now(), counters=True, reminders=False, prompt=False
+        )
+        await self.bot.scheduler.run_now(DUE_JOB)
 
     async def run_due(self) -> None:
         await self.bot.wait_until_ready()

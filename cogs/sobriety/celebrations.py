@@ -14,8 +14,10 @@ from bot.delivery import FileData, Post
 from bot.delivery_outcomes import Found, Outcome, Status
 from bot.domain.counters import Announce, Celebration, Counter
 from bot.domain.delivery import Priority
+from bot.domain.due_times import DueCounter, NextDue, next_celebration_due
 from bot.domain.local_time import local_date
 from bot.domain.sobriety import Milestone, plan_from_spec
+from bot.due_batches import work_through_due
 from bot.outbound import priority
 from bot.presence import Presence
 from bot.rendering.milestone_tag import render_milestone_tag, tag_colour_for
@@ -32,6 +34,11 @@ log = logging.getLogger("hearth.milestones")
 # A milestone missed while Hearth was down (or reached just before a counter was set) is still
 # celebrated, late, for this long.
 LATE_WINDOW = timedelta(days=3)
+# A celebration that met a passing fault is tried again this much later (the old cadence).
+RETRY_AFTER = timedelta(minutes=1)
+# A server that is away is looked at again this late at the latest; its return wakes its
+# counters at once (see MilestoneSchedule).
+AWAY_RECHECK = timedelta(hours=1)
 
 
 def tag_png(milestone: Milestone) -> bytes:
@@ -92,29 +99,44 @@ class MilestoneCelebrator:
         self.bot = bot
         self.roles = roles
 
-    async def celebrate_due(self, now: datetime) -> None:
-        for counter in await self.bot.storage.sobriety.announcing_counters():
-            if not self.bot.owns_guild(counter.guild_id):
-                continue  # another process runs this server's shard
-            if self.bot.presence.of(counter.guild_id) != Presence.PRESENT:
-                continue  # an outage waits for the server; a server Hearth left gets nothing
-            try:
-                with priority(Priority.TIMED):
-                    await self.celebrate_counter(counter, now)
-            except Exception:
-                log.exception("milestone run failed", extra={"guild": counter.guild_id})
+    async def celebrate_due(self, now: datetime) -> int:
+        """Celebrate what is due by `now` on the counters whose next-due time has come (never a
+        walk over every counter), storing each one's next time; returns how many were looked at."""
+        due_times = self.bot.storage.due_times
 
-    async def celebrate_counter(self, counter: Counter, now: datetime) -> None:
+        async def fetch(limit: int) -> list[DueCounter]:
+            return await due_times.due_counters(now, limit, self.bot.shard_plan)
+
+        async def look(item: DueCounter) -> NextDue:
+            at = await self._next_look(item.counter, now)
+            return NextDue((item.counter.id,), item.revision, at)
+
+        return await work_through_due(fetch, look, due_times.reschedule_counters)
+
+    async def _next_look(self, counter: Counter, now: datetime) -> datetime | None:
         if counter.announce == Announce.OFF:
-            return
+            return None
+        if self.bot.presence.of(counter.guild_id) != Presence.PRESENT:
+            # An outage waits for the server; a server Hearth left gets nothing.
+            return now + AWAY_RECHECK
+        try:
+            with priority(Priority.TIMED):
+                return await self.celebrate_counter(counter, now)
+        except Exception:
+            log.exception("milestone run failed", extra={"guild": counter.guild_id})
+            return now + RETRY_AFTER
+
+    async def celebrate_counter(self, counter: Counter, now: datetime) -> datetime | None:
+        """Celebrate the counter's milestones due by `now`; returns when it is next due."""
+        if counter.announce == Announce.OFF:
+            return None
         config = await self.bot.guild_configs.get(counter.guild_id)
         zone = await self.bot.zones.for_member(counter.user_id, counter.guild_id)
         today = local_date(now, zone.name)
+        plan = plan_from_spec(config.milestone_plan)
         due = [
             (reached, milestone)
-            for reached, milestone in plan_from_spec(config.milestone_plan).milestones_until(
-                counter.current.start, today
-            )
+            for reached, milestone in plan.milestones_until(counter.current.start, today)
             if reached >= today - LATE_WINDOW
         ]
         for reached, milestone in due:
@@ -123,6 +145,8 @@ class MilestoneCelebrator:
             )
             if celebration_id is not None:
                 await self._deliver(counter, celebration_id, reached, milestone, today, now)
+        # A celebration given back after a passing fault made the counter due again itself.
+        return next_celebration_due(plan, counter.current.start, zone.name, now)
 
     async def _deliver(
         self,
@@ -137,7 +161,8 @@ class MilestoneCelebrator:
         try:
             left = await self.bot.membership.has_left(counter.guild_id, counter.user_id)
         except discord.HTTPException as exc:
-            await sobriety.release_celebration(celebration_id)  # the next run asks again
+            # The next run asks again.
+            await sobriety.release_celebration(celebration_id, retry_at=now + RETRY_AFTER)
             log.warning("milestone not delivered, will retry", extra={"status": exc.status})
             return
         if left:
@@ -155,7 +180,7 @@ class MilestoneCelebrator:
                 await self.roles.grant(counter, milestone.key)
                 return
             if not outcome.lasting:
-                await self._retry_later(celebration_id, outcome)
+                await self._retry_later(celebration_id, outcome, now)
                 return
             # The card can't be posted there (missing channel, permissions): a DM instead.
         outcome = await self._send_dm(
@@ -178,11 +203,13 @@ class MilestoneCelebrator:
             log.warning("milestone refused by Discord", extra={"cause": outcome.cause})
             await sobriety.finish_celebration(celebration_id, "failed", None, None, now)
         else:
-            await self._retry_later(celebration_id, outcome)
+            await self._retry_later(celebration_id, outcome, now)
 
-    async def _retry_later(self, celebration_id: int, outcome: Outcome) -> None:
+    async def _retry_later(self, celebration_id: int, outcome: Outcome, now: datetime) -> None:
         # Passing trouble or an outage: the next run tries again. Hearth left: nothing to do.
-        await self.bot.storage.sobriety.release_celebration(celebration_id)
+        await self.bot.storage.sobriety.release_celebration(
+            celebration_id, retry_at=now + RETRY_AFTER
+        )
         log.warning("milestone not delivered, will retry", extra={"cause": outcome.cause})
 
     async def _post_card(
@@ -272,7 +299,8 @@ class MilestoneCelebrator:
             elif Found.UNKNOWN in (card.found, dm.found):
                 unsure += 1
             else:
-                await sobriety.release_celebration(celebration.id)  # the next run sends it
+                # The next run sends it.
+                await sobriety.release_celebration(celebration.id, retry_at=now)
         return unsure
 
     async def _grant_after_recovery(self, celebration: Celebration) -> None:

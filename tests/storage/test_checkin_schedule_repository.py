@@ -33,13 +33,13 @@ async def test_reminder_claimed_once_released_on_failure_and_handled(storage: St
     assert reminder is not None
     assert reminder.handled_date == DAY
 
-    await schedule.release_reminder(1, 2, DAY)
+    await schedule.release_reminder(1, 2, DAY, retry_at=NOW)
     reminder = await schedule.reminder(1, 2)
     assert reminder is not None
     assert reminder.handled_date is None
     assert await schedule.claim_reminder(1, 2, DAY, NOW), "a released claim can be retried"
     await schedule.finish_reminder(1, 2, DAY, "sent", NOW)
-    await schedule.release_reminder(1, 2, DAY)
+    await schedule.release_reminder(1, 2, DAY, retry_at=NOW)
     assert not await schedule.claim_reminder(1, 2, DAY, NOW), "a sent one is never released"
 
 
@@ -92,5 +92,5 @@ async def test_interrupted_reminders_are_the_ones_left_sending(storage: Storage)
         await schedule.set_reminder(1, user, "09:00", NOW)
         assert await schedule.claim_reminder(1, user, DAY, NOW)
     await schedule.finish_reminder(1, 6, DAY, "sent", NOW)
-    await schedule.release_reminder(1, 7, DAY)
+    await schedule.release_reminder(1, 7, DAY, retry_at=NOW)
     assert await schedule.interrupted_reminders() == [(1, 5, DAY)]

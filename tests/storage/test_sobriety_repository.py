@@ -175,12 +175,12 @@ async def test_release_frees_only_unfinished_celebrations(storage: Storage) -> N
     period = counter.current.id
     claimed = await repo.claim_celebration(period, "30d", date(2026, 1, 30), Announce.PUBLIC, NOW)
     assert claimed is not None
-    await repo.release_celebration(claimed)
+    await repo.release_celebration(claimed, retry_at=NOW)
     assert await repo.celebration(claimed) is None
     again = await repo.claim_celebration(period, "30d", date(2026, 1, 30), Announce.PUBLIC, NOW)
     assert again is not None
     await repo.finish_celebration(again, "sent", 70, 7001, NOW + timedelta(seconds=1))
-    await repo.release_celebration(again)
+    await repo.release_celebration(again, retry_at=NOW)
     assert await repo.claim_celebration(period, "30d", date(2026, 1, 30), Announce.DM, NOW) is None
     row = await storage.database.fetch_one(
         "SELECT status, channel_id, message_id, updated_at FROM milestone_celebrations"
