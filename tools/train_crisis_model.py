@@ -310,6 +310,19 @@ def save(model: LearnedModel, network, blend: float, meta: dict, path: Path) -> 
     path.write_bytes(gzip.compress(raw, mtime=0))
 
 
+def write_misses(path, data, scored, routes, ngram_oof, network_oof, blend, picked) -> None:
+    """The training messages the cross-validated detector got wrong (training data only)."""
+    lines = []
+    for i, route in zip(scored, routes, strict=True):
+        score = blend * ngram_oof[i] + (1 - blend) * network_oof[i]
+        bar = picked["silenced_threshold"] if route == "silenced" else picked["threshold"]
+        fired = route == "rule" or (score >= bar)
+        if fired != (data[i].label != NONE_CLASS):
+            kind = "missed" if data[i].label != NONE_CLASS else "false alarm"
+            lines.append(f"{kind}\t{route}\t{score:.3f}\t{data[i].label}\t{data[i].text}")
+    path.write_text("\n".join(sorted(lines)) + "\n", "utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--c", type=float, default=10.0, help="inverse regularisation strength")
@@ -320,6 +333,7 @@ def main() -> None:
     parser.add_argument("--no-public-positives", action="store_true", help="public negatives only")
     parser.add_argument("--public-weight", type=float, default=0.1)
     parser.add_argument("--min-df", type=int, default=5, help="documents a word feature needs")
+    parser.add_argument("--misses", type=Path, help="write the cross-validated errors here")
     args = parser.parse_args()
     data = examples(args.public, not args.no_public_positives, args.public_weight)
     x = embeddings([e.text for e in data])
@@ -337,6 +351,8 @@ def main() -> None:
         )
     blend = max(BLENDS, key=lambda b: (by_blend[b]["recall"], b))
     picked = by_blend[blend]
+    if args.misses:
+        write_misses(args.misses, data, scored, routes, ngram_oof, network_oof, blend, picked)
     model = train([(e.label, e.text) for e in data], args.c, [e.weight for e in data], args.min_df)
     model.threshold = picked["threshold"]
     model.silenced_threshold = picked["silenced_threshold"]
