@@ -1,10 +1,12 @@
 """Crisis detector throughput and latency: the whole pipeline (phrase rules, then the learned
-stage, then severity) on one core over a realistic mix of chat.
+stage: n-grams, and the embedding network when it can change the verdict; then severity) on one
+core over a realistic mix of chat.
 
 The mix is mostly ordinary recovery-community chat generated from templates (check-ins, meetings,
 games, daily life, idioms that look alarming but are not), a share of messages from the labelled
-evaluation sets (crisis and hard negatives; dev split and the first-generation set, texts only),
-and a share of long messages (1,000-4,000 characters, as Discord allows). One process, one thread.
+evaluation sets (crisis and hard negatives; both v2 splits and the first-generation set, texts
+only), and a share of long messages (1,000-4,000 characters, as Discord allows). One process, one
+thread.
 Goals (issue 11): at least 5,000 messages/s, p99 latency per message under 20 ms; the longest
 message's scan is reported too (it must stay under 20 ms so scanning never holds the event loop).
 
@@ -31,6 +33,7 @@ from bot.domain.crisis.detector import automaton_size  # noqa: E402
 EVAL_FILES = (
     REPO / "tests" / "data" / "crisis_eval.jsonl",
     REPO / "tests" / "data" / "crisis_eval_v2_dev.jsonl",
+    REPO / "tests" / "data" / "crisis_eval_v2_test.jsonl",
 )
 LONGEST = 4000  # Discord's limit for a message (with Nitro)
 
@@ -139,6 +142,15 @@ def main() -> None:
     model = learned_model()
     scan = crisis_detector().scan
     build = time.perf_counter() - started
+    embedded = 0
+    embedding_probabilities = model.embedding_probabilities
+
+    def counted(text: str):
+        nonlocal embedded
+        embedded += 1
+        return embedding_probabilities(text)
+
+    model.embedding_probabilities = counted  # type: ignore[method-assign]
     messages = build_mix(args.messages, args.eval_share, args.long_share, args.seed)
 
     rates = []
@@ -148,7 +160,7 @@ def main() -> None:
     clock = time.perf_counter_ns
     for _ in range(args.rounds):
         latencies = []
-        hits = learned = 0
+        hits = learned = embedded = 0
         started = time.perf_counter()
         cpu_started = time.process_time()
         for message in messages:
@@ -169,7 +181,8 @@ def main() -> None:
         longest.append(clock() - begin)
     print(
         f"python {platform.python_version()} · phrase automaton {automaton_size()} states · "
-        f"learned stage {len(model.idf):,} features · both loaded in {build * 1000:.0f} ms"
+        f"learned stage {len(model.ngrams.idf):,} n-gram features and an embedding network, "
+        f"blend {model.blend} · all loaded in {build * 1000:.0f} ms"
     )
     print(
         f"{len(messages):,} messages ({args.eval_share:.0%} labelled, {args.long_share:.0%} long) "
@@ -186,6 +199,7 @@ def main() -> None:
     print(
         f"share that hit: {hits / len(messages):.2%} (learned stage: {learned / len(messages):.2%})"
     )
+    print(f"share that needed the embedding (last round): {embedded / len(messages):.2%}")
 
 
 if __name__ == "__main__":

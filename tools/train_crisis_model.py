@@ -10,11 +10,16 @@ with --public, the RallyPoint training split shipped in the construct-tracker wh
 the weight (long forum posts: they teach the model what ordinary long messages look like); see
 tools/crisis_training/README.md. The evaluation set's TEST split is never read here.
 
-Thresholds are picked by cross-validation: the hand-written and dev messages are scored by models
-trained without their fold (--folds), and the two thresholds (no rule matched; a rule matched and
-context silenced it) are the ones giving the whole detector (rules, then the learned stage) its
-best recall over those messages with a false-positive rate within --max-fpr; among equals the
-highest. The shipped model is then trained on everything.
+Two readers are trained: a logistic regression over character and word n-grams, and a small
+neural network over each message's sentence embedding (the mean of WordLlama's static token
+vectors, see bot/domain/crisis/embedded.py). The learned stage's score blends them.
+
+The blend and the thresholds are picked by cross-validation: the hand-written and v2 messages
+are scored by models trained without their fold (--folds), and for each blend weight the two
+thresholds (no rule matched; a rule matched and context silenced it) are the ones giving the whole
+detector (rules, then the learned stage) its best recall over those messages with a false-positive
+rate within --max-fpr; among equals the highest. The blend with the best such recall wins (among
+equals the one leaning most on the n-grams). The shipped model is then trained on everything.
 """
 
 from __future__ import annotations
@@ -30,7 +35,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.crisis_model import EMBEDDING_ARRAYS, token_ids, token_vectors
 from bot.domain.crisis import CrisisDetector
+from bot.domain.crisis.embedded import sentence_embedding
 from bot.domain.crisis.learned import (
     NONE_CLASS,
     LearnedModel,
@@ -39,12 +46,16 @@ from bot.domain.crisis.learned import (
     word_counts,
 )
 from tools.crisis_training.templates import composed
-from tools.split_crisis_eval import DEV
+from tools.split_crisis_eval import DEV, TEST
 
 REPO = Path(__file__).resolve().parent.parent
-MESSAGES = REPO / "tools" / "crisis_training" / "messages.txt"
+TRAINING = REPO / "tools" / "crisis_training"
+# The first round's messages, then the second round's (indirect language and hard negatives).
+MESSAGE_FILES = (TRAINING / "messages.txt", TRAINING / "indirect.txt")
 OUTPUT = REPO / "bot" / "crisis_model" / "model.json.gz"
 CLASSES = (NONE_CLASS, "suicidal", "self_harm", "overdose", "harm_others", "third_party")
+BLENDS = (1.0, 0.8, 0.7, 0.6, 0.5)  # the n-grams' share of the learned score
+HIDDEN = 256  # the embedding network's hidden units
 
 
 def training_messages() -> list[tuple[str, str]]:
@@ -54,10 +65,11 @@ def training_messages() -> list[tuple[str, str]]:
 
 def hand_written() -> list[tuple[str, str]]:
     hand = []
-    for line in MESSAGES.read_text("utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            label, text = line.split("|", 1)
-            hand.append((label, text))
+    for path in MESSAGE_FILES:
+        for line in path.read_text("utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                label, text = line.split("|", 1)
+                hand.append((label, text))
     return hand
 
 
@@ -123,6 +135,39 @@ def train(
     )
 
 
+def embeddings(texts: list[str]):
+    """Each message's sentence embedding, as the bot computes it (zeros for no tokens)."""
+    import numpy as np
+
+    tokenizer, vectors = token_vectors()
+    out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+    for row, text in enumerate(texts):
+        embedding = sentence_embedding(token_ids(tokenizer, text.lower()), vectors)
+        if embedding is not None:
+            out[row] = embedding
+    return out
+
+
+def train_network(x, labels: list[str], sample_weight: list[float]):
+    import numpy as np
+    from sklearn.neural_network import MLPClassifier
+
+    y = np.array([CLASSES.index(label) for label in labels])
+    # Early stopping on a tenth of the data keeps a fit to a minute on a shared core.
+    network = MLPClassifier(
+        hidden_layer_sizes=(HIDDEN,), alpha=1e-3, max_iter=300, early_stopping=True,
+        random_state=0,
+    )  # fmt: skip
+    network.fit(x, y, sample_weight=np.array(sample_weight))
+    if list(network.classes_) != list(range(len(CLASSES))):
+        raise ValueError("every class needs training messages")
+    return network
+
+
+def network_crisis(network, x) -> list[float]:
+    return [float(1.0 - p) for p in network.predict_proba(x)[:, 0]]
+
+
 @dataclass(frozen=True)
 class Example:
     label: str
@@ -136,13 +181,15 @@ class Example:
 def examples(public: Path | None, public_positives: bool, public_weight: float) -> list[Example]:
     hand = [Example(label, text, 1.0, True) for label, text in hand_written()]
     made = [Example(label, text, 1.0, False) for label, text in composed()]
-    dev = [
+    # Both v2 splits are training data now (a fresh v3 set, never seen here, is the evaluation).
+    v2 = [
         Example(
             item["category"] if item["label"] == "crisis" else NONE_CLASS, item["text"], 1.0, True
         )
-        for item in (json.loads(line) for line in DEV.read_text("utf-8").splitlines() if line)
+        for path in (DEV, TEST)
+        for item in (json.loads(line) for line in path.read_text("utf-8").splitlines() if line)
     ]
-    out = hand + made + dev
+    out = hand + made + v2
     if public:
         out += [
             Example(label, text, public_weight, False)
@@ -216,23 +263,30 @@ def pick_thresholds(
     return best
 
 
-def out_of_fold(data: list[Example], folds: int, c: float, min_df: int) -> list[float]:
-    """Each scored example's score from a model trained without its fold."""
-    scores = [math.nan] * len(data)
+def out_of_fold(
+    data: list[Example], x, folds: int, c: float, min_df: int
+) -> tuple[list[float], list[float]]:
+    """Each scored example's n-gram and embedding scores from models trained without its fold."""
+    ngram_scores = [math.nan] * len(data)
+    network_scores = [math.nan] * len(data)
     fold = [fold_of(example.text, folds) for example in data]
     for held_out in range(folds):
-        train_on = [e for e, f in zip(data, fold, strict=True) if f != held_out]
+        rows = [i for i, f in enumerate(fold) if f != held_out]
+        train_on = [data[i] for i in rows]
         model = train(
             [(e.label, e.text) for e in train_on], c, [e.weight for e in train_on], min_df
         )
-        for i, example in enumerate(data):
-            if fold[i] == held_out and example.scored:
-                scores[i] = model.score(example.text).crisis
+        network = train_network(x[rows], [e.label for e in train_on], [e.weight for e in train_on])
+        held = [i for i, example in enumerate(data) if fold[i] == held_out and example.scored]
+        for i, score in zip(held, network_crisis(network, x[held]), strict=True):
+            ngram_scores[i] = model.score(data[i].text).crisis
+            network_scores[i] = score
         print(f"  fold {held_out + 1}/{folds} done", flush=True)
-    return scores
+    return ngram_scores, network_scores
 
 
-def save(model: LearnedModel, meta: dict, path: Path) -> None:
+def save(model: LearnedModel, network, blend: float, meta: dict, path: Path) -> None:
+    arrays = (network.coefs_[0], network.intercepts_[0], network.coefs_[1], network.intercepts_[1])
     payload = {
         "classes": list(model.classes),
         "bias": list(model.bias),
@@ -243,10 +297,30 @@ def save(model: LearnedModel, meta: dict, path: Path) -> None:
         "word_features": sorted(model.word_features, key=model.word_features.__getitem__),
         "idf": list(model.idf),
         "weights": list(model.weights),
+        "blend": blend,
+        "embedding": {
+            key: [round(float(v), 5) for v in array.ravel()]
+            if array.ndim == 1
+            else [[round(float(v), 5) for v in row] for row in array]
+            for key, array in zip(EMBEDDING_ARRAYS, arrays, strict=True)
+        },
         "meta": meta,
     }
     raw = json.dumps(payload, separators=(",", ":")).encode("utf-8")
     path.write_bytes(gzip.compress(raw, mtime=0))
+
+
+def write_misses(path, data, scored, routes, ngram_oof, network_oof, blend, picked) -> None:
+    """The training messages the cross-validated detector got wrong (training data only)."""
+    lines = []
+    for i, route in zip(scored, routes, strict=True):
+        score = blend * ngram_oof[i] + (1 - blend) * network_oof[i]
+        bar = picked["silenced_threshold"] if route == "silenced" else picked["threshold"]
+        fired = route == "rule" or (score >= bar)
+        if fired != (data[i].label != NONE_CLASS):
+            kind = "missed" if data[i].label != NONE_CLASS else "false alarm"
+            lines.append(f"{kind}\t{route}\t{score:.3f}\t{data[i].label}\t{data[i].text}")
+    path.write_text("\n".join(sorted(lines)) + "\n", "utf-8")
 
 
 def main() -> None:
@@ -259,25 +333,37 @@ def main() -> None:
     parser.add_argument("--no-public-positives", action="store_true", help="public negatives only")
     parser.add_argument("--public-weight", type=float, default=0.1)
     parser.add_argument("--min-df", type=int, default=5, help="documents a word feature needs")
+    parser.add_argument("--misses", type=Path, help="write the cross-validated errors here")
     args = parser.parse_args()
     data = examples(args.public, not args.no_public_positives, args.public_weight)
-    oof = out_of_fold(data, args.folds, args.c, args.min_df)
+    x = embeddings([e.text for e in data])
+    ngram_oof, network_oof = out_of_fold(data, x, args.folds, args.c, args.min_df)
     scored = [i for i, example in enumerate(data) if example.scored]
-    picked = pick_thresholds(
-        [oof[i] for i in scored],
-        [data[i].label != NONE_CLASS for i in scored],
-        paths([data[i].text for i in scored]),
-        args.max_fpr,
-    )
+    crisis = [data[i].label != NONE_CLASS for i in scored]
+    routes = paths([data[i].text for i in scored])
+    by_blend = {}
+    for blend in BLENDS:
+        blended = [blend * ngram_oof[i] + (1 - blend) * network_oof[i] for i in scored]
+        by_blend[blend] = pick_thresholds(blended, crisis, routes, args.max_fpr)
+        print(
+            f"  blend {blend}: recall {by_blend[blend]['recall']:.3f}, "
+            f"false-positive rate {by_blend[blend]['fpr']:.3f}"
+        )
+    blend = max(BLENDS, key=lambda b: (by_blend[b]["recall"], b))
+    picked = by_blend[blend]
+    if args.misses:
+        write_misses(args.misses, data, scored, routes, ngram_oof, network_oof, blend, picked)
     model = train([(e.label, e.text) for e in data], args.c, [e.weight for e in data], args.min_df)
     model.threshold = picked["threshold"]
     model.silenced_threshold = picked["silenced_threshold"]
+    network = train_network(x, [e.label for e in data], [e.weight for e in data])
     meta = {
         "trained": dt.date.today().isoformat(),
         "public": bool(args.public),
         "public_weight": args.public_weight if args.public else None,
         "min_df": args.min_df,
         "c": args.c,
+        "hidden": HIDDEN,
         "examples": len(data),
         "per_class": dict(Counter(example.label for example in data)),
         "cross_validated": {
@@ -285,12 +371,15 @@ def main() -> None:
             "messages": len(scored),
             "recall": round(picked["recall"], 4),
             "fpr": round(picked["fpr"], 4),
+            "by_blend": {
+                str(b): [round(p["recall"], 4), round(p["fpr"], 4)] for b, p in by_blend.items()
+            },
         },
     }
-    save(model, meta, args.output)
+    save(model, network, blend, meta, args.output)
     size = args.output.stat().st_size
     print(
-        f"{len(data)} examples, {len(model.idf)} features, thresholds "
+        f"{len(data)} examples, {len(model.idf)} features, blend {blend}, thresholds "
         f"{model.threshold:.4f} (no rule matched), {model.silenced_threshold:.4f} (rule silenced)"
     )
     print(

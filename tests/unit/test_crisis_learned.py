@@ -1,15 +1,19 @@
 """The learned stage: shipped weights load offline, its detections carry a rule id and never
-text, it adds what the rules miss, and it leaves the rules' silences and allow-lists alone."""
+text, it adds what the rules miss, and it leaves the rules' silences and allow-lists alone. Its
+score blends the n-gram model with an embedding network; the shortcut that skips the embedding
+gives the same verdicts as the full blend."""
 
 from __future__ import annotations
 
 import dataclasses
 import math
 
+import numpy as np
 import pytest
 
-from bot.crisis_model import crisis_detector, learned_model, scan_off_loop
+from bot.crisis_model import crisis_detector, learned_model, ngram_model, scan_off_loop
 from bot.domain.crisis import Category, CrisisDetector, Detection, GuildPhrases
+from bot.domain.crisis.embedded import BlendedModel, EmbeddingNetwork, sentence_embedding
 from bot.domain.crisis.learned import (
     LearnedModel,
     char_counts,
@@ -41,9 +45,61 @@ def detector() -> CrisisDetector:
 
 def test_shipped_model_loads_from_the_package():
     model = learned_model()
-    assert model.classes[0] == "none"
+    assert model.ngrams.classes[0] == "none"
+    assert 0.0 < model.blend <= 1.0
     assert 0.0 < model.threshold <= model.silenced_threshold <= 1.0
-    assert len(model.char_features) > 1000 and len(model.word_features) > 1000
+    assert len(model.ngrams.char_features) > 1000 and len(model.ngrams.word_features) > 1000
+    probabilities = model.embedding_probabilities("standing on the bridge")
+    assert probabilities is not None and len(probabilities) == len(model.ngrams.classes)
+    assert math.isclose(float(probabilities.sum()), 1.0, abs_tol=1e-5)
+
+
+DETECT_TEXTS = [
+    "",
+    "good morning, day 40 today",
+    "gave my cat to my neighbour and wrote letters to my kids. i'm ready",
+    "took all my methadone at once and i can barely breathe",
+    "mum keeps the bridge club going on thursdays",
+    "i keep looking at the bottle of pills on the shelf",
+]
+
+
+@pytest.mark.parametrize("text", DETECT_TEXTS)
+def test_shortcut_gives_the_full_blends_verdict(text):
+    model = learned_model()
+    full = model.score(text).crisis
+    for bar in (0.05, 0.2, 0.4, model.threshold, 0.6, model.silenced_threshold, 0.8, 0.95):
+        verdict = model.detect(text, bar)
+        assert (verdict is not None) == (full >= bar), (bar, full)
+        if verdict is not None:
+            assert verdict.crisis <= full + 1e-9
+
+
+def test_sentence_embedding_is_a_unit_mean_of_known_tokens():
+    vectors = np.array([[3.0, 0.0], [0.0, 4.0], [1.0, 1.0]], dtype=np.float16)
+    embedding = sentence_embedding([0, 1, 7, -1], vectors)  # 7 and -1 are not tokens
+    assert embedding is not None
+    assert np.allclose(embedding, [0.6, 0.8])
+    assert sentence_embedding([], vectors) is None
+    assert sentence_embedding([9], vectors) is None
+
+
+def test_blend_refuses_mismatched_parts():
+    ngrams = ngram_model()
+    width = len(ngrams.classes)
+    vectors = np.zeros((10, 4), dtype=np.float16)
+
+    def network(dimensions: int, classes: int) -> EmbeddingNetwork:
+        return EmbeddingNetwork(
+            np.zeros((dimensions, 3)), np.zeros(3), np.zeros((3, classes)), np.zeros(classes)
+        )
+
+    with pytest.raises(ValueError, match="classes"):
+        BlendedModel(ngrams, lambda _: [1], vectors, network(4, width - 1), 0.7, 0.5, 0.6)
+    with pytest.raises(ValueError, match="size"):
+        BlendedModel(ngrams, lambda _: [1], vectors, network(5, width), 0.7, 0.5, 0.6)
+    with pytest.raises(ValueError, match="blend"):
+        BlendedModel(ngrams, lambda _: [1], vectors, network(4, width), 0.0, 0.5, 0.6)
 
 
 @pytest.mark.parametrize(("text", "category"), INDIRECT)
@@ -84,7 +140,7 @@ def test_allow_listed_phrase_silences_the_learned_stage_too():
 
 
 def test_silenced_rule_needs_the_higher_bar():
-    model = learned_model()
+    model = ngram_model()
     text = "i would never kill myself, i'm just tired of work"
     score = model.score(text).crisis
     strict = LearnedModel(
@@ -138,7 +194,7 @@ async def test_scan_off_loop_gives_the_same_answer(detector):
 )
 def test_fast_score_equals_the_plain_definition(text):
     """The cached, per-word score is the features' dot product with the weights, as trained."""
-    model = learned_model()
+    model = ngram_model()
     width = len(model.classes)
     logits = list(model.bias)
     for position, value in feature_vector(

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from bot.domain.crisis.context import MessageContext, silenced
-from bot.domain.crisis.learned import LearnedModel
+from bot.domain.crisis.learned import LearnedStage
 from bot.domain.crisis.model import (
     Category,
     Detection,
@@ -126,7 +126,7 @@ class CrisisDetector:
     """Scans one message at a time; safe to share between tasks (no mutable state)."""
 
     def __init__(
-        self, guild_phrases: GuildPhrases | None = None, learned: LearnedModel | None = None
+        self, guild_phrases: GuildPhrases | None = None, learned: LearnedStage | None = None
     ) -> None:
         self._learned = learned
         self._shared = _shared_automaton()
@@ -182,9 +182,9 @@ class CrisisDetector:
         wine, everything's spinning" as "took 4 pills", a number too small to fire)."""
         if self._learned is None:
             return None
-        score = self._learned.score(text)
         bar = self._learned.silenced_threshold if silenced else self._learned.threshold
-        if score.crisis < bar:
+        score = self._learned.detect(text, bar)
+        if score is None:
             return None
         return Detection(
             category=score.category,

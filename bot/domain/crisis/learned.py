@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, pairwise, repeat
 from operator import add, mul
+from typing import Protocol
 
 from bot.domain.crisis.model import Category
 
@@ -78,6 +79,18 @@ def feature_vector(
 class LearnedScore:
     crisis: float  # 1 - P(none), in [0, 1]
     category: Category  # the most likely crisis class
+
+
+class LearnedStage(Protocol):
+    """What the detector asks of a learned stage (this n-gram model, or the blend of it with an
+    embedding network in embedded.py)."""
+
+    threshold: float  # the bar when no rule matched
+    silenced_threshold: float  # the bar when a rule matched and context silenced it
+
+    def detect(self, text: str, bar: float) -> LearnedScore | None:
+        """The message's score if it reaches `bar`, else None."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -147,6 +160,10 @@ class LearnedModel:
         return [
             sum(map(mul, values, map(weight, map(add, starts, repeat(k))))) for k in range(width)
         ]
+
+    def detect(self, text: str, bar: float) -> LearnedScore | None:
+        score = self.score(text)
+        return score if score.crisis >= bar else None
 
     def score(self, text: str) -> LearnedScore:
         logits = list(self.bias)

@@ -67,6 +67,9 @@ _CUES: dict[Cue, tuple[str, ...]] = {
         "(love|loved) you all|thank you all|thanks for everything|sorry for everything",
         "(wont|will not) (need|be needing) (them|it|these|my)|gave away|giving away|given away",
         "(my|this) counter stops|signing off for good|my password|passwords",
+        "(signed|wrote|written|updated) my will|my will is (signed|done|written)",
+        "nothing left to (take care of|sort out|sort|do|organise|organize)|affairs (are |)in order",
+        "(spare |)keys and (a|my) (note|letter)|my (phone |)passcode",
     ),
     Cue.IN_PROGRESS: (
         "(cant|can not|cannot|barely|hard to|struggling to) (breathe|breath|breth|move|stand|"
@@ -77,6 +80,8 @@ _CUES: dict[Cue, tuple[str, ...]] = {
         "seizure|seizing|overdosing|od ing|odin|gurgling|turning blue",
         "chest (pain|hurts|is crushing|feels tight)|heart (is |)(racing|pounding)",
         "bleeding|blood everywhere|wont stop bleeding|stitches|(too|so|really) deep",
+        "(soaking|soaked|soaks|bleeding) (through|thru)|gaping",
+        "# bpm|sweating buckets|(cant|can not|cannot) calm down",
         "(spinning|going dark|throwing up|vomiting|seeing (double|things|bugs)|hallucinating)",
         "(took|taken|swallowed|drank) (too much|too many|way too|double|the whole|all)",
     ),
