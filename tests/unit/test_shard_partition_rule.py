@@ -88,13 +88,41 @@ def test_the_scan_sees_the_known_loaders() -> None:
     # would pass vacuously: these loaders must always be among what it checks.
     seen = {(file, function) for file, function, _, _ in _cross_server_loops()}
     assert {
-        ("cogs/checkins/prompt.py", "post_due"),
-        ("cogs/checkins/reminders.py", "send_due"),
         ("cogs/checkins/reminders.py", "recover"),
         ("cogs/meetings/service.py", "load_all"),
         ("cogs/meetings/announcing.py", "load_all"),
-        ("cogs/sobriety/celebrations.py", "celebrate_due"),
         ("bot/services/flags.py", "load_all"),
         ("cogs/privacy/upkeep.py", "reconcile_and_run"),
     } <= seen
     assert {(f, fn, call) for f, fn, call, _ in _cross_server_loops()} >= BOUND_TO_ONE_SERVER
+
+
+def _due_reads() -> list[tuple[str, str, bool]]:
+    """(file, due-time read, passes the shard plan) for each read of the next-due index."""
+    found = []
+    for root in ("bot", "cogs"):
+        for path in sorted((REPO / root).rglob("*.py")):
+            if "storage" in path.relative_to(REPO).parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in {"due_counters", "due_reminders", "due_prompts"}
+                ):
+                    passes_plan = any("shard_plan" in ast.unparse(a) for a in node.args)
+                    found.append((str(path.relative_to(REPO)), node.func.attr, passes_plan))
+    return found
+
+
+def test_every_read_of_due_work_names_this_process_shards() -> None:
+    # Celebrations, reminders and prompts are found through the next-due index in batches, not by
+    # a loop over rows: the filter must be in the query, or another process's due rows would
+    # come back first in every batch.
+    reads = _due_reads()
+    assert {(file, read) for file, read, _ in reads} >= {
+        ("cogs/sobriety/celebrations.py", "due_counters"),
+        ("cogs/checkins/reminders.py", "due_reminders"),
+        ("cogs/checkins/prompt.py", "due_prompts"),
+    }
+    assert [f"{file}: {read}" for file, read, plan in reads if not plan] == []
