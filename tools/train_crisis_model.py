@@ -5,10 +5,10 @@
     python -m tools.train_crisis_model --public ct      # the shipped model (takes ~30 s)
 
 Training data: `tools/crisis_training/messages.txt` (hand-written Discord-style messages),
-`tools/crisis_training/templates.py` (composed ones), the DEV split of the evaluation set, and,
-with --public, the RallyPoint training split shipped in the construct-tracker wheel at a tenth of
+`tools/crisis_training/templates.py` (composed ones), `indirect.txt`, both splits of the retired v2
+evaluation set, and, with --public, the RallyPoint training split shipped in the construct-tracker wheel at a tenth of
 the weight (long forum posts: they teach the model what ordinary long messages look like); see
-tools/crisis_training/README.md. The evaluation set's TEST split is never read here.
+tools/crisis_training/README.md. The current evaluation set (v3) is never read here.
 
 Two readers are trained: a logistic regression over character and word n-grams, and a small
 neural network over each message's sentence embedding (the mean of WordLlama's static token
@@ -46,7 +46,7 @@ from bot.domain.crisis.learned import (
     word_counts,
 )
 from tools.crisis_training.templates import composed
-from tools.split_crisis_eval import DEV, TEST
+from tools.split_crisis_eval import RETIRED
 
 REPO = Path(__file__).resolve().parent.parent
 TRAINING = REPO / "tools" / "crisis_training"
@@ -186,7 +186,7 @@ def examples(public: Path | None, public_positives: bool, public_weight: float) 
         Example(
             item["category"] if item["label"] == "crisis" else NONE_CLASS, item["text"], 1.0, True
         )
-        for path in (DEV, TEST)
+        for path in RETIRED
         for item in (json.loads(line) for line in path.read_text("utf-8").splitlines() if line)
     ]
     out = hand + made + v2

@@ -4,9 +4,14 @@ most 0.05, and no high-severity message graded low. `pytest -s` prints the figur
 false-positive rate, precision per category and the severity confusion matrix
 (`python -m tools.evaluate_crisis --split test` prints the same).
 
-NOT MET YET: recall. The shipped model reaches 0.81 on the test split (its 5-fold cross-validated
-estimate was 0.78); the recall test below guards that level against regressions and must be
-raised to RECALL_GOAL when a better model reaches it. The other two goals are enforced as stated.
+The split is v3's (tests/data/README.md): written by someone who never saw the detector, and
+evaluated once, after the detector was final (commit f337d76).
+
+NOT MET YET: recall. The shipped detector reaches 0.734 on the v3 test split (113 of 154; its
+cross-validated estimate on the training data was 0.826): messages from a new writer generalise
+worse than the cross-validation suggests. The recall test below guards that level against
+regressions and must be raised to RECALL_GOAL when a better detector reaches it. The other two
+goals are enforced as stated.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from tools.evaluate_crisis import Figures, evaluate, load, report
 from tools.split_crisis_eval import TEST
 
 RECALL_GOAL = 0.95
-RECALL_REACHED = 0.80  # the floor until the goal is met (0.813 measured, 100 of 123)
+RECALL_REACHED = 0.73  # the floor until the goal is met (0.734 measured on v3, 113 of 154)
 FALSE_POSITIVE_RATE_GOAL = 0.05
 
 
