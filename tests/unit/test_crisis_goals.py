@@ -5,10 +5,11 @@ false-positive rate, precision per category and the severity confusion matrix
 (`python -m tools.evaluate_crisis --split test` prints the same).
 
 The split is v3's (tests/data/README.md): written by someone who never saw the detector, and
-evaluated once, after the detector was final (commit f337d76).
+evaluated after the detector was final (commit f337d76), and once more after 8 training
+messages found to nearly copy v3 messages were removed and the model retrained.
 
-NOT MET YET: recall. The shipped detector reaches 0.734 on the v3 test split (113 of 154; its
-cross-validated estimate on the training data was 0.826): messages from a new writer generalise
+NOT MET YET: recall. The shipped detector reaches 0.740 on the v3 test split (114 of 154; its
+cross-validated estimate on the training data was 0.818): messages from a new writer generalise
 worse than the cross-validation suggests. The recall test below guards that level against
 regressions and must be raised to RECALL_GOAL when a better detector reaches it. The other two
 goals are enforced as stated.
@@ -23,7 +24,7 @@ from tools.evaluate_crisis import Figures, evaluate, load, report
 from tools.split_crisis_eval import TEST
 
 RECALL_GOAL = 0.95
-RECALL_REACHED = 0.73  # the floor until the goal is met (0.734 measured on v3, 113 of 154)
+RECALL_REACHED = 0.73  # the floor until the goal is met (0.740 measured on v3, 114 of 154)
 FALSE_POSITIVE_RATE_GOAL = 0.05
 
 
