@@ -19,7 +19,8 @@ from bot.helplines import load_helplines
 from bot.reachability import wait_until_reachable
 from bot.reference_data import ReferenceDataError, load_countries
 from bot.settings import Settings
-from bot.storage.database import Database, DatabaseError, bundled_migrations
+from bot.storage.backends import open_database
+from bot.storage.database import DatabaseError, bundled_migrations
 from bot.storage.rekey import DataKeyError, check_data_key, rekey, sealed_with
 from bot.storage.sealing import FieldCodec
 from bot.storage.storage import open_storage
@@ -55,7 +56,7 @@ async def build_hearth(
     clock = clock or SystemClock()
     codec = FieldCodec(settings.data_keys[0])
     try:
-        storage = await open_storage(settings.database_path, codec=codec)
+        storage = await open_storage(settings.database, codec=codec)
     except DatabaseError as exc:
         raise StartupError(str(exc), EXIT_FAILURE) from None
     try:
@@ -130,14 +131,14 @@ async def sync(settings: Settings) -> int:
 
 async def migrate(settings: Settings) -> int:
     try:
-        storage = await open_storage(settings.database_path, migrate=False)
+        storage = await open_storage(settings.database, migrate=False)
         applied = await storage.database.migrate()
         version = await storage.database.schema_version()
         await storage.close()
     except DatabaseError as exc:
         raise StartupError(str(exc), EXIT_FAILURE) from None
     done = f"applied {', '.join(map(str, applied))}" if applied else "nothing to apply"
-    print(f"hearth: database {settings.database_path} is at schema version {version} ({done})")
+    print(f"hearth: database {settings.database_label} is at schema version {version} ({done})")
     return EXIT_OK
 
 
@@ -154,7 +155,7 @@ async def rotate_key(settings: Settings) -> int:
     if new is not None and old is not None and new.key_id == old.key_id:
         raise StartupError("HEARTH_DATA_KEY and HEARTH_DATA_KEY_OLD are the same key", EXIT_CONFIG)
     try:
-        storage = await open_storage(settings.database_path)
+        storage = await open_storage(settings.database)
     except DatabaseError as exc:
         raise StartupError(str(exc), EXIT_FAILURE) from None
     try:
@@ -181,7 +182,7 @@ async def check(settings: Settings) -> int:
         except Exception as exc:
             raise StartupError(f"{module} does not import: {exc!r}", EXIT_FAILURE) from None
     try:
-        database = await Database.open(settings.database_path)
+        database = await open_database(settings.database)
         version = await database.schema_version()
         # app_state, where the key's id is kept, arrives with migration 2.
         marker = await sealed_with(database) if version >= 2 else None
@@ -204,7 +205,7 @@ async def check(settings: Settings) -> int:
     state = "up to date" if version == latest else f"{latest - version} migration(s) to apply"
     sealing = f"notes sealed with data key {key.key_id}" if key else "notes stored plain"
     print(
-        f"hearth: settings OK; database {settings.database_path}: schema {version} ({state}); "
+        f"hearth: settings OK; database {settings.database_label}: schema {version} ({state}); "
         f"{sealing}"
     )
     return EXIT_OK

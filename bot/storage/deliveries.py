@@ -84,7 +84,7 @@ class SqliteDeliveryJournal:
                 " VALUES (?, ?, ?, ?, ?, ?, 'sending', 1, ?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET channel_id = excluded.channel_id,"
                 " fingerprint = excluded.fingerprint, anchor_id = excluded.anchor_id,"
-                " status = 'sending', attempts = attempts + 1, cause = NULL,"
+                " status = 'sending', attempts = deliveries.attempts + 1, cause = NULL,"
                 " message_id = NULL, updated_at = excluded.updated_at",
                 (key, guild_id, channel_id, user_id, fingerprint, anchor_id, stamp, stamp),
             )
@@ -162,8 +162,8 @@ class SqliteDeliveryJournal:
     async def owe(self, key: str, guild_id: int | None, now: datetime) -> None:
         async with self._db.single_writes() as tx:
             await tx.execute(
-                "INSERT OR IGNORE INTO owed_deliveries (key, guild_id, created_at)"
-                " VALUES (?, ?, ?)",
+                "INSERT INTO owed_deliveries (key, guild_id, created_at)"
+                " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 (key, guild_id, to_db(now)),
             )
 

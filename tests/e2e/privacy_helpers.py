@@ -38,7 +38,7 @@ async def ask(fake: FakeDiscord, guild_id: int, user_id: int, command: str, **op
     return ix
 
 
-def database_bytes(database: Path) -> bytes:
+def database_bytes(database: Path | str) -> bytes:
     """The database as it lies on disk: the file and its write-ahead log."""
     parts = [database, database.with_name(database.name + "-wal")]
     return b"".join(part.read_bytes() for part in parts if part.exists())

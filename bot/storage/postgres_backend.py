@@ -1,0 +1,172 @@
+"""The PostgreSQL backend: an asyncpg pool behind the same interface as SQLite's.
+
+Statements keep SQLite's `?` placeholders in the repositories; each is rewritten once to `$n`
+(`placeholders.to_numbered`, cached) and asyncpg prepares and caches it per connection. Rows are
+asyncpg Records, which answer `row["column"]` and `row[0]` as sqlite3.Row does.
+
+Transactions keep SQLite's semantics: one at a time in the process (an asyncio lock, so waiting
+coroutines don't hold pooled connections), and across processes too: each takes a transaction
+advisory lock in the same round trip as its BEGIN, as SQLite lets one writer in at a time.
+Reads outside a transaction run on any pooled connection, concurrently; they see only committed
+data, as on SQLite.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+
+from bot.storage.database import (
+    Database,
+    DatabaseError,
+    IntegrityError,
+    Migration,
+    Params,
+    Row,
+    Transaction,
+)
+from bot.storage.placeholders import to_numbered
+from bot.storage.urls import without_password
+
+# Any constant works; this one spells "hearth" in ASCII, to be recognisable in pg_locks.
+WRITER_LOCK = 0x686561727468
+_BEGIN = f"BEGIN; SELECT pg_advisory_xact_lock({WRITER_LOCK})"
+POOL_SIZE = 10
+
+
+def _args(params: Params) -> tuple:
+    if isinstance(params, dict):
+        raise TypeError("named parameters are not portable: use ? placeholders")
+    return tuple(params)
+
+
+def _changed(status: str) -> int:
+    """Rows changed, from a command tag such as "UPDATE 3" or "INSERT 0 1"."""
+    last = status.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+class PostgresTransaction(Transaction):
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        try:
+            return _changed(await self._conn.execute(to_numbered(sql), *_args(params)))
+        except asyncpg.IntegrityConstraintViolationError as exc:
+            raise IntegrityError(str(exc)) from exc
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        try:
+            found = await self._conn.fetchval(to_numbered(sql) + " RETURNING id", *_args(params))
+        except asyncpg.IntegrityConstraintViolationError as exc:
+            raise IntegrityError(str(exc)) from exc
+        return int(found or 0)
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        try:
+            return await self._conn.fetchrow(to_numbered(sql), *_args(params))
+        except asyncpg.IntegrityConstraintViolationError as exc:
+            raise IntegrityError(str(exc)) from exc
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        try:
+            return list(await self._conn.fetch(to_numbered(sql), *_args(params)))
+        except asyncpg.IntegrityConstraintViolationError as exc:
+            raise IntegrityError(str(exc)) from exc
+
+    async def run_script(self, sql: str) -> None:
+        """Several statements without parameters, in one round trip (migrations)."""
+        await self._conn.execute(sql)
+
+
+class PostgresDatabase(Database):
+    dialect = "postgresql"
+
+    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
+        self._pool = pool
+        self._lock = asyncio.Lock()
+        self.url = url
+        self.label = without_password(url)
+
+    @classmethod
+    async def connect(cls, url: str, *, pool_size: int = POOL_SIZE) -> PostgresDatabase:
+        try:
+            pool = await asyncpg.create_pool(
+                url,
+                min_size=1,
+                max_size=pool_size,
+                server_settings={"timezone": "UTC", "application_name": "hearth"},
+            )
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, ValueError) as exc:
+            raise DatabaseError(
+                f"cannot open the database at {without_password(url)}: {exc}"
+            ) from None
+        return cls(pool, url)
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._pool.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        async with self._lock, self._pool.acquire() as conn:
+            await conn.execute(_BEGIN)
+            try:
+                yield PostgresTransaction(conn)
+            except BaseException:
+                await conn.execute("ROLLBACK")
+                raise
+            else:
+                try:
+                    await conn.execute("COMMIT")
+                except asyncpg.IntegrityConstraintViolationError as exc:
+                    raise IntegrityError(str(exc)) from exc
+
+    @asynccontextmanager
+    async def single_writes(self) -> AsyncIterator[Transaction]:
+        async with self._lock, self._pool.acquire() as conn:
+            yield PostgresTransaction(conn)
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        async with self._pool.acquire() as conn:
+            return await PostgresTransaction(conn).fetch_one(sql, params)
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._pool.acquire() as conn:
+            return await PostgresTransaction(conn).fetch_all(sql, params)
+
+    async def table_names(self, tx: Transaction, *, with_column: str | None = None) -> list[str]:
+        if with_column is None:
+            rows = await tx.fetch_all(
+                "SELECT table_name FROM information_schema.tables"
+                " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+                " ORDER BY table_name"
+            )
+        else:
+            rows = await tx.fetch_all(
+                "SELECT c.table_name FROM information_schema.columns c"
+                " JOIN information_schema.tables t ON t.table_schema = c.table_schema"
+                " AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'"
+                " WHERE c.table_schema = current_schema() AND c.column_name = ?"
+                " ORDER BY c.table_name",
+                (with_column,),
+            )
+        return [str(row[0]) for row in rows]
+
+    async def flush_erased(self) -> None:
+        """Nothing to do at once: PostgreSQL keeps a deleted row's old version in the table
+        file until VACUUM (run by autovacuum) makes its space reusable; see the README."""
+
+    async def compact(self) -> None:
+        """VACUUM FULL rewrites every table into new files, without old row versions."""
+        async with self._lock, self._pool.acquire() as conn:
+            await conn.execute("VACUUM FULL")
+
+    async def _apply(self, tx: Transaction, migration: Migration) -> None:
+        if not isinstance(tx, PostgresTransaction):
+            raise TypeError("a PostgreSQL migration needs a PostgreSQL transaction")
+        await tx.run_script(migration.sql)
