@@ -38,7 +38,8 @@ class PostgresUnavailable(Exception):
     """No PostgreSQL could be started; the message says why in one line."""
 
 
-def find_bindir() -> Path:
+def candidate_bindirs() -> list[Path]:
+    """Folders holding initdb and postgres, in order of preference."""
     candidates: list[Path] = []
     # Found, not imported: importing pgserver runs code the tests don't need.
     bundled = importlib.util.find_spec("pgserver")
@@ -50,13 +51,11 @@ def find_bindir() -> Path:
         if found.returncode == 0:
             candidates.append(Path(found.stdout.strip()))
     candidates += sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
-    for bindir in candidates:
-        if (bindir / "initdb").is_file() and (bindir / "postgres").is_file():
-            return bindir
-    raise PostgresUnavailable(
-        "no PostgreSQL binaries: install the test extra (pip install -e '.[test]', which brings "
-        "pgserver) or PostgreSQL itself (apt-get install postgresql)"
-    )
+    return [
+        bindir
+        for bindir in dict.fromkeys(candidates)
+        if (bindir / "initdb").is_file() and (bindir / "postgres").is_file()
+    ]
 
 
 def _last_line(log: Path) -> str:
@@ -95,13 +94,16 @@ class PostgresServer:
         drop = _as_unprivileged()
         if drop:
             os.chown(self.folder, drop["user"], drop["group"])
-        initdb = subprocess.run(
-            [self.bindir / "initdb", "-D", data, "-U", "postgres", "--auth=trust", *_INITDB],
-            capture_output=True,
-            text=True,
-            cwd=self.folder,
-            **drop,
-        )
+        try:
+            initdb = subprocess.run(
+                [self.bindir / "initdb", "-D", data, "-U", "postgres", "--auth=trust", *_INITDB],
+                capture_output=True,
+                text=True,
+                cwd=self.folder,
+                **drop,
+            )
+        except OSError as exc:
+            raise PostgresUnavailable(f"initdb could not run: {exc}") from None
         if initdb.returncode != 0:
             last = (initdb.stderr.strip().splitlines() or ["no output"])[-1]
             raise PostgresUnavailable(f"initdb failed: {last}")
@@ -196,10 +198,24 @@ def _run(coroutine: Coroutine[Any, Any, None]) -> None:
 
 
 def start_server() -> PostgresServer:
-    server = PostgresServer(find_bindir())
-    try:
-        server.start()
-    except BaseException:
-        server.stop()
-        raise
-    return server
+    """A running server from the first binaries that work here (as root, `nobody` must be able
+    to reach them: a virtual environment under a private home folder may not be)."""
+    failures = []
+    for bindir in candidate_bindirs():
+        server = PostgresServer(bindir)
+        try:
+            server.start()
+        except PostgresUnavailable as exc:
+            server.stop()
+            failures.append(f"{bindir}: {exc}")
+            continue
+        except BaseException:
+            server.stop()
+            raise
+        return server
+    if not failures:
+        raise PostgresUnavailable(
+            "no PostgreSQL binaries: install the test extra (pip install -e '.[test]', which "
+            "brings pgserver) or PostgreSQL itself (apt-get install postgresql)"
+        )
+    raise PostgresUnavailable("; ".join(failures))

@@ -68,6 +68,17 @@ def present(found: Found | None, what: str) -> Found:
 
 
 @dataclass(frozen=True)
+class TableShape:
+    """What copying a table needs to know: its columns (in order), which hold instants as a
+    native type, its primary key, and the tables its foreign keys point to."""
+
+    columns: tuple[str, ...]
+    instants: frozenset[str]
+    primary_key: tuple[str, ...]
+    references: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Migration:
     version: int
     name: str
@@ -144,6 +155,13 @@ class Database(ABC):
     @abstractmethod
     async def table_names(self, tx: Transaction, *, with_column: str | None = None) -> list[str]:
         """The tables of the schema (only those with the column, when given), sorted."""
+
+    @abstractmethod
+    async def describe(self, tx: Transaction, table: str) -> TableShape: ...
+
+    @abstractmethod
+    async def after_copy(self, tx: Transaction, table: str) -> None:
+        """Rows were written with their ids: make new ids continue after them."""
 
     @abstractmethod
     async def flush_erased(self) -> None:

@@ -117,7 +117,7 @@ async def _count_rule(tx: Transaction, flag_id: int, rule: str | None) -> None:
     if rule:
         await tx.execute(
             "INSERT INTO flag_rules (flag_id, rule) VALUES (?, ?)"
-            " ON CONFLICT (flag_id, rule) DO UPDATE SET count = count + 1",
+            " ON CONFLICT (flag_id, rule) DO UPDATE SET count = flag_rules.count + 1",
             (flag_id, rule),
         )
 

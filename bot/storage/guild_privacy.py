@@ -84,7 +84,7 @@ class SqliteGuildPrivacyRepository:
                 await tx.execute(
                     "INSERT INTO guild_privacy (guild_id, removed_at, updated_at) VALUES (?, ?, ?)"
                     " ON CONFLICT (guild_id) DO UPDATE SET removed_at = excluded.removed_at,"
-                    " updated_at = excluded.updated_at WHERE removed_at IS NULL",
+                    " updated_at = excluded.updated_at WHERE guild_privacy.removed_at IS NULL",
                     (guild_id, to_db(now), to_db(now)),
                 )
                 > 0

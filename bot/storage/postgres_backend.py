@@ -7,8 +7,8 @@ asyncpg Records, which answer `row["column"]` and `row[0]` as sqlite3.Row does.
 Transactions keep SQLite's semantics: one at a time in the process (an asyncio lock, so waiting
 coroutines don't hold pooled connections), and across processes too: each takes a transaction
 advisory lock in the same round trip as its BEGIN, as SQLite lets one writer in at a time.
-Reads outside a transaction run on any pooled connection, concurrently; they see only committed
-data, as on SQLite.
+Reads outside a transaction queue on the same lock, so statements run in the order they were
+asked for, as on SQLite; the pool keeps a spare connection for maintenance (compact).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from bot.storage.database import (
     Migration,
     Params,
     Row,
+    TableShape,
     Transaction,
 )
 from bot.storage.placeholders import to_numbered
@@ -34,7 +35,8 @@ from bot.storage.urls import without_password
 # Any constant works; this one spells "hearth" in ASCII, to be recognisable in pg_locks.
 WRITER_LOCK = 0x686561727468
 _BEGIN = f"BEGIN; SELECT pg_advisory_xact_lock({WRITER_LOCK})"
-POOL_SIZE = 10
+# Statements queue on one lock, so a few connections are plenty (spares for maintenance).
+POOL_SIZE = 4
 
 
 def _args(params: Params) -> tuple:
@@ -131,12 +133,14 @@ class PostgresDatabase(Database):
         async with self._lock, self._pool.acquire() as conn:
             yield PostgresTransaction(conn)
 
+    # Reads queue on the same lock as writes, as on SQLite: a read asked for after a write
+    # (a card remembered, then looked up) sees it, whatever the pool's connections do.
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._pool.acquire() as conn:
+        async with self._lock, self._pool.acquire() as conn:
             return await PostgresTransaction(conn).fetch_one(sql, params)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._pool.acquire() as conn:
+        async with self._lock, self._pool.acquire() as conn:
             return await PostgresTransaction(conn).fetch_all(sql, params)
 
     async def table_names(self, tx: Transaction, *, with_column: str | None = None) -> list[str]:
@@ -156,6 +160,43 @@ class PostgresDatabase(Database):
                 (with_column,),
             )
         return [str(row[0]) for row in rows]
+
+    async def describe(self, tx: Transaction, table: str) -> TableShape:
+        columns = await tx.fetch_all(
+            "SELECT column_name, data_type FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
+            (table,),
+        )
+        keys = await tx.fetch_all(
+            "SELECT c.contype::text AS kind, r.relname AS target,"
+            " array(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(attnum, n)"
+            " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum"
+            " ORDER BY k.n)::text[] AS columns"
+            " FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid"
+            " LEFT JOIN pg_class r ON r.oid = c.confrelid"
+            " WHERE t.relname = ? AND t.relnamespace = current_schema()::regnamespace"
+            " AND c.contype IN ('p', 'f')",
+            (table,),
+        )
+        primary = next((tuple(row["columns"]) for row in keys if row["kind"] == "p"), ())
+        return TableShape(
+            columns=tuple(row["column_name"] for row in columns),
+            instants=frozenset(
+                row["column_name"]
+                for row in columns
+                if row["data_type"] == "timestamp with time zone"
+            ),
+            primary_key=primary,
+            references=frozenset(row["target"] for row in keys if row["kind"] == "f"),
+        )
+
+    async def after_copy(self, tx: Transaction, table: str) -> None:
+        shape = await self.describe(tx, table)
+        if shape.primary_key == ("id",):
+            await tx.fetch_one(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                f" COALESCE(max(id), 0) + 1, false) FROM {table}"
+            )
 
     async def flush_erased(self) -> None:
         """Nothing to do at once: PostgreSQL keeps a deleted row's old version in the table

@@ -24,6 +24,7 @@ from bot.storage.database import (
     Migration,
     Params,
     Row,
+    TableShape,
     Transaction,
 )
 from bot.storage.timestamps import as_text
@@ -165,6 +166,20 @@ class SqliteDatabase(Database):
                 (with_column,),
             )
         return [str(row[0]) for row in rows]
+
+    async def describe(self, tx: Transaction, table: str) -> TableShape:
+        columns = await tx.fetch_all(f"PRAGMA table_info({table})")
+        keyed = sorted((row["pk"], row["name"]) for row in columns if row["pk"])
+        links = await tx.fetch_all(f"PRAGMA foreign_key_list({table})")
+        return TableShape(
+            columns=tuple(row["name"] for row in columns),
+            instants=frozenset(),  # instants are text here
+            primary_key=tuple(name for _, name in keyed),
+            references=frozenset(row["table"] for row in links),
+        )
+
+    async def after_copy(self, tx: Transaction, table: str) -> None:
+        """Nothing to do: SQLite's next id is always one past the largest."""
 
     async def flush_erased(self) -> None:
         """Move erased pages out of the write-ahead log into the file, where `secure_delete`

@@ -2,8 +2,9 @@
 
 `connect(database)` is `sqlite3.connect` for a SQLite file. For a PostgreSQL URL it gives a
 connection with the same small surface (`execute(...)` with `?` placeholders, then `fetchone`,
-`fetchall` or iteration; a `with` block), each statement committed on its own, and rows with
-instants as their canonical text, so a test reads the same values from both.
+`fetchall` or iteration; a `with` block), each statement committed on its own. Rows are tuples
+that also answer by name (and to `dict(row)`), with instants as their canonical text, so a test
+reads the same values from both.
 """
 
 from __future__ import annotations
@@ -26,13 +27,13 @@ Target = Path | str
 
 
 class PlainRow(tuple):
-    """A row like sqlite3.Row: by index, by name, and `dict(row)`."""
+    """A row that is a tuple (equal to one), and also answers by name and to `dict(row)`."""
 
     _names: list[str]
 
-    def __new__(cls, record: asyncpg.Record) -> PlainRow:
-        made = super().__new__(cls, (plain(value) for value in record.values()))
-        made._names = list(record.keys())
+    def __new__(cls, names: list[str], values: Any) -> PlainRow:
+        made = super().__new__(cls, (plain(value) for value in values))
+        made._names = names
         return made
 
     def keys(self) -> list[str]:
@@ -82,7 +83,7 @@ class PostgresConnection:
     def execute(self, sql: str, params: tuple | list = ()) -> _Cursor:
         args = [_argument(value) for value in params]
         records = self._call(self._conn.fetch(to_numbered(sql), *args))
-        return _Cursor([PlainRow(record) for record in records])
+        return _Cursor([PlainRow(list(record.keys()), record.values()) for record in records])
 
     def close(self) -> None:
         self._call(self._conn.close())
@@ -101,7 +102,12 @@ def connect(database: Target) -> Iterator[Any]:
             conn.close()
         return
     with sqlite3.connect(database) as lite:
+        lite.row_factory = _named
         yield lite
+
+
+def _named(cursor: sqlite3.Cursor, values: tuple) -> PlainRow:
+    return PlainRow([column[0] for column in cursor.description], values)
 
 
 def is_postgres(database: Target) -> bool:
@@ -140,3 +146,35 @@ def state_dir_for(database: Target) -> Path:
     if isinstance(database, Path):
         return database.parent
     return Path(tempfile.mkdtemp(prefix="hearth-state-"))
+
+
+def tables(conn: Any, *, with_column: str | None = None) -> list[str]:
+    """The tables of the database open on `conn` (only those with the column, when given)."""
+    if isinstance(conn, PostgresConnection):
+        sql = (
+            "SELECT table_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND column_name = ?"
+            if with_column
+            else "SELECT table_name FROM information_schema.tables"
+            " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        )
+    else:
+        sql = (
+            "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c"
+            " WHERE m.type = 'table' AND c.name = ?"
+            if with_column
+            else "SELECT name FROM sqlite_master WHERE type = 'table'"
+        )
+    rows = conn.execute(sql, (with_column,) if with_column else ())
+    return sorted(str(row[0]) for row in rows)
+
+
+def postgres_files(database: str) -> bytes:
+    """Every file of the PostgreSQL database, once a checkpoint has written out its pages."""
+    with connect(database) as conn:
+        conn.execute("CHECKPOINT")
+        folder = Path(conn.execute("SHOW data_directory").fetchone()[0])
+        oid = conn.execute(
+            "SELECT oid FROM pg_database WHERE datname = current_database()"
+        ).fetchone()[0]
+    return b"".join(part.read_bytes() for part in sorted((folder / "base" / str(oid)).iterdir()))

@@ -140,8 +140,14 @@ async def test_delete_asks_first_then_erases_takes_back_the_role_and_says_what_s
     assert after["checkins"] == [] and after["counters"] == []
     assert [r["reason"] for r in after["reports_filed"]] == [None], "kept, without their words"
     assert NOTE not in json.dumps(after) and OWN_REASON not in json.dumps(after)
-    on_disk = database_bytes(database)
-    assert NOTE.encode() not in on_disk and OWN_REASON.encode() not in on_disk
+    if stored.is_postgres(database):
+        # PostgreSQL keeps a deleted row's old version in its files until vacuum reuses the
+        # space (the README says so): there, erased means gone from every table.
+        assert not stored.holds_text(database, NOTE)
+        assert not stored.holds_text(database, OWN_REASON)
+    else:
+        on_disk = database_bytes(database)
+        assert NOTE.encode() not in on_disk and OWN_REASON.encode() not in on_disk
 
 
 async def test_a_role_hearth_cannot_take_back_is_said_plainly(

@@ -38,13 +38,7 @@ async def until(condition, timeout: float = 5.0) -> None:
 def rows_of(database: Path | str, guild_id: int) -> dict[str, int]:
     """How many rows each table holds for the guild."""
     with stored.connect(database) as conn:
-        tables = [
-            name
-            for (name,) in conn.execute(
-                "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c"
-                " WHERE m.type = 'table' AND c.name = 'guild_id'"
-            )
-        ]
+        tables = stored.tables(conn, with_column="guild_id")
         counts = {
             table: conn.execute(
                 f"SELECT count(*) FROM {table} WHERE guild_id = ?", (guild_id,)

@@ -19,12 +19,7 @@ SYNC_ROUTES = ("/users/@me", "/oauth2/applications/@me", "/applications/")
 def _dump(database: Path | str) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table except app_state, where the sync records its hash."""
     with stored.connect(database) as conn:
-        tables = [
-            name
-            for (name,) in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'app_state'"
-            )
-        ]
+        tables = [name for name in stored.tables(conn) if name != "app_state"]
         return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
 
 

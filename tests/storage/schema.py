@@ -12,7 +12,13 @@ from bot.storage.database import Database
 # bot/storage/migrations/postgresql/README.md).
 INSTANT_NAME = re.compile(r"^(\w+_at|at|since|wait_until|occurrence|first_at|event_start)$")
 _PG_FAMILY = {"bigint": "integer", "integer": "integer", "text": "text"}
-_PG_DELETE = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+_PG_DELETE = {
+    "a": "NO ACTION",
+    "r": "RESTRICT",
+    "c": "CASCADE",
+    "n": "SET NULL",
+    "d": "SET DEFAULT",
+}
 
 
 @dataclass(frozen=True)
@@ -70,8 +76,7 @@ async def _read_sqlite(database: Database) -> dict[str, Table]:
                 )
             for index in await tx.fetch_all(f"PRAGMA index_list({name})"):
                 columns = tuple(
-                    row["name"]
-                    for row in await tx.fetch_all(f"PRAGMA index_info({index['name']})")
+                    row["name"] for row in await tx.fetch_all(f"PRAGMA index_info({index['name']})")
                 )
                 if index["origin"] == "u":
                     table.unique.add(columns)
