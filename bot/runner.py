@@ -20,10 +20,12 @@ from bot.reachability import wait_until_reachable
 from bot.reference_data import ReferenceDataError, load_countries
 from bot.settings import Settings
 from bot.storage.backends import open_database
-from bot.storage.database import DatabaseError, bundled_migrations
+from bot.storage.copy_data import CopyError, copy_database
+from bot.storage.database import DatabaseError, bundled_migrations, is_postgres_url
 from bot.storage.rekey import DataKeyError, check_data_key, rekey, sealed_with
 from bot.storage.sealing import FieldCodec
 from bot.storage.storage import open_storage
+from bot.storage.urls import without_password
 
 log = logging.getLogger("hearth")
 
@@ -219,6 +221,43 @@ async def health(settings: Settings) -> int:
         return EXIT_OK
     print(f"hearth: unhealthy: {path} is missing or stale (no live gateway connection)")
     return EXIT_FAILURE
+
+
+async def copy_data(settings: Settings, target_url: str) -> int:
+    """Copy the configured SQLite database into the empty PostgreSQL database at target_url,
+    then check every table's row count and checksum on both sides. Stop Hearth first."""
+    if is_postgres_url(settings.database_url):
+        raise StartupError(
+            "copy-data copies from a SQLite database: HEARTH_DATABASE_URL must name it "
+            "(sqlite:///path/to/hearth.db)",
+            EXIT_CONFIG,
+        )
+    if not is_postgres_url(target_url):
+        raise StartupError("--to must be a postgresql:// URL", EXIT_CONFIG)
+    if not settings.database_path.exists():
+        raise StartupError(f"no database at {settings.database_path} to copy", EXIT_FAILURE)
+    try:
+        source = await open_database(settings.database)
+        target = await open_database(target_url)
+    except DatabaseError as exc:
+        raise StartupError(str(exc), EXIT_FAILURE) from None
+    try:
+        copies = await copy_database(
+            source,
+            target,
+            lambda c: print(f"  {c.table}: {c.rows} rows, checksum {c.checksum[:16]}"),
+        )
+    except CopyError as exc:
+        raise StartupError(str(exc), EXIT_FAILURE) from None
+    finally:
+        await source.close()
+        await target.close()
+    total = sum(copy.rows for copy in copies)
+    print(
+        f"hearth: copied {total} rows in {len(copies)} tables from {settings.database_label} "
+        f"to {without_password(target_url)}; row counts and checksums match"
+    )
+    return EXIT_OK
 
 
 def print_error(message: str) -> None:
