@@ -8,7 +8,7 @@ Transactions keep SQLite's semantics: one at a time in the process (an asyncio l
 coroutines don't hold pooled connections), and across processes too: each takes a transaction
 advisory lock in the same round trip as its BEGIN, as SQLite lets one writer in at a time.
 Reads outside a transaction queue on the same lock, so statements run in the order they were
-asked for, as on SQLite; the pool keeps a spare connection for maintenance (compact).
+asked for, as on SQLite.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from bot.storage.urls import without_password
 # Any constant works; this one spells "hearth" in ASCII, to be recognisable in pg_locks.
 WRITER_LOCK = 0x686561727468
 _BEGIN = f"BEGIN; SELECT pg_advisory_xact_lock({WRITER_LOCK})"
-# Statements queue on one lock, so a few connections are plenty (spares for maintenance).
-POOL_SIZE = 4
+# One connection is held at a time (statements queue on one lock); the pool replaces it if lost.
+POOL_SIZE = 2
 
 
 def _args(params: Params) -> tuple:
@@ -91,6 +91,9 @@ class PostgresDatabase(Database):
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:
         self._pool = pool
         self._lock = asyncio.Lock()
+        # Statements take the lock anyway, so they share one connection, held from the pool:
+        # giving it back after each statement would cost a reset round trip every time.
+        self._held: asyncpg.Connection | None = None
         self.url = url
         self.label = without_password(url)
 
@@ -102,6 +105,8 @@ class PostgresDatabase(Database):
                 min_size=1,
                 max_size=pool_size,
                 server_settings={"timezone": "UTC", "application_name": "hearth"},
+                # Every statement Hearth has stays prepared (asyncpg keeps 100 by default).
+                statement_cache_size=1024,
             )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, ValueError) as exc:
             raise DatabaseError(
@@ -111,11 +116,24 @@ class PostgresDatabase(Database):
 
     async def close(self) -> None:
         async with self._lock:
+            if self._held is not None:
+                await self._pool.release(self._held)
+                self._held = None
             await self._pool.close()
+
+    async def _connection(self) -> asyncpg.Connection:
+        """The held connection (with the lock taken); a new one if the old one was lost."""
+        if self._held is not None and self._held.is_closed():
+            await self._pool.release(self._held)
+            self._held = None
+        if self._held is None:
+            self._held = await self._pool.acquire()
+        return self._held
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        async with self._lock, self._pool.acquire() as conn:
+        async with self._lock:
+            conn = await self._connection()
             await conn.execute(_BEGIN)
             try:
                 yield PostgresTransaction(conn)
@@ -130,18 +148,18 @@ class PostgresDatabase(Database):
 
     @asynccontextmanager
     async def single_writes(self) -> AsyncIterator[Transaction]:
-        async with self._lock, self._pool.acquire() as conn:
-            yield PostgresTransaction(conn)
+        async with self._lock:
+            yield PostgresTransaction(await self._connection())
 
     # Reads queue on the same lock as writes, as on SQLite: a read asked for after a write
     # (a card remembered, then looked up) sees it, whatever the pool's connections do.
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._lock, self._pool.acquire() as conn:
-            return await PostgresTransaction(conn).fetch_one(sql, params)
+        async with self._lock:
+            return await PostgresTransaction(await self._connection()).fetch_one(sql, params)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._lock, self._pool.acquire() as conn:
-            return await PostgresTransaction(conn).fetch_all(sql, params)
+        async with self._lock:
+            return await PostgresTransaction(await self._connection()).fetch_all(sql, params)
 
     async def table_names(self, tx: Transaction, *, with_column: str | None = None) -> list[str]:
         if with_column is None:
@@ -204,8 +222,8 @@ class PostgresDatabase(Database):
 
     async def compact(self) -> None:
         """VACUUM FULL rewrites every table into new files, without old row versions."""
-        async with self._lock, self._pool.acquire() as conn:
-            await conn.execute("VACUUM FULL")
+        async with self._lock:
+            await (await self._connection()).execute("VACUUM FULL")
 
     async def _apply(self, tx: Transaction, migration: Migration) -> None:
         if not isinstance(tx, PostgresTransaction):
