@@ -105,7 +105,7 @@ class PostgresDatabase(Database):
                 min_size=1,
                 max_size=pool_size,
                 server_settings={"timezone": "UTC", "application_name": "hearth"},
-                # Every statement Hearth has stays prepared (asyncpg keeps 100 by default).
+                # Hearth's statements stay prepared (asyncpg keeps 100 by default).
                 statement_cache_size=1024,
             )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, ValueError) as exc:
