@@ -27,6 +27,8 @@ def health_file(database_path: Path) -> Path:
 async def beat_while(alive: Callable[[], bool], path: Path, interval: float = BEAT_INTERVAL_S):
     """Touch `path` every `interval` seconds while `alive()` says the gateway is healthy; look
     again every second while it is not, so a fresh connection shows at once."""
+    # With PostgreSQL no database file has created the folder (HEARTH_STATE_DIR).
+    await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
     while True:
         if alive():
             await asyncio.to_thread(path.write_text, f"{time.time():.3f}\n")

@@ -20,10 +20,13 @@ from bot.process_lock import AlreadyRunning, one_process_per_database
 from bot.reachability import wait_until_reachable
 from bot.reference_data import ReferenceDataError, load_countries
 from bot.settings import Settings
-from bot.storage.database import Database, DatabaseError, bundled_migrations
+from bot.storage.backends import open_database
+from bot.storage.copy_data import CopyError, copy_database
+from bot.storage.database import DatabaseError, bundled_migrations, is_postgres_url
 from bot.storage.rekey import DataKeyError, check_data_key, rekey, sealed_with
 from bot.storage.sealing import FieldCodec
 from bot.storage.storage import open_storage
+from bot.storage.urls import without_password
 
 log = logging.getLogger("hearth")
 
@@ -56,7 +59,7 @@ async def build_hearth(
     clock = clock or SystemClock()
     codec = FieldCodec(settings.data_keys[0])
     try:
-        storage = await open_storage(settings.database_path, codec=codec)
+        storage = await open_storage(settings.database, codec=codec)
     except DatabaseError as exc:
         raise StartupError(str(exc), EXIT_FAILURE) from None
     try:
@@ -140,14 +143,14 @@ async def sync(settings: Settings) -> int:
 
 async def migrate(settings: Settings) -> int:
     try:
-        storage = await open_storage(settings.database_path, migrate=False)
+        storage = await open_storage(settings.database, migrate=False)
         applied = await storage.database.migrate()
         version = await storage.database.schema_version()
         await storage.close()
     except DatabaseError as exc:
         raise StartupError(str(exc), EXIT_FAILURE) from None
     done = f"applied {', '.join(map(str, applied))}" if applied else "nothing to apply"
-    print(f"hearth: database {settings.database_path} is at schema version {version} ({done})")
+    print(f"hearth: database {settings.database_label} is at schema version {version} ({done})")
     return EXIT_OK
 
 
@@ -164,7 +167,7 @@ async def rotate_key(settings: Settings) -> int:
     if new is not None and old is not None and new.key_id == old.key_id:
         raise StartupError("HEARTH_DATA_KEY and HEARTH_DATA_KEY_OLD are the same key", EXIT_CONFIG)
     try:
-        storage = await open_storage(settings.database_path)
+        storage = await open_storage(settings.database)
     except DatabaseError as exc:
         raise StartupError(str(exc), EXIT_FAILURE) from None
     try:
@@ -191,7 +194,7 @@ async def check(settings: Settings) -> int:
         except Exception as exc:
             raise StartupError(f"{module} does not import: {exc!r}", EXIT_FAILURE) from None
     try:
-        database = await Database.open(settings.database_path)
+        database = await open_database(settings.database)
         version = await database.schema_version()
         # app_state, where the key's id is kept, arrives with migration 2.
         marker = await sealed_with(database) if version >= 2 else None
@@ -214,7 +217,7 @@ async def check(settings: Settings) -> int:
     state = "up to date" if version == latest else f"{latest - version} migration(s) to apply"
     sealing = f"notes sealed with data key {key.key_id}" if key else "notes stored plain"
     print(
-        f"hearth: settings OK; database {settings.database_path}: schema {version} ({state}); "
+        f"hearth: settings OK; database {settings.database_label}: schema {version} ({state}); "
         f"{sealing}"
     )
     return EXIT_OK
@@ -228,6 +231,43 @@ async def health(settings: Settings) -> int:
         return EXIT_OK
     print(f"hearth: unhealthy: {path} is missing or stale (no live gateway connection)")
     return EXIT_FAILURE
+
+
+async def copy_data(settings: Settings, target_url: str) -> int:
+    """Copy the configured SQLite database into the empty PostgreSQL database at target_url,
+    then check every table's row count and checksum on both sides. Stop Hearth first."""
+    if is_postgres_url(settings.database_url):
+        raise StartupError(
+            "copy-data copies from a SQLite database: HEARTH_DATABASE_URL must name it "
+            "(sqlite:///path/to/hearth.db)",
+            EXIT_CONFIG,
+        )
+    if not is_postgres_url(target_url):
+        raise StartupError("--to must be a postgresql:// URL", EXIT_CONFIG)
+    if not settings.database_path.exists():
+        raise StartupError(f"no database at {settings.database_path} to copy", EXIT_FAILURE)
+    try:
+        source = await open_database(settings.database)
+        target = await open_database(target_url)
+    except DatabaseError as exc:
+        raise StartupError(str(exc), EXIT_FAILURE) from None
+    try:
+        copies = await copy_database(
+            source,
+            target,
+            lambda c: print(f"  {c.table}: {c.rows} rows, checksum {c.checksum[:16]}"),
+        )
+    except CopyError as exc:
+        raise StartupError(str(exc), EXIT_FAILURE) from None
+    finally:
+        await source.close()
+        await target.close()
+    total = sum(copy.rows for copy in copies)
+    print(
+        f"hearth: copied {total} rows in {len(copies)} tables from {settings.database_label} "
+        f"to {without_password(target_url)}; row counts and checksums match"
+    )
+    return EXIT_OK
 
 
 def print_error(message: str) -> None:

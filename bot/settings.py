@@ -23,7 +23,9 @@ from pydantic import (
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.domain.shards import ShardPlan, shard_plan_problem
+from bot.storage.database import POSTGRES_SCHEMES, is_postgres_url
 from bot.storage.sealing import DataKey, KeyFormatError
+from bot.storage.urls import without_password
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
@@ -39,6 +41,7 @@ ENV_NAMES: dict[str, str] = {
     "data_key_old": "HEARTH_DATA_KEY_OLD",
     "shard_count": "HEARTH_SHARD_COUNT",
     "shard_ids": "HEARTH_SHARD_IDS",
+    "state_dir": "HEARTH_STATE_DIR",
 }
 CONFIG_FILE_ENV = "HEARTH_CONFIG"
 
@@ -72,6 +75,8 @@ class Settings(BaseSettings):
     # process runs every shard, as many as Discord recommends.
     shard_count: int | None = None
     shard_ids: str | None = None  # comma-separated, e.g. "0,1"; needs shard_count
+    # With PostgreSQL: the folder for files kept on this machine (the health beat).
+    state_dir: Path | None = None
 
     @field_validator("discord_token")
     @classmethod
@@ -130,8 +135,14 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
+        if value.startswith(POSTGRES_SCHEMES):
+            if not urlparse(value).hostname and "host=" not in value:
+                raise ValueError("needs a host: postgresql://user:password@host:5432/hearth")
+            return value
         if not value.startswith("sqlite:///"):
-            raise ValueError("must look like sqlite:///path/to/hearth.db (only SQLite is built in)")
+            raise ValueError(
+                "must look like sqlite:///path/to/hearth.db or postgresql://user@host/hearth"
+            )
         if not value.removeprefix("sqlite:///"):
             raise ValueError("needs a file path after sqlite:///")
         return value
@@ -159,7 +170,26 @@ class Settings(BaseSettings):
         return (env_settings, init_settings)
 
     @property
+    def database(self) -> Path | str:
+        """What `open_storage` opens: the SQLite file's path, or the PostgreSQL URL."""
+        if is_postgres_url(self.database_url):
+            return self.database_url
+        return self.database_path
+
+    @property
+    def database_label(self) -> str:
+        """The database for messages: the file, or the URL without its password."""
+        if is_postgres_url(self.database_url):
+            return without_password(self.database_url)
+        return str(self.database_path)
+
+    @property
     def database_path(self) -> Path:
+        """The SQLite file. With PostgreSQL there is none; files kept beside the database (the
+        health beat, `hearth.alive`) go in HEARTH_STATE_DIR, by default `data/` under the
+        working directory as with the default SQLite URL."""
+        if is_postgres_url(self.database_url):
+            return (self.state_dir or Path("data")) / "postgresql"
         return Path(self.database_url.removeprefix("sqlite:///"))
 
     @property
@@ -175,7 +205,9 @@ class Settings(BaseSettings):
     def secrets(self) -> list[str]:
         """Everything the log filter must never let through."""
         values = (self.discord_token, self.data_key, self.data_key_old)
-        return [value.get_secret_value() for value in values if value is not None]
+        found = [value.get_secret_value() for value in values if value is not None]
+        password = urlparse(self.database_url).password
+        return [*found, password] if password else found
 
 
 def _key(value: SecretStr | None) -> DataKey | None:

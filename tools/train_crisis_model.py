@@ -5,10 +5,11 @@
     python -m tools.train_crisis_model --public ct      # the shipped model (takes ~30 s)
 
 Training data: `tools/crisis_training/messages.txt` (hand-written Discord-style messages),
-`tools/crisis_training/templates.py` (composed ones), `indirect.txt`, both splits of the retired v2
-evaluation set, and, with --public, the RallyPoint training split shipped in the construct-tracker wheel at a tenth of
-the weight (long forum posts: they teach the model what ordinary long messages look like); see
-tools/crisis_training/README.md. The current evaluation set (v3) is never read here.
+`tools/crisis_training/templates.py` (composed ones), `indirect.txt`, both splits of the retired
+v2 evaluation set, and, with --public, the RallyPoint training split shipped in the
+construct-tracker wheel at a tenth of the weight (long forum posts: they teach the model what
+ordinary long messages look like); see tools/crisis_training/README.md. The current evaluation
+set (v3) is never read here.
 
 Two readers are trained: a logistic regression over character and word n-grams, and a small
 neural network over each message's sentence embedding (the mean of WordLlama's static token

@@ -103,8 +103,8 @@ class SqliteAnnouncementRepository:
     async def claim(self, announcement_id: int, due_at: datetime, now: datetime) -> bool:
         async with self._db.transaction() as tx:
             inserted = await tx.execute(
-                "INSERT OR IGNORE INTO announcement_deliveries (announcement_id, due_at, status,"
-                " updated_at) VALUES (?, ?, 'sending', ?)",
+                "INSERT INTO announcement_deliveries (announcement_id, due_at, status,"
+                " updated_at) VALUES (?, ?, 'sending', ?) ON CONFLICT DO NOTHING",
                 (announcement_id, to_db(due_at), to_db(now)),
             )
         return inserted > 0

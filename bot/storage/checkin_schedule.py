@@ -126,8 +126,9 @@ class SqliteCheckinScheduleRepository:
         """True when this day's reminder is now ours to send: never twice, even after a crash."""
         async with self._db.transaction() as tx:
             inserted = await tx.execute(
-                "INSERT OR IGNORE INTO checkin_reminder_deliveries"
-                " (guild_id, user_id, local_date, outcome, updated_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO checkin_reminder_deliveries"
+                " (guild_id, user_id, local_date, outcome, updated_at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
                 (guild_id, user_id, day.isoformat(), "sending", to_db(now)),
             )
             await _set_handled(tx, guild_id, user_id, day)

@@ -71,10 +71,11 @@ class SqliteCheckinRepository:
                 "INSERT INTO checkins (guild_id, user_id, local_date, mood, craving, note, shared,"
                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (guild_id, user_id, local_date) DO UPDATE SET mood = excluded.mood,"
-                " craving = coalesce(excluded.craving, craving),"
+                " craving = coalesce(excluded.craving, checkins.craving),"
                 " note = CASE WHEN excluded.note IS NOT NULL THEN excluded.note"
-                " WHEN ? THEN NULL ELSE note END,"
-                " shared = max(shared, excluded.shared), revision = revision + 1,"
+                " WHEN ? = 1 THEN NULL ELSE checkins.note END,"
+                " shared = CASE WHEN excluded.shared > checkins.shared THEN excluded.shared"
+                " ELSE checkins.shared END, revision = checkins.revision + 1,"
                 " updated_at = excluded.updated_at"
                 " RETURNING revision, local_date, mood, craving, note, shared",
                 (
@@ -140,7 +141,7 @@ class SqliteCheckinRepository:
         )
         return {
             date.fromisoformat(row["local_date"]): CheckinSummary(
-                count=int(row["n"]), members=int(row["members"]), average_mood=row["mood"]
+                count=int(row["n"]), members=int(row["members"]), average_mood=float(row["mood"])
             )
             for row in rows
         }

@@ -75,8 +75,8 @@ class SqliteCrisisRepository:
         async with self._db.transaction() as tx:
             if quiet:
                 await tx.execute(
-                    "INSERT OR IGNORE INTO crisis_quiet_channels (guild_id, channel_id)"
-                    " VALUES (?, ?)",
+                    "INSERT INTO crisis_quiet_channels (guild_id, channel_id)"
+                    " VALUES (?, ?) ON CONFLICT DO NOTHING",
                     (guild_id, channel_id),
                 )
             else:
@@ -96,8 +96,9 @@ class SqliteCrisisRepository:
     async def add_phrase(self, guild_id: int, phrase: GuildPhrase) -> None:
         async with self._db.transaction() as tx:
             await tx.execute(
-                "INSERT OR REPLACE INTO crisis_phrases (guild_id, phrase, kind, category,"
-                " severity) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO crisis_phrases (guild_id, phrase, kind, category, severity)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, phrase, kind) DO UPDATE SET"
+                " category = excluded.category, severity = excluded.severity",
                 (guild_id, phrase.phrase, phrase.kind, phrase.category, phrase.severity),
             )
 
@@ -137,7 +138,7 @@ class SqliteCrisisRepository:
     async def local_lines(self, guild_id: int) -> list[LocalLine]:
         rows = await self._db.fetch_all(
             "SELECT name, contact, notes FROM crisis_local_lines WHERE guild_id = ?"
-            " ORDER BY name COLLATE NOCASE, name",
+            " ORDER BY lower(name), name",
             (guild_id,),
         )
         return [LocalLine(r["name"], r["contact"], r["notes"]) for r in rows]
@@ -154,8 +155,9 @@ class SqliteCrisisRepository:
                     > 0
                 )
             await tx.execute(
-                "INSERT OR REPLACE INTO crisis_local_lines (guild_id, name, contact, notes)"
-                " VALUES (?, ?, ?, ?)",
+                "INSERT INTO crisis_local_lines (guild_id, name, contact, notes)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, name) DO UPDATE SET"
+                " contact = excluded.contact, notes = excluded.notes",
                 (guild_id, line.name, line.contact, line.notes),
             )
         return True
@@ -192,8 +194,8 @@ class SqliteCrisisRepository:
         async with self._db.transaction() as tx:
             if disabled:
                 changed = await tx.execute(
-                    "INSERT OR IGNORE INTO crisis_disabled_rules"
-                    " (guild_id, rule, disabled_by, disabled_at) VALUES (?, ?, ?, ?)",
+                    "INSERT INTO crisis_disabled_rules (guild_id, rule, disabled_by, disabled_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     (guild_id, rule, actor, to_db(now)),
                 )
             else:

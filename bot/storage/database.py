@@ -1,43 +1,55 @@
-"""An SQLite database opened from a URL, with pragmas, serialised transactions and migrations.
+"""The database the repositories talk to: one interface, two backends.
 
-One aiosqlite connection serves the whole bot. A lock serialises access so one coroutine's
-transaction never interleaves with another's statements; reads outside a transaction take the
-lock too, so they never observe another coroutine's uncommitted writes.
+Repositories hold one SQL text per statement, portable between SQLite (the embedded default,
+`bot/storage/sqlite_backend.py`) and PostgreSQL (`bot/storage/postgres_backend.py`), and reach
+the database only through `Database` and `Transaction` below: `execute`, `insert`, `fetch_one`,
+`fetch_all`, `transaction()` and `single_writes()`. Rows answer `row["column"]` and `row[0]`
+on both. Which backend serves a process is chosen by the database URL
+(`bot/storage/backends.py`).
+
+Transactions are serialised the same way on both: one at a time in a process, so a
+transaction's reads and writes never interleave with another coroutine's.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-import sqlite3
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
-import aiosqlite
+from bot.storage.timestamps import to_db
 
 log = logging.getLogger(__name__)
 
-Row = sqlite3.Row
 Params = Sequence[Any] | dict[str, Any]
+Dialect = Literal["sqlite", "postgresql"]
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-_PRAGMAS = (
-    "PRAGMA journal_mode = WAL",
-    "PRAGMA synchronous = NORMAL",
-    "PRAGMA foreign_keys = ON",
-    "PRAGMA busy_timeout = 5000",
-    # Erased rows are overwritten with zeros, not left readable in free space.
-    "PRAGMA secure_delete = ON",
-)
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+class Row(Protocol):
+    """What both drivers' rows offer: sqlite3.Row and asyncpg.Record."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+    def __iter__(self) -> Iterator[Any]: ...
+    def __len__(self) -> int: ...
+    def keys(self) -> Any: ...
 
 
 class DatabaseError(Exception):
     """The database could not be opened or migrated; the message says why in plain words."""
+
+
+class IntegrityError(Exception):
+    """A statement broke a constraint (unique, foreign key, check), on either backend."""
 
 
 class MissingRow(LookupError):
@@ -56,27 +68,29 @@ def present(found: Found | None, what: str) -> Found:
 
 
 @dataclass(frozen=True)
+class TableShape:
+    """What copying a table needs to know: its columns (in order), which hold instants as a
+    native type, its primary key, and the tables its foreign keys point to."""
+
+    columns: tuple[str, ...]
+    instants: frozenset[str]
+    primary_key: tuple[str, ...]
+    references: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Migration:
     version: int
     name: str
     sql: str
 
-    def statements(self) -> list[str]:
-        """Split into statements; `executescript` would COMMIT and break the single transaction."""
-        statements, current = [], ""
-        for line in self.sql.splitlines(keepends=True):
-            current += line
-            if sqlite3.complete_statement(current):
-                if current.strip().strip(";").strip():
-                    statements.append(current.strip())
-                current = ""
-        if current.strip():
-            raise DatabaseError(f"migration {self.name} ends with an incomplete statement")
-        return statements
 
-
-def bundled_migrations() -> list[Migration]:
+def bundled_migrations(dialect: Dialect = "sqlite") -> list[Migration]:
+    """The numbered migrations for a dialect: `migrations/` for SQLite, and their twins with
+    the same numbers in `migrations/postgresql/`."""
     folder = resources.files("bot.storage") / "migrations"
+    if dialect == "postgresql":
+        folder = folder / "postgresql"
     found = []
     for entry in folder.iterdir():
         match = _MIGRATION_NAME.match(entry.name)
@@ -89,137 +103,119 @@ def bundled_migrations() -> list[Migration]:
     return found
 
 
-class Transaction:
-    """Statements inside one BEGIN IMMEDIATE … COMMIT."""
+def is_postgres_url(target: str | Path) -> bool:
+    return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
 
+class Transaction(ABC):
+    """Statements on one connection: inside BEGIN … COMMIT, or each on its own (single_writes)."""
+
+    @abstractmethod
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns the number of rows changed."""
-        cursor = await self._conn.execute(sql, params)
-        return cursor.rowcount
 
+    @abstractmethod
     async def insert(self, sql: str, params: Params = ()) -> int:
-        """Run an INSERT; returns the new row's id."""
-        cursor = await self._conn.execute(sql, params)
-        return int(cursor.lastrowid or 0)
+        """Run an INSERT into a table with an `id` column; returns the new row's id."""
 
-    # Each aiosqlite call is a round trip to its thread, the main cost under load, so reads use
-    # the single-call execute_fetchall rather than execute + fetch + close.
-    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        rows = await self._conn.execute_fetchall(sql, params)
-        return next(iter(rows), None)
+    @abstractmethod
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None: ...
 
-    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        return list(await self._conn.execute_fetchall(sql, params))
+    @abstractmethod
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]: ...
 
 
-class Database:
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
-        self._conn = conn
-        self._lock = asyncio.Lock()
-        self.path = path
+class Database(ABC):
+    dialect: Dialect
+    # Where this database is, for messages: a file path, or a URL without its password.
+    label: str
 
-    @classmethod
-    async def open(cls, path: Path) -> Database:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            conn = await aiosqlite.connect(path, isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
-            raise DatabaseError(f"cannot open the database at {path}: {exc}") from None
-        conn.row_factory = sqlite3.Row
-        try:
-            for pragma in _PRAGMAS:
-                await conn.execute(pragma)
-        except sqlite3.Error as exc:
-            await conn.close()
-            raise DatabaseError(f"cannot use the database at {path}: {exc}") from None
-        return cls(conn, path)
+    @abstractmethod
+    async def close(self) -> None: ...
 
-    async def close(self) -> None:
-        async with self._lock:
-            await self._conn.close()
+    @abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]:
+        """BEGIN … COMMIT, rolled back when the block raises."""
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Transaction]:
-        async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield Transaction(self._conn)
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                raise
-            else:
-                try:
-                    await self._conn.execute("COMMIT")
-                except BaseException:
-                    # A refused COMMIT (deferred constraint, full disk) leaves the transaction
-                    # open, and every later write on this connection would fail with it.
-                    if self._conn.in_transaction:
-                        await self._conn.execute("ROLLBACK")
-                    raise
-
-    @asynccontextmanager
-    async def single_writes(self) -> AsyncIterator[Transaction]:
-        """Hold the connection for a few statements, each committing on its own.
+    @abstractmethod
+    def single_writes(self) -> AbstractAsyncContextManager[Transaction]:
+        """Hold a connection for a few statements, each committing on its own.
 
         For the hot path where one statement writes (atomic by itself, so it needs no explicit
         BEGIN) and the next ones read what it wrote: two round trips fewer than transaction().
         Anything that writes more than once belongs in transaction().
         """
-        async with self._lock:
-            yield Transaction(self._conn)
 
-    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._lock:
-            return await Transaction(self._conn).fetch_one(sql, params)
+    @abstractmethod
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None: ...
 
-    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._lock:
-            return await Transaction(self._conn).fetch_all(sql, params)
+    @abstractmethod
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    @abstractmethod
+    async def table_names(self, tx: Transaction, *, with_column: str | None = None) -> list[str]:
+        """The tables of the schema (only those with the column, when given), sorted."""
+
+    @abstractmethod
+    async def describe(self, tx: Transaction, table: str) -> TableShape: ...
+
+    @abstractmethod
+    async def after_copy(self, tx: Transaction, table: str) -> None:
+        """Rows were written with their ids: make new ids continue after them."""
+
+    @abstractmethod
+    async def flush_erased(self) -> None:
+        """Make erased rows leave what the backend keeps on disk as far as it can now."""
+
+    @abstractmethod
+    async def compact(self) -> None:
+        """Rewrite the stored tables so no old version of a changed value is left in them."""
+
+    @abstractmethod
+    async def _apply(self, tx: Transaction, migration: Migration) -> None: ...
 
     async def schema_version(self) -> int:
-        async with self._lock:
-            exists = await Transaction(self._conn).fetch_one(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
-            )
-            if exists is None:
-                return 0
-            row = await Transaction(self._conn).fetch_one(
-                "SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations"
-            )
-            return int(row["version"]) if row else 0
+        async with self.transaction() as tx:
+            return await self._version(tx)
+
+    async def _version(self, tx: Transaction) -> int:
+        if "schema_migrations" not in await self.table_names(tx):
+            return 0
+        row = await tx.fetch_one(
+            "SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations"
+        )
+        return int(row["version"]) if row else 0
 
     async def migrate(
         self, migrations: list[Migration] | None = None, *, target: int | None = None
     ) -> list[int]:
         """Apply pending migrations (up to `target`) in one transaction; returns those applied."""
-        available = bundled_migrations() if migrations is None else migrations
-        current = await self.schema_version()
+        available = bundled_migrations(self.dialect) if migrations is None else migrations
         latest = available[-1].version if available else 0
-        if current > latest:
-            raise DatabaseError(
-                f"the database is at schema version {current} but this Hearth only knows "
-                f"{latest}: it was written by a newer version"
-            )
-        pending = [
-            m for m in available if m.version > current and (target is None or m.version <= target)
-        ]
-        if not pending:
-            return []
         async with self.transaction() as tx:
+            current = await self._version(tx)
+            if current > latest:
+                raise DatabaseError(
+                    f"the database is at schema version {current} but this Hearth only knows "
+                    f"{latest}: it was written by a newer version"
+                )
+            pending = [
+                m
+                for m in available
+                if m.version > current and (target is None or m.version <= target)
+            ]
+            if not pending:
+                return []
+            stamp = "TIMESTAMPTZ" if self.dialect == "postgresql" else "TEXT"
             await tx.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                f" version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at {stamp} NOT NULL)"
             )
             for migration in pending:
-                for statement in migration.statements():
-                    await tx.execute(statement)
+                await self._apply(tx, migration)
                 await tx.execute(
-                    "INSERT INTO schema_migrations (version, name, applied_at)"
-                    " VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-                    (migration.version, migration.name),
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (migration.version, migration.name, to_db(datetime.now(UTC))),
                 )
         applied = [m.version for m in pending]
         log.info("migrations applied", extra={"versions": ",".join(map(str, applied))})

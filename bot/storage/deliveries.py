@@ -84,7 +84,7 @@ class SqliteDeliveryJournal:
                 " VALUES (?, ?, ?, ?, ?, ?, 'sending', 1, ?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET channel_id = excluded.channel_id,"
                 " fingerprint = excluded.fingerprint, anchor_id = excluded.anchor_id,"
-                " status = 'sending', attempts = attempts + 1, cause = NULL,"
+                " status = 'sending', attempts = deliveries.attempts + 1, cause = NULL,"
                 " message_id = NULL, updated_at = excluded.updated_at",
                 (key, guild_id, channel_id, user_id, fingerprint, anchor_id, stamp, stamp),
             )

@@ -19,10 +19,15 @@ PROMPT_FIELDS = frozenset({"timezone", "checkin_channel_id", "checkin_prompt_tim
 
 
 async def counter_due_again(tx: Transaction, counter_id: int, at: datetime) -> None:
+    # Two statements rather than CASE ... THEN ?: PostgreSQL would type that parameter as text.
     await tx.execute(
-        "UPDATE sobriety_counters SET due_revision = due_revision + 1,"
-        " next_due_at = CASE WHEN announce = 'off' THEN NULL ELSE ? END WHERE id = ?",
+        "UPDATE sobriety_counters SET due_revision = due_revision + 1, next_due_at = ?"
+        " WHERE id = ?",
         (to_db(at), counter_id),
+    )
+    await tx.execute(
+        "UPDATE sobriety_counters SET next_due_at = NULL WHERE id = ? AND announce = 'off'",
+        (counter_id,),
     )
 
 
@@ -31,10 +36,14 @@ async def reminder_due_again(
 ) -> None:
     """`at` None: switched off, nothing due until it is set again."""
     await tx.execute(
-        "UPDATE checkin_reminders SET due_revision = due_revision + 1,"
-        " next_due_at = CASE WHEN enabled = 1 THEN ? ELSE NULL END"
+        "UPDATE checkin_reminders SET due_revision = due_revision + 1, next_due_at = ?"
         " WHERE guild_id = ? AND user_id = ?",
         (to_db(at) if at is not None else None, guild_id, user_id),
+    )
+    await tx.execute(
+        "UPDATE checkin_reminders SET next_due_at = NULL"
+        " WHERE guild_id = ? AND user_id = ? AND enabled = 0",
+        (guild_id, user_id),
     )
 
 

@@ -57,9 +57,9 @@ async def detect(
     current = flag_of(row)
     worse = severity > current.severity
     await tx.execute(
-        "UPDATE flags SET reports = reports + 1, severity = max(severity, ?),"
-        " category = CASE WHEN ? THEN ? ELSE category END WHERE id = ?",
-        (int(severity), int(worse), new.category, current.id),
+        "UPDATE flags SET reports = reports + 1, severity = ?,"
+        " category = CASE WHEN ? = 1 THEN ? ELSE category END WHERE id = ?",
+        (max(int(severity), int(current.severity)), int(worse), new.category, current.id),
     )
     restarted = restarts_ladder(current, severity)
     if restarted:
@@ -107,7 +107,7 @@ async def _first_sight(tx: Transaction, digest: str, now: datetime) -> bool:
         "DELETE FROM crisis_seen_versions WHERE seen_at < ?", (to_db(now - VERSION_MEMORY),)
     )
     added = await tx.execute(
-        "INSERT OR IGNORE INTO crisis_seen_versions (digest, seen_at) VALUES (?, ?)",
+        "INSERT INTO crisis_seen_versions (digest, seen_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
         (digest, to_db(now)),
     )
     return added > 0
@@ -117,7 +117,7 @@ async def _count_rule(tx: Transaction, flag_id: int, rule: str | None) -> None:
     if rule:
         await tx.execute(
             "INSERT INTO flag_rules (flag_id, rule) VALUES (?, ?)"
-            " ON CONFLICT (flag_id, rule) DO UPDATE SET count = count + 1",
+            " ON CONFLICT (flag_id, rule) DO UPDATE SET count = flag_rules.count + 1",
             (flag_id, rule),
         )
 

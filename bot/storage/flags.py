@@ -127,7 +127,8 @@ class SqliteFlagRepository:
                 return await get_flag(tx, flag_id), False
             flag_id = int(existing["id"])
             added = await tx.execute(
-                "INSERT OR IGNORE INTO flag_reporters (flag_id, user_id) VALUES (?, ?)",
+                "INSERT INTO flag_reporters (flag_id, user_id) VALUES (?, ?)"
+                " ON CONFLICT DO NOTHING",
                 (flag_id, reporter),
             )
             if added:
@@ -178,7 +179,11 @@ class SqliteFlagRepository:
 
     async def reporters(self, flag_id: int) -> list[int]:
         rows = await self._db.fetch_all(
-            "SELECT user_id FROM flag_reporters WHERE flag_id = ? ORDER BY rowid", (flag_id,)
+            # In the order they reported: each reporter's first event on the flag.
+            "SELECT r.user_id FROM flag_reporters r WHERE r.flag_id = ?"
+            " ORDER BY (SELECT min(e.id) FROM flag_events e WHERE e.flag_id = r.flag_id"
+            " AND e.actor_id = r.user_id AND e.action IN ('created', 'merged')), r.user_id",
+            (flag_id,),
         )
         return [int(row["user_id"]) for row in rows]
 
@@ -278,7 +283,8 @@ class SqliteFlagRepository:
         async with self._db.transaction() as tx:
             if on:
                 await tx.execute(
-                    "INSERT OR IGNORE INTO oncall (guild_id, user_id, since) VALUES (?, ?, ?)",
+                    "INSERT INTO oncall (guild_id, user_id, since) VALUES (?, ?, ?)"
+                    " ON CONFLICT DO NOTHING",
                     (guild_id, user_id, to_db(now)),
                 )
             else:

@@ -84,7 +84,7 @@ class SqliteGuildPrivacyRepository:
                 await tx.execute(
                     "INSERT INTO guild_privacy (guild_id, removed_at, updated_at) VALUES (?, ?, ?)"
                     " ON CONFLICT (guild_id) DO UPDATE SET removed_at = excluded.removed_at,"
-                    " updated_at = excluded.updated_at WHERE removed_at IS NULL",
+                    " updated_at = excluded.updated_at WHERE guild_privacy.removed_at IS NULL",
                     (guild_id, to_db(now), to_db(now)),
                 )
                 > 0
@@ -119,7 +119,7 @@ class SqliteGuildPrivacyRepository:
         """Every server any table holds data for."""
         async with self._db.transaction() as tx:
             found: set[int] = set()
-            for table in await _guild_tables(tx):
+            for table in await self._db.table_names(tx, with_column="guild_id"):
                 rows = await tx.fetch_all(f"SELECT DISTINCT guild_id FROM {table}")
                 found.update(int(row[0]) for row in rows if row[0] is not None)
         return found
@@ -131,18 +131,10 @@ class SqliteGuildPrivacyRepository:
         async with self._db.transaction() as tx:
             for statement in _CHILDREN_FIRST:
                 deleted += await tx.execute(statement, (guild_id,))
-            for table in await _guild_tables(tx):
+            for table in await self._db.table_names(tx, with_column="guild_id"):
                 deleted += await tx.execute(f"DELETE FROM {table} WHERE guild_id = ?", (guild_id,))
         await flush_erased(self._db)
         return deleted
-
-
-async def _guild_tables(tx: Transaction) -> list[str]:
-    rows = await tx.fetch_all(
-        "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c"
-        " WHERE m.type = 'table' AND c.name = 'guild_id' ORDER BY m.name"
-    )
-    return [str(row[0]) for row in rows]
 
 
 async def _purge_guild_notes(tx: Transaction, guild_id: int, cutoff: datetime) -> int:

@@ -99,7 +99,7 @@ class SqliteMeetingRepository:
     async def for_guild(self, guild_id: int) -> list[Meeting]:
         rows = await self._db.fetch_all(
             "SELECT * FROM meetings WHERE guild_id = ? AND archived_at IS NULL"
-            " ORDER BY name COLLATE NOCASE, id",
+            " ORDER BY lower(name), id",
             (guild_id,),
         )
         return await meetings_of(rows)
@@ -168,8 +168,8 @@ class SqliteMeetingRepository:
     async def add_skip(self, meeting_id: int, day: date, now: datetime) -> bool:
         async with self._db.transaction() as tx:
             added = await tx.execute(
-                "INSERT OR IGNORE INTO meeting_skips (meeting_id, local_date, created_at)"
-                " VALUES (?, ?, ?)",
+                "INSERT INTO meeting_skips (meeting_id, local_date, created_at)"
+                " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 (meeting_id, day.isoformat(), to_db(now)),
             )
         return added > 0
@@ -200,8 +200,8 @@ class SqliteMeetingRepository:
     async def claim(self, meeting_id: int, occurrence: datetime, kind: str, now: datetime) -> bool:
         async with self._db.single_writes() as tx:  # one statement: atomic alone
             inserted = await tx.execute(
-                "INSERT OR IGNORE INTO meeting_deliveries (meeting_id, occurrence, kind, status,"
-                " updated_at) VALUES (?, ?, ?, 'sending', ?)",
+                "INSERT INTO meeting_deliveries (meeting_id, occurrence, kind, status,"
+                " updated_at) VALUES (?, ?, ?, 'sending', ?) ON CONFLICT DO NOTHING",
                 (meeting_id, to_db(occurrence), kind, to_db(now)),
             )
         return inserted > 0

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.storage.database import Transaction
 from bot.storage.sealing import PEER_REASON, FieldCodec
+from bot.storage.timestamps import plain_row
 
 MEMBER_TABLES: dict[str, str] = {
     "peer_supporters": "erased",
@@ -36,7 +37,7 @@ async def export_peer_support(
     key = (guild_id, user_id)
 
     async def rows(sql: str, params: tuple[Any, ...] = key) -> list[dict[str, Any]]:
-        return [dict(row) for row in await tx.fetch_all(sql, params)]
+        return [plain_row(row) for row in await tx.fetch_all(sql, params)]
 
     supporter = await rows(
         "SELECT on_duty, hours, updated_at FROM peer_supporters WHERE guild_id = ? AND user_id = ?"
@@ -51,7 +52,7 @@ async def export_peer_support(
         "as_peer_supporter": supporter[0] if supporter else None,
         "support_conversations_requested": requests,
         "support_conversations_helped": await rows(
-            "SELECT action, at FROM peer_request_events WHERE guild_id = ? AND actor_id = ?"
+            "SELECT action, at FROM peer_request_events WHERE guild_id = ?1 AND actor_id = ?2"
             " AND request_id IN (SELECT id FROM peer_requests WHERE user_id <> ?2) ORDER BY id"
         ),
         "partners_you_share_with": await rows(

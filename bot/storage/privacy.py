@@ -25,6 +25,7 @@ from bot.storage.sealing import (
     PLAIN,
     FieldCodec,
 )
+from bot.storage.timestamps import plain_row
 
 # Every table with a column naming a member, and what erasing that member does to it.
 MEMBER_DATA: dict[str, str] = {
@@ -120,10 +121,9 @@ class SqlitePrivacyRepository:
 
 
 async def flush_erased(database: Database) -> None:
-    """Move erased pages out of the write-ahead log into the file, where `secure_delete` has
-    zeroed what was removed, so erased words do not linger on disk."""
-    async with database.single_writes() as tx:
-        await tx.fetch_one("PRAGMA wal_checkpoint(TRUNCATE)")
+    """Erased words should not linger on disk: on SQLite the write-ahead log is emptied into
+    the file, where `secure_delete` has zeroed what was removed."""
+    await database.flush_erased()
 
 
 class _Exporter:
@@ -131,7 +131,7 @@ class _Exporter:
         self.tx, self.codec, self.key = tx, codec, (guild_id, user_id)
 
     async def rows(self, sql: str, params: tuple[Any, ...] | None = None) -> list[Record]:
-        return [dict(row) for row in await self.tx.fetch_all(sql, params or self.key)]
+        return [plain_row(row) for row in await self.tx.fetch_all(sql, params or self.key)]
 
     async def run(self) -> MemberExport:
         guild_id, user_id = self.key

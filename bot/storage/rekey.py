@@ -118,10 +118,8 @@ async def rekey(
 
 
 async def compact(database: Database) -> None:
-    """Rewrite the file and empty the write-ahead log: old values are gone from the disk."""
-    async with database.single_writes() as tx:
-        await tx.execute("VACUUM")
-        await tx.fetch_one("PRAGMA wal_checkpoint(TRUNCATE)")
+    """Rewrite the stored tables: old values are gone from the disk."""
+    await database.compact()
 
 
 async def _reseal(
@@ -131,8 +129,8 @@ async def _reseal(
     last, count = 0, 0
     while True:
         rows = await tx.fetch_all(
-            f"SELECT rowid AS id, {sealed.column} AS value FROM {sealed.table}"
-            f" WHERE rowid > ? AND {sealed.column} IS NOT NULL ORDER BY rowid LIMIT ?",
+            f"SELECT id, {sealed.column} AS value FROM {sealed.table}"
+            f" WHERE id > ? AND {sealed.column} IS NOT NULL ORDER BY id LIMIT ?",
             (last, _BATCH),
         )
         if not rows:
@@ -142,7 +140,7 @@ async def _reseal(
             text = cast(str, reader.open(sealed.codec_name, row["value"]))
             if relabel:
                 await tx.execute(
-                    "UPDATE sobriety_counters SET label = ?, label_key = ? WHERE rowid = ?",
+                    "UPDATE sobriety_counters SET label = ?, label_key = ? WHERE id = ?",
                     (
                         writer.seal(COUNTER_LABEL, text),
                         writer.index(COUNTER_LABEL_KEY, text.casefold()),
@@ -151,7 +149,7 @@ async def _reseal(
                 )
             else:
                 await tx.execute(
-                    f"UPDATE {sealed.table} SET {sealed.column} = ? WHERE rowid = ?",
+                    f"UPDATE {sealed.table} SET {sealed.column} = ? WHERE id = ?",
                     (writer.seal(sealed.codec_name, text), row["id"]),
                 )
             count += 1

@@ -207,8 +207,9 @@ class SqliteSobrietyRepository:
         """The new celebration's id, or None if this milestone was already taken for the period."""
         async with self._db.transaction() as tx:
             inserted = await tx.execute(
-                "INSERT OR IGNORE INTO milestone_celebrations (period_id, milestone_key,"
-                " milestone_date, channel, status, updated_at) VALUES (?, ?, ?, ?, 'sending', ?)",
+                "INSERT INTO milestone_celebrations (period_id, milestone_key, milestone_date,"
+                " channel, status, updated_at) VALUES (?, ?, ?, ?, 'sending', ?)"
+                " ON CONFLICT DO NOTHING",
                 (period_id, key, reached.isoformat(), channel, to_db(now)),
             )
             if not inserted:
@@ -263,8 +264,8 @@ class SqliteSobrietyRepository:
         """Record one member's congratulations; returns (was it new, how many in all)."""
         async with self._db.transaction() as tx:
             added = await tx.execute(
-                "INSERT OR IGNORE INTO milestone_congratulations (celebration_id, user_id,"
-                " created_at) VALUES (?, ?, ?)",
+                "INSERT INTO milestone_congratulations (celebration_id, user_id, created_at)"
+                " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 (celebration_id, user_id, to_db(now)),
             )
             row = await tx.fetch_one(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.storage.announcements import AnnouncementRepository, SqliteAnnouncementRepository
 from bot.storage.app_state import AppStateRepository, SqliteAppStateRepository
+from bot.storage.backends import open_database
 from bot.storage.checkin_schedule import (
     CheckinScheduleRepository,
     SqliteCheckinScheduleRepository,
@@ -62,10 +63,13 @@ class Storage:
         await self.database.close()
 
 
-async def open_storage(path: Path, *, migrate: bool = True, codec: FieldCodec = PLAIN) -> Storage:
+async def open_storage(
+    target: Path | str, *, migrate: bool = True, codec: FieldCodec = PLAIN
+) -> Storage:
     """With a codec holding a data key, members' notes, counter names and report reasons are
-    sealed on write and opened on read, inside the repositories."""
-    database = await Database.open(path)
+    sealed on write and opened on read, inside the repositories. `target` is a SQLite file's
+    path or a postgresql:// URL; the repositories are the same on both."""
+    database = await open_database(target)
     try:
         if migrate:
             await database.migrate()

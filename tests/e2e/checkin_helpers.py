@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
+from tests.e2e import stored
 from tests.e2e.harness import Community, answered
 from tests.fakediscord import FakeDiscord, Interaction
 
 
-def stored_checkins(database: Path, user_id: int) -> list[dict[str, Any]]:
-    with sqlite3.connect(database) as conn:
-        conn.row_factory = sqlite3.Row
+def stored_checkins(database: Path | str, user_id: int) -> list[dict[str, Any]]:
+    with stored.connect(database) as conn:
         rows = conn.execute(
             "SELECT * FROM checkins WHERE user_id = ? ORDER BY local_date", (user_id,)
         ).fetchall()

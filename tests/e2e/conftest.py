@@ -9,6 +9,7 @@ from tests.clocks import ManualClock
 from tests.e2e.harness import Community, HearthRunner, build_community
 from tests.e2e.smoke_bot import bot, world  # noqa: F401 (fixtures of the fake's own tests)
 from tests.fakediscord import FakeDiscord
+from tests.postgres_server import PostgresServer
 
 
 @pytest.fixture
@@ -29,15 +30,31 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "hearth.db"
+async def database(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Path | str]:
+    """The bot's database, on each backend: a SQLite file, or a fresh database of its own on
+    the test run's PostgreSQL server (a URL)."""
+    if backend == "sqlite":
+        yield tmp_path / "data" / "hearth.db"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    url = await server.new_database()
+    try:
+        yield url
+    finally:
+        await server.drop_database(url)
 
 
 @pytest.fixture
 async def runner(
-    fake: FakeDiscord, database: Path, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+    fake: FakeDiscord,
+    database: Path | str,
+    clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> AsyncIterator[HearthRunner]:
-    hearth_runner = HearthRunner(fake, database, clock, monkeypatch)
+    hearth_runner = HearthRunner(fake, database, clock, monkeypatch, state_dir=tmp_path / "data")
     try:
         yield hearth_runner
     finally:

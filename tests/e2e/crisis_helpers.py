@@ -10,10 +10,10 @@ sleeping.
 from __future__ import annotations
 
 import itertools
-import sqlite3
 from pathlib import Path
 from typing import Any
 
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import setup_guild
 from tests.e2e.harness import Community
 from tests.fakediscord import FakeDiscord
@@ -78,9 +78,8 @@ def queue_posts(fake: FakeDiscord, community: Community, text: str) -> list[dict
     return [m for m in fake.channel_messages(community.mod_queue) if text in m.get("content", "")]
 
 
-def flag_rows(database: Path, user: int) -> list[dict]:
-    with sqlite3.connect(database) as conn:
-        conn.row_factory = sqlite3.Row
+def flag_rows(database: Path | str, user: int) -> list[dict]:
+    with stored.connect(database) as conn:
         rows = conn.execute("SELECT * FROM flags WHERE user_id = ? ORDER BY id", (user,))
         return [dict(row) for row in rows]
 

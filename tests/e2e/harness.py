@@ -82,19 +82,30 @@ class HearthRunner:
     """Starts and stops Hearth processes-in-a-task on one database file, like restarts."""
 
     def __init__(
-        self, fake: FakeDiscord, database: Path, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+        self,
+        fake: FakeDiscord,
+        database: Path | str,
+        clock: ManualClock,
+        monkeypatch: pytest.MonkeyPatch,
+        *,
+        state_dir: Path | None = None,
     ) -> None:
         self.fake = fake
+        # A SQLite file, or a PostgreSQL URL: the bot is started with either, like a user would.
         self.database = database
+        self.state_dir = state_dir
         self.clock = clock
         self._monkeypatch = monkeypatch
         self._running: list[tuple[Hearth, asyncio.Task[None]]] = []
         self._unfollow: dict[int, Callable[[], None]] = {}
 
     def environment(self) -> dict[str, str]:
+        url = self.database if isinstance(self.database, str) else f"sqlite:///{self.database}"
+        env = {"HEARTH_STATE_DIR": str(self.state_dir)} if self.state_dir else {}
         return {
+            **env,
             "DISCORD_TOKEN": self.fake.token,
-            "HEARTH_DATABASE_URL": f"sqlite:///{self.database}",
+            "HEARTH_DATABASE_URL": url,
             "HEARTH_DISCORD_API_BASE": self.fake.api_base,
             "HEARTH_DISCORD_GATEWAY_URL": self.fake.gateway_url,
         }

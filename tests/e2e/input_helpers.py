@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.e2e import stored
 from tests.e2e.harness import Community, answered
 from tests.fakediscord import FakeDiscord, Interaction
 
@@ -75,6 +75,6 @@ async def unofficial(
     return ix
 
 
-def count(database: Path, table: str) -> int:
-    with sqlite3.connect(database) as conn:
+def count(database: Path | str, table: str) -> int:
+    with stored.connect(database) as conn:
         return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.app import Hearth
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import setup_guild
 from tests.e2e.harness import Community, answered
 from tests.fakediscord import FakeDiscord, Interaction
@@ -22,8 +22,8 @@ async def meetings_cmd(
     return ix
 
 
-def meeting_ids(database: Path) -> list[int]:
-    with sqlite3.connect(database) as conn:
+def meeting_ids(database: Path | str) -> list[int]:
+    with stored.connect(database) as conn:
         return [row[0] for row in conn.execute("SELECT id FROM meetings ORDER BY id")]
 
 

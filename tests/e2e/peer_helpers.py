@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import discord
 
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import setup_guild
 from tests.e2e.harness import Community, answered, private_to
 from tests.fakediscord import FakeDiscord, Interaction
@@ -107,9 +107,8 @@ def everything_said(message: dict[str, Any]) -> str:
     return str({k: message.get(k) for k in ("content", "embeds")})
 
 
-def requests(database: Path) -> list[dict[str, Any]]:
-    with sqlite3.connect(database) as conn:
-        conn.row_factory = sqlite3.Row
+def requests(database: Path | str) -> list[dict[str, Any]]:
+    with stored.connect(database) as conn:
         return [dict(r) for r in conn.execute("SELECT * FROM peer_requests ORDER BY id")]
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tests.e2e import stored
 from tests.e2e.harness import answered
 from tests.fakediscord import FakeDiscord, Interaction
 
@@ -38,7 +39,10 @@ async def ask(fake: FakeDiscord, guild_id: int, user_id: int, command: str, **op
     return ix
 
 
-def database_bytes(database: Path) -> bytes:
-    """The database as it lies on disk: the file and its write-ahead log."""
+def database_bytes(database: Path | str) -> bytes:
+    """The database as it lies on disk: the SQLite file and its write-ahead log, or the files
+    of the PostgreSQL database (after a checkpoint has written every changed page out)."""
+    if isinstance(database, str):
+        return stored.postgres_files(database)
     parts = [database, database.with_name(database.name + "-wal")]
     return b"".join(part.read_bytes() for part in parts if part.exists())

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sqlite3
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tests.e2e import stored
 from tests.fakediscord import FakeDiscord
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,9 +23,10 @@ START_TIMEOUT = 60.0  # two cores shared by many: a cold start of Python + disco
 
 
 class HearthProcess:
-    def __init__(self, fake: FakeDiscord, database: Path) -> None:
+    def __init__(self, fake: FakeDiscord, database: Path | str, state_dir: Path) -> None:
         self.fake = fake
         self.database = database
+        self.state_dir = state_dir
         self.process: asyncio.subprocess.Process | None = None
 
     def environment(self) -> dict[str, str]:
@@ -37,7 +38,10 @@ class HearthProcess:
         env.update(
             {
                 "DISCORD_TOKEN": self.fake.token,
-                "HEARTH_DATABASE_URL": f"sqlite:///{self.database}",
+                "HEARTH_DATABASE_URL": self.database
+                if isinstance(self.database, str)
+                else f"sqlite:///{self.database}",
+                "HEARTH_STATE_DIR": str(self.state_dir),
                 "HEARTH_DISCORD_API_BASE": self.fake.api_base,
                 "HEARTH_DISCORD_GATEWAY_URL": self.fake.gateway_url,
             }
@@ -104,6 +108,6 @@ async def until(condition: Callable[[], Any], what: str, timeout: float = START_
     return result
 
 
-def query(database: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(database) as conn:
+def query(database: Path | str, sql: str, *params: object) -> list[tuple[Any, ...]]:
+    with stored.connect(database) as conn:
         return conn.execute(sql, params).fetchall()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.clocks import ManualClock
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import checkin, setup_guild, stored_checkins
 from tests.e2e.harness import Community, HearthRunner, answered
 from tests.fakediscord import FakeDiscord
@@ -27,7 +27,7 @@ async def test_daily_prompt_posts_at_local_time_once_and_its_button_checks_in(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
     clock: ManualClock,
 ) -> None:
     # 09:00 in London on the day British Summer Time starts is 08:00 UTC.
@@ -127,7 +127,7 @@ async def test_reminder_fires_at_local_time_exactly_once_and_dms_closed_switches
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
     clock: ManualClock,
 ) -> None:
     clock.set(datetime(2026, 11, 22, 10, 0, tzinfo=UTC))  # 19:00 in Tokyo
@@ -170,7 +170,7 @@ async def test_reminder_fires_at_local_time_exactly_once_and_dms_closed_switches
     fake.close_dms(community.member)
     clock.set(datetime(2026, 11, 24, 11, 0, tzinfo=UTC))
     await bot.scheduler.run_now(DUE_JOB)
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         enabled, reason = conn.execute(
             "SELECT enabled, disabled_reason FROM checkin_reminders"
         ).fetchone()
@@ -245,7 +245,7 @@ async def test_forms_open_at_once_and_across_a_restart_all_count(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
     clock: ManualClock,
 ) -> None:
     clock.set(datetime(2026, 11, 22, 10, 0, tzinfo=UTC))

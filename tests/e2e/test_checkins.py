@@ -21,7 +21,7 @@ async def test_checkin_is_private_shows_streak_and_same_day_updates(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     await runner.start()
@@ -59,7 +59,7 @@ async def test_streak_over_days_across_dst_and_far_time_zones(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
     clock: ManualClock,
 ) -> None:
     clock.set(datetime(2026, 3, 6, 12, 0, tzinfo=UTC))
@@ -136,7 +136,7 @@ async def test_share_posts_mood_and_craving_but_never_the_note(
 
 
 async def test_a_channel_that_refuses_the_card_is_explained_privately(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     guild = fake.guild(community.guild_id)
     send_messages = 1 << 11
@@ -154,7 +154,7 @@ async def test_a_channel_that_refuses_the_card_is_explained_privately(
 
 
 async def test_share_without_a_checkin_channel_still_saves(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     await runner.start()
     ix = await checkin(fake, community, community.member, mood=3, share=True)
@@ -176,7 +176,7 @@ async def test_hard_day_gets_a_gentle_offer_of_support(
 
 
 async def test_profile_timezone_validation_and_show(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     await runner.start()
     bad = await fake.slash(

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.clocks import ManualClock
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import setup_guild
 from tests.e2e.crisis_helpers import cards_about, configure_queue, flag_rows, settled
 from tests.e2e.harness import Community, HearthRunner, answered
@@ -27,21 +28,21 @@ DUE_JOB = "checkins:due"
 
 
 def config_row(database: Path, guild_id: int) -> dict[str, Any]:
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         conn.row_factory = sqlite3.Row
         row = conn.execute("SELECT * FROM guild_config WHERE guild_id = ?", (guild_id,)).fetchone()
         return dict(row)
 
 
 def meeting_row(database: Path, meeting_id: int) -> dict[str, Any]:
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         conn.row_factory = sqlite3.Row
         row = conn.execute("SELECT * FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
         return dict(row)
 
 
 def phrase_rows(database: Path, guild_id: int) -> list[tuple[str, str]]:
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         return list(
             conn.execute(
                 "SELECT phrase, kind FROM crisis_phrases WHERE guild_id = ? ORDER BY phrase",
@@ -158,7 +159,7 @@ async def test_clearing_the_moderator_queue_asks_first_then_detection_stops_and_
 
 
 def _all_flags(database: Path) -> list[dict[str, Any]]:
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         conn.row_factory = sqlite3.Row
         return [dict(row) for row in conn.execute("SELECT * FROM flags ORDER BY id")]
 

@@ -6,23 +6,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import checkin, setup_guild
 from tests.e2e.harness import Community, HearthRunner, answered
 from tests.fakediscord import FakeDiscord, Interaction
 
 
-async def break_flags_table(database: Path) -> None:
+async def break_flags_table(database: Path | str) -> None:
     """The database breaks under the running bot. Off the event loop: the bot (on this loop)
     may be mid-transaction, and must be able to finish it while this waits for the lock."""
 
     def drop() -> None:
-        with sqlite3.connect(database) as conn:
-            for table in ("flag_alerts", "flag_reporters", "flag_events", "flags"):
+        with stored.connect(database) as conn:
+            for table in ("flag_rules", "flag_alerts", "flag_reporters", "flag_events", "flags"):
                 conn.execute(f"DROP TABLE {table}")
 
     await asyncio.to_thread(drop)
@@ -49,7 +49,7 @@ async def test_a_failing_button_gets_a_kind_reply_with_an_error_id(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     await runner.start()
@@ -73,7 +73,7 @@ async def test_a_failing_form_gets_a_kind_reply_with_an_error_id(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     await runner.start()

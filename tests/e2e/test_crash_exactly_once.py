@@ -44,8 +44,10 @@ def circle(wall_fake: FakeDiscord) -> Community:
 
 
 @pytest.fixture
-async def hearth(wall_fake: FakeDiscord, database: Path) -> AsyncIterator[HearthProcess]:
-    process = HearthProcess(wall_fake, database)
+async def hearth(
+    wall_fake: FakeDiscord, database: Path | str, tmp_path: Path
+) -> AsyncIterator[HearthProcess]:
+    process = HearthProcess(wall_fake, database, tmp_path / "state")
     try:
         yield process
     finally:
@@ -53,7 +55,7 @@ async def hearth(wall_fake: FakeDiscord, database: Path) -> AsyncIterator[Hearth
 
 
 @asynccontextmanager
-async def stored(database: Path) -> AsyncIterator[Storage]:
+async def stored(database: Path | str) -> AsyncIterator[Storage]:
     storage = await open_storage(database)
     try:
         yield storage
@@ -75,7 +77,7 @@ async def restart_after_nonce_window(fake: FakeDiscord, hearth: HearthProcess) -
     await hearth.start()
 
 
-async def configure(database: Path, circle: Community, **changes: Any) -> datetime:
+async def configure(database: Path | str, circle: Community, **changes: Any) -> datetime:
     now = datetime.now(UTC)
     async with stored(database) as storage:
         await storage.guild_configs.update(circle.guild_id, changes, now)
@@ -83,7 +85,7 @@ async def configure(database: Path, circle: Community, **changes: Any) -> dateti
 
 
 async def test_meeting_reminder(
-    wall_fake: FakeDiscord, circle: Community, hearth: HearthProcess, database: Path
+    wall_fake: FakeDiscord, circle: Community, hearth: HearthProcess, database: Path | str
 ) -> None:
     now = await configure(database, circle, announcements_channel_id=circle.announcements)
     start = (now + timedelta(minutes=20)).replace(second=0, microsecond=0)
@@ -125,7 +127,7 @@ async def test_meeting_reminder(
 
 
 async def test_announcement(
-    wall_fake: FakeDiscord, circle: Community, hearth: HearthProcess, database: Path
+    wall_fake: FakeDiscord, circle: Community, hearth: HearthProcess, database: Path | str
 ) -> None:
     now = datetime.now(UTC)
     async with stored(database) as storage:
@@ -162,7 +164,7 @@ async def test_announcement(
 
 
 async def test_milestone_celebration(
-    wall_fake: FakeDiscord, circle: Community, hearth: HearthProcess, database: Path
+    wall_fake: FakeDiscord, circle: Community, hearth: HearthProcess, database: Path | str
 ) -> None:
     now = await configure(database, circle, celebrations_channel_id=circle.celebrations)
     async with stored(database) as storage:
@@ -195,7 +197,7 @@ async def test_milestone_celebration(
 
 
 async def test_daily_checkin_prompt(
-    wall_fake: FakeDiscord, circle: Community, hearth: HearthProcess, database: Path
+    wall_fake: FakeDiscord, circle: Community, hearth: HearthProcess, database: Path | str
 ) -> None:
     # Due since local midnight: posted by the catch-up at start.
     await configure(
@@ -221,7 +223,7 @@ async def test_daily_checkin_prompt(
 
 
 async def test_escalation_ping(
-    wall_fake: FakeDiscord, circle: Community, hearth: HearthProcess, database: Path
+    wall_fake: FakeDiscord, circle: Community, hearth: HearthProcess, database: Path | str
 ) -> None:
     now = await configure(
         database,
@@ -264,7 +266,7 @@ async def test_escalation_ping(
 
 
 async def test_checkin_reminder_dm(
-    wall_fake: FakeDiscord, circle: Community, hearth: HearthProcess, database: Path
+    wall_fake: FakeDiscord, circle: Community, hearth: HearthProcess, database: Path | str
 ) -> None:
     now = datetime.now(UTC)
     async with stored(database) as storage:

@@ -3,13 +3,13 @@ moderators can read (refused at setup, checked in status, cards held while it is
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
 import discord
 
 from tests.clocks import ManualClock
+from tests.e2e import stored
 from tests.e2e.crisis_helpers import card_text, cards_about, configure_queue, settled
 from tests.e2e.harness import Community, HearthRunner, answered, build_community, private_to
 from tests.fakediscord import FakeDiscord
@@ -99,7 +99,7 @@ async def test_setup_refuses_a_queue_members_can_read(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
 ) -> None:
     await runner.start()
     guild = fake.guild(community.guild_id)
@@ -129,7 +129,7 @@ async def test_setup_refuses_a_queue_members_can_read(
     )
     await answered(again)
     assert "**@Members**" in again.text and "**@everyone**" not in again.text
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         saved = conn.execute("SELECT timezone, mod_queue_channel_id FROM guild_config").fetchall()
     assert saved == [], "nothing was saved"
 

@@ -33,7 +33,7 @@ async def test_not_a_concern_is_counted_per_rule_and_admins_can_switch_the_rule_
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
 ) -> None:
     detector = default_detector()
     found, barrier = detector.scan(HIGH), detector.scan(BARRIER_TEXT)

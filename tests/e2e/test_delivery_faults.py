@@ -4,7 +4,6 @@ their true cause; bursts stay under Discord's rate limits."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import discord
 from bot.domain.announcements import AnnouncementRepeat
 from bot.storage.storage import open_storage
 from tests.clocks import ManualClock
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import checkin, setup_guild
 from tests.e2e.crisis_helpers import card_text, cards_about, configure_queue, settled
 from tests.e2e.harness import Community, HearthRunner, answered
@@ -29,7 +29,7 @@ def owner_notices(fake: FakeDiscord, community: Community) -> list[str]:
 
 
 async def test_a_503_on_the_card_and_a_lost_answer_on_the_dm_still_deliver_each_once(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     await runner.start()
     await configure_queue(fake, community)
@@ -95,7 +95,7 @@ async def test_a_queue_that_refuses_for_good_is_reported_with_its_true_cause(
 
 
 async def test_a_queue_failing_in_passing_is_never_reported_as_missing(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     await runner.start()
     await configure_queue(fake, community)
@@ -109,7 +109,7 @@ async def test_a_queue_failing_in_passing_is_never_reported_as_missing(
     # Three 503s in a row: retried with backoff, then posted; nobody told the queue is broken.
     assert len(cards_about(fake, community, community.member)) == 1
     assert owner_notices(fake, community) == []
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         assert conn.execute("SELECT topic FROM guild_alerts").fetchall() == []
 
 
@@ -118,7 +118,7 @@ async def test_an_announcement_answered_503_is_retried_and_posted_once_unreporte
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
 ) -> None:
     clock.set(datetime(2026, 11, 21, 12, 0, tzinfo=UTC))
     await runner.start()
@@ -156,7 +156,7 @@ async def test_a_burst_of_posts_stays_under_discords_limits(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
 ) -> None:
     """66 announcements fall due in the same second (Hearth starts late): 60 in their own
     channels and 6 in one channel, where Discord allows 5 messages per 5 seconds."""
@@ -196,7 +196,7 @@ async def test_a_burst_of_posts_stays_under_discords_limits(
 
 
 async def test_a_shared_checkin_answered_503_once_is_still_shared_once(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     await runner.start()
     await setup_guild(fake, community, checkin_channel=community.checkins)

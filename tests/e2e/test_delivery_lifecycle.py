@@ -4,13 +4,13 @@ added back, its schedules resume."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app import Hearth
-from bot.storage.timestamps import to_db
+from bot.storage.timestamps import as_text
 from tests.clocks import ManualClock
+from tests.e2e import stored
 from tests.e2e.harness import Community, HearthRunner, answered
 from tests.e2e.meeting_helpers import FIRST_START, add_tuesday_meeting, meeting_ids, run_meeting
 from tests.e2e.process_helpers import until
@@ -20,17 +20,17 @@ from tests.fakediscord import FakeDiscord
 NAME = "Tuesday Night Group"
 
 
-def reminders(database: Path, meeting_id: int) -> dict[str, str]:
-    with sqlite3.connect(database) as conn:
+def reminders(database: Path | str, meeting_id: int) -> dict[str, str]:
+    with stored.connect(database) as conn:
         rows = conn.execute(
             "SELECT kind, status FROM meeting_deliveries WHERE meeting_id = ? AND occurrence = ?",
-            (meeting_id, to_db(FIRST_START)),
+            (meeting_id, as_text(FIRST_START)),
         ).fetchall()
     return dict(rows)
 
 
-def alerts(database: Path) -> list[tuple[str, str]]:
-    with sqlite3.connect(database) as conn:
+def alerts(database: Path | str) -> list[tuple[str, str]]:
+    with stored.connect(database) as conn:
         return conn.execute("SELECT topic, message FROM guild_alerts").fetchall()
 
 
@@ -61,7 +61,7 @@ async def test_an_outage_pauses_reminders_and_the_closest_posts_once_when_back(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
     voice: int,
 ) -> None:
     bot, meeting_id = await meeting_set_up(fake, community, runner, clock, voice)
@@ -93,7 +93,7 @@ async def test_a_removed_server_gets_nothing_and_resumes_when_hearth_is_added_ba
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
     voice: int,
 ) -> None:
     bot, meeting_id = await meeting_set_up(fake, community, runner, clock, voice)
@@ -137,7 +137,7 @@ async def test_a_new_gateway_session_mid_schedule_posts_nothing_twice(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
     voice: int,
 ) -> None:
     bot, meeting_id = await meeting_set_up(fake, community, runner, clock, voice)

@@ -8,7 +8,6 @@ overlap) and runs once more at the same clock, so "nothing yet" is checked after
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from bot.app import Hearth
 from bot.domain.counters import Announce
 from bot.storage.storage import open_storage
 from tests.clocks import ManualClock
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import setup_guild
 from tests.e2e.harness import Community, HearthRunner, answered
 from tests.e2e.process_helpers import until
@@ -43,7 +43,7 @@ async def slash(fake: FakeDiscord, community: Community, command: str, **options
 
 
 def stored_next_due(database: Path, table: str) -> list[str | None]:
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         return [row[0] for row in conn.execute(f"SELECT next_due_at FROM {table} ORDER BY 1")]
 
 

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
+from tests.e2e import stored
 from tests.e2e.harness import Community, HearthRunner, answered
 from tests.fakediscord import FakeDiscord
 
 EPHEMERAL = 64
 
 
-def _stored_config(database: Path, guild_id: int) -> dict | None:
-    with sqlite3.connect(database) as conn:
-        conn.row_factory = sqlite3.Row
+def _stored_config(database: Path | str, guild_id: int) -> dict | None:
+    with stored.connect(database) as conn:
         row = conn.execute("SELECT * FROM guild_config WHERE guild_id = ?", (guild_id,)).fetchone()
     return dict(row) if row else None
 
 
 async def test_admin_setup_is_saved_and_shown_after_restart(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     bot = await runner.start()
     ix = await fake.slash(
@@ -63,7 +62,7 @@ async def test_admin_setup_is_saved_and_shown_after_restart(
 
 
 async def test_running_setup_again_changes_only_what_is_given(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     await runner.start()
     first = await fake.slash(
@@ -90,7 +89,7 @@ async def test_running_setup_again_changes_only_what_is_given(
 
 
 async def test_non_admin_is_refused_kindly_and_nothing_changes(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     await runner.start()
     # Discord hides /hearth from non-admins; a server can override that, so Hearth checks too.
@@ -109,7 +108,7 @@ async def test_non_admin_is_refused_kindly_and_nothing_changes(
 
 
 async def test_invalid_time_zone_or_country_saves_nothing(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     await runner.start()
     ix = await fake.slash(
@@ -136,7 +135,7 @@ async def test_invalid_time_zone_or_country_saves_nothing(
 
 
 async def test_setup_without_options_shows_current_config(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     await runner.start()
     ix = await fake.slash(community.guild_id, community.admin, "hearth setup")
@@ -206,14 +205,14 @@ async def test_status_names_missing_permissions_plainly(
 
 
 async def test_status_reports_a_deleted_channel(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     await runner.start()
     gone = 987654321987654321
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         conn.execute(
             "INSERT INTO guild_config (guild_id, checkin_channel_id, created_at, updated_at) "
-            "VALUES (?, ?, 'x', 'x')",
+            "VALUES (?, ?, '2026-11-22T00:00:00.000Z', '2026-11-22T00:00:00.000Z')",
             (community.guild_id, gone),
         )
     ix = await fake.slash(community.guild_id, community.admin, "hearth status")

@@ -32,8 +32,13 @@ async def _until(condition, timeout: float = 10.0) -> None:
         await asyncio.sleep(0.05)
 
 
-async def test_health_follows_the_gateway_connection(runner: HearthRunner, database: Path) -> None:
-    beat = health_file(database)
+async def test_health_follows_the_gateway_connection(
+    runner: HearthRunner, database: Path | str
+) -> None:
+    # Beside the SQLite file, or in HEARTH_STATE_DIR with PostgreSQL.
+    beat = (
+        health_file(database) if isinstance(database, Path) else runner.state_dir / "hearth.alive"
+    )
     assert (await _health(runner))[0] == 1, "no bot has run yet"
     bot = await runner.start()
     await _until(beat.exists)

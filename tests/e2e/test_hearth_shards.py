@@ -9,7 +9,6 @@ split is shown with one process after another on the same database.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pytest
 
 from bot.delivery import SHARD_LEAK
 from tests.clocks import ManualClock
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import setup_guild
 from tests.e2e.harness import Community, HearthRunner, answered, build_community
 from tests.e2e.timeline import dm_sent, jump, posted
@@ -85,7 +85,7 @@ async def _timed_work(fake: FakeDiscord, community: Community) -> None:
 
 
 def _prompt_status(database: Path, guild_id: int, day: str) -> str | None:
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         row = conn.execute(
             "SELECT status FROM checkin_prompts WHERE guild_id = ? AND local_date = ?",
             (guild_id, day),
@@ -94,7 +94,7 @@ def _prompt_status(database: Path, guild_id: int, day: str) -> str | None:
 
 
 def _announcement_ids(database: Path, guild_id: int) -> list[int]:
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         rows = conn.execute("SELECT id FROM announcements WHERE guild_id = ?", (guild_id,))
         return [row[0] for row in rows]
 
@@ -123,7 +123,7 @@ async def test_a_process_runs_only_its_shards_servers_and_their_timed_work(
     await runner.stop(everything)
     # Zero's Monday prompt was being posted by its own process when it stopped: a claim
     # in doubt, which only the process running shard 0 may settle.
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         conn.execute(
             "INSERT INTO checkin_prompts (guild_id, local_date, channel_id, status, updated_at)"
             " VALUES (?, '2026-11-23', ?, 'posting', '2026-11-23T09:00:00+00:00')",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.clocks import ManualClock
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import setup_guild, stored_checkins
 from tests.e2e.harness import Community, HearthRunner
 from tests.e2e.input_helpers import (
@@ -129,7 +129,7 @@ async def test_an_announcement_in_the_year_9999_is_refused_kindly(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     await runner.start()
@@ -153,7 +153,7 @@ async def test_a_report_link_with_ids_too_big_for_any_database_is_refused(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     await runner.start()
@@ -173,7 +173,7 @@ async def test_a_feed_nested_100000_deep_is_refused_as_json(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     await runner.start()
@@ -197,7 +197,7 @@ async def test_values_past_the_declared_limits_change_nothing(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     await runner.start()
@@ -232,7 +232,7 @@ async def test_milestone_plans_beyond_a_hundred_years_are_refused(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     await runner.start()
@@ -253,14 +253,14 @@ async def test_a_stored_plan_that_cannot_work_falls_back_to_the_default(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     bot = await runner.start()
     await setup_guild(fake, community, celebrations_channel=community.celebrations)
     await slash(fake, community, community.member, "sobriety set", date="2024-01-01")
     # Saved by an earlier version, before plans were checked.
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         conn.execute(
             "UPDATE guild_config SET milestone_plan = '999999999d' WHERE guild_id = ?",
             (community.guild_id,),
@@ -281,7 +281,7 @@ async def test_a_crisis_phrase_without_letters_is_refused_and_never_matches(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
 ) -> None:
     bot = await runner.start()
     await setup_guild(fake, community, mod_queue_channel=community.mod_queue)
@@ -300,7 +300,7 @@ async def test_a_crisis_phrase_without_letters_is_refused_and_never_matches(
     assert count(database, "crisis_phrases") == 0
 
     # One saved before phrases were checked flags nothing.
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         conn.execute(
             "INSERT INTO crisis_phrases (guild_id, phrase, kind, category, severity)"
             " VALUES (?, '!!!', 'flag', 'suicidal thoughts', 3)",

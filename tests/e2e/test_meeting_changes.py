@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.clocks import ManualClock
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import setup_guild
 from tests.e2e.harness import Community, HearthRunner
 from tests.e2e.meeting_helpers import (
@@ -25,7 +25,7 @@ async def test_a_send_cut_off_by_a_stop_is_retried_after_restart(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
     voice: int,
 ) -> None:
     clock.set(FIRST_START - timedelta(days=2))
@@ -34,10 +34,11 @@ async def test_a_send_cut_off_by_a_stop_is_retried_after_restart(
     [meeting_id] = meeting_ids(database)
     await runner.stop(bot)
     # As if the last run claimed the 1-day reminder and stopped before posting it.
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         conn.execute(
             "INSERT INTO meeting_deliveries (meeting_id, occurrence, kind, status, updated_at)"
-            " VALUES (?, '2026-11-25T00:00:00.000Z', 'reminder:86400', 'sending', 'x')",
+            " VALUES (?, '2026-11-25T00:00:00.000Z', 'reminder:86400', 'sending',"
+            " '2026-11-22T00:00:00.000Z')",
             (meeting_id,),
         )
     clock.set(FIRST_START - timedelta(hours=23))
@@ -51,7 +52,7 @@ async def test_edit_changes_the_schedule_and_the_events_entry(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
     voice: int,
 ) -> None:
     clock.set(FIRST_START - timedelta(days=2))
@@ -84,7 +85,7 @@ async def test_skip_works_on_the_29th_of_february(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
     voice: int,
 ) -> None:
     clock.set(datetime(2028, 2, 29, 12, 0, tzinfo=UTC))
@@ -101,7 +102,7 @@ async def test_organizers_cannot_ping_or_post_beyond_their_own_rights(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
     voice: int,
 ) -> None:
     guild = fake.guild(community.guild_id)

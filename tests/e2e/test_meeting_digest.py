@@ -5,7 +5,6 @@ when Hearth restarts around its time or stops between posting it and writing tha
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.app import Hearth
 from tests.clocks import ManualClock
+from tests.e2e import stored
 from tests.e2e.harness import Community, HearthRunner
 from tests.e2e.meeting_feed import ZONE, FeedMeeting, build_feed
 from tests.e2e.meeting_helpers import meetings_cmd
@@ -134,7 +134,7 @@ async def test_a_restart_after_the_digest_and_a_stop_before_it_was_marked_post_n
 
     # As if Hearth had been killed after Discord took the posts and before it wrote that
     # down; Discord's nonce window has closed, so only Hearth's look at the channel can help.
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         conn.execute("UPDATE meeting_digests SET status = 'sending'")
         conn.execute(
             "UPDATE deliveries SET status = 'sending', message_id = NULL WHERE key LIKE 'digest:%'"
@@ -144,13 +144,13 @@ async def test_a_restart_after_the_digest_and_a_stop_before_it_was_marked_post_n
     bot = await runner.start()
 
     def settled() -> bool:
-        with sqlite3.connect(database) as conn:
+        with stored.connect(database) as conn:
             return conn.execute("SELECT status FROM meeting_digests").fetchall() == [("sent",)]
 
     await until(settled, "the interrupted digest to be settled")
     await until(lambda: digest_job(bot, community) == tomorrow, "tomorrow's digest to be next")
     assert len(digest_messages(fake, community.announcements)) == len(posted)
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         credited = conn.execute(
             "SELECT message_id FROM deliveries WHERE key LIKE 'digest:%' ORDER BY key"
         ).fetchall()
@@ -174,7 +174,7 @@ async def test_organizers_choose_the_digest_time_or_turn_it_off(
     assert bad.ephemeral and "isn't a time I can read" in bad.text
     refused = await meetings_cmd(fake, community, community.member, "digest", time="07:00")
     assert "for organizers" in refused.text
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         assert conn.execute("SELECT meeting_digest_time FROM guild_config").fetchall() == [
             ("08:00",)
         ]

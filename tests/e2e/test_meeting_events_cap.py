@@ -7,11 +7,11 @@ and never creates an entry twice across a restart.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.clocks import ManualClock
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import setup_guild
 from tests.e2e.harness import Community, HearthRunner, answered
 from tests.e2e.meeting_feed import (
@@ -63,7 +63,7 @@ async def import_feed(
 
 
 def mirrored_in_db(database: Path) -> int:
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         return conn.execute(
             "SELECT count(*) FROM meetings WHERE event_id IS NOT NULL AND archived_at IS NULL"
         ).fetchone()[0]
@@ -149,7 +149,7 @@ async def test_events_created_but_not_recorded_before_a_stop_are_adopted_not_dup
     await runner.stop(bot)
 
     # As if Hearth had stopped right after Discord created these, before writing them down.
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         conn.execute(
             "UPDATE meetings SET event_id = NULL, event_start = NULL"
             " WHERE id IN (SELECT id FROM meetings WHERE event_id IS NOT NULL LIMIT 5)"
@@ -184,7 +184,7 @@ async def test_without_manage_events_the_list_and_status_say_why_nothing_is_in_e
     assert "12 added" in ix.text
 
     def alerted() -> bool:
-        with sqlite3.connect(database) as conn:
+        with stored.connect(database) as conn:
             return bool(
                 conn.execute("SELECT 1 FROM guild_alerts WHERE topic = 'meeting-events'").fetchall()
             )

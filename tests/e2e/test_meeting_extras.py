@@ -71,7 +71,7 @@ async def test_import_reports_counts_and_reimport_updates_without_duplicates(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
 ) -> None:
     await runner.start()
     await organizer_setup(fake, community)

@@ -4,11 +4,11 @@ meeting still gets its own reminders when an organizer turns them on."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from tests.clocks import ManualClock
+from tests.e2e import stored
 from tests.e2e.harness import Community, HearthRunner
 from tests.e2e.meeting_feed import build_feed, hearth_events, soonest
 from tests.e2e.meeting_helpers import meetings_cmd
@@ -32,7 +32,7 @@ from tests.fakediscord import FakeDiscord
 
 
 def meeting_row(database: Path, name: str) -> tuple[int, str | None]:
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         return conn.execute(
             "SELECT id, archived_at FROM meetings WHERE name = ?", (name,)
         ).fetchone()
@@ -106,7 +106,7 @@ async def test_reimport_archives_what_left_and_brings_back_what_returns(
     # 06:20 in New York: past both 15-minute reminders; only the meeting still in the feed's.
     since = jump(fake, clock, datetime(2026, 11, 23, 11, 20, tzinfo=UTC))
     await posted(fake, community.announcements, since=since, containing=stays.name)
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         assert conn.execute(
             "SELECT count(*) FROM meeting_deliveries WHERE meeting_id = ?", (left_id,)
         ).fetchone() == (0,)

@@ -24,7 +24,7 @@ async def test_reminders_post_on_time_once_with_local_timestamps(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
     voice: int,
 ) -> None:
     clock.set(datetime(2026, 11, 21, 12, 0, tzinfo=UTC))
@@ -68,7 +68,7 @@ async def test_missed_while_down_sends_only_the_closest_reminder_before_the_star
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
     voice: int,
 ) -> None:
     clock.set(datetime(2026, 11, 21, 12, 0, tzinfo=UTC))
@@ -94,7 +94,7 @@ async def test_rsvp_counts_each_member_once_survives_restart_and_nudges_going(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
     voice: int,
 ) -> None:
     clock.set(FIRST_START - timedelta(days=1))
@@ -138,7 +138,7 @@ async def test_skip_posts_a_cancellation_and_moves_the_event_and_remove_deletes_
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
     voice: int,
 ) -> None:
     clock.set(FIRST_START - timedelta(days=1))
@@ -189,7 +189,7 @@ async def test_non_organizer_is_refused_and_bad_input_changes_nothing(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
     voice: int,
 ) -> None:
     await runner.start()
@@ -236,7 +236,7 @@ async def test_announcement_that_cannot_be_posted_reaches_moderators(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
     voice: int,
 ) -> None:
     guild = fake.guild(community.guild_id)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
 from bot.app import Hearth
 from tests.clocks import ManualClock
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import checkin, setup_guild
 from tests.e2e.harness import Community, HearthRunner, answered, private_to
 from tests.fakediscord import FakeDiscord
@@ -15,8 +15,8 @@ from tests.fakediscord import FakeDiscord
 CRISIS = "i am going to kill myself tonight"  # high severity: 5-minute steps
 
 
-def flag_ids(database: Path) -> list[int]:
-    with sqlite3.connect(database) as conn:
+def flag_ids(database: Path | str) -> list[int]:
+    with stored.connect(database) as conn:
         return [row[0] for row in conn.execute("SELECT id FROM flags ORDER BY id")]
 
 
@@ -46,7 +46,7 @@ async def test_reports_merge_into_one_card_and_stay_anonymous(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
 ) -> None:
     await runner.start()
     await queue_setup(fake, community)
@@ -76,7 +76,7 @@ async def test_only_moderators_claim_and_resolve_and_the_audit_keeps_it(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
 ) -> None:
     await runner.start()
     await queue_setup(fake, community)
@@ -149,7 +149,7 @@ async def test_unclaimed_high_flag_escalates_each_step_once_across_a_restart(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
     clock: ManualClock,
 ) -> None:
     bot = await runner.start()
@@ -207,7 +207,7 @@ async def test_hard_day_check_in_can_ask_for_support(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
 ) -> None:
     await runner.start()
     await queue_setup(fake, community)
@@ -234,12 +234,12 @@ async def test_missing_queue_keeps_flags_and_tells_the_owner_once(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
 ) -> None:
     bot = await runner.start()
     await queue_setup(fake, community)
     await runner.stop(bot)
-    with sqlite3.connect(database) as conn:  # the queue channel was deleted meanwhile
+    with stored.connect(database) as conn:  # the queue channel was deleted meanwhile
         conn.execute("UPDATE guild_config SET mod_queue_channel_id = 999999999999999999")
     bot = await runner.start()
     owner = fake.guild(community.guild_id).owner_id
@@ -258,7 +258,7 @@ async def test_missing_queue_keeps_flags_and_tells_the_owner_once(
 
     # The queue is set again: the kept flags get their cards, once, at the next start.
     await runner.stop(bot)
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         conn.execute("UPDATE guild_config SET mod_queue_channel_id = ?", (community.mod_queue,))
     bot = await runner.start()
     await bot.background.wait_idle()
@@ -274,7 +274,7 @@ async def test_admins_set_escalation_delays(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
 ) -> None:
     await runner.start()
     ix = await fake.slash(
@@ -282,7 +282,7 @@ async def test_admins_set_escalation_delays(
     )
     await answered(ix)
     assert "**2 min** (high), **30 min** (medium) and **60 min** (low)" in ix.text
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         row = conn.execute(
             "SELECT escalate_high_minutes, escalate_low_minutes FROM guild_config"
         ).fetchone()
@@ -293,7 +293,7 @@ async def test_escalate_button_stops_at_the_severitys_last_step(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
 ) -> None:
     await runner.start()
     await queue_setup(fake, community)

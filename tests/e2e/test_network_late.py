@@ -10,6 +10,7 @@ import socket
 import sys
 from pathlib import Path
 
+from tests.e2e import stored
 from tests.fakediscord import FakeDiscord
 
 REPO = Path(__file__).resolve().parents[2]
@@ -43,7 +44,7 @@ async def _line_containing(stream: asyncio.StreamReader, text: str, seen: list[s
 
 
 async def test_starts_before_the_network_and_connects_once_it_is_there(
-    fake: FakeDiscord, database: Path
+    fake: FakeDiscord, database: Path | str
 ) -> None:
     # The network "comes up" when this port starts forwarding to the fake Discord.
     port = _free_port()
@@ -51,7 +52,8 @@ async def test_starts_before_the_network_and_connects_once_it_is_there(
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEARTH_")}
     env.update(
         DISCORD_TOKEN=fake.token,
-        HEARTH_DATABASE_URL=f"sqlite:///{database}",
+        HEARTH_DATABASE_URL=stored.url_of(database),
+        HEARTH_STATE_DIR=str(stored.state_dir_for(database)),
         HEARTH_DISCORD_API_BASE=f"http://127.0.0.1:{port}/api/v10",
         HEARTH_DISCORD_GATEWAY_URL=f"ws://127.0.0.1:{port}/gateway",
     )

@@ -4,10 +4,10 @@ who asked turns the pages, and the buttons keep working after a restart."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from pathlib import Path
 from typing import Any
 
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import setup_guild
 from tests.e2e.harness import Community, HearthRunner, answered
 from tests.e2e.input_helpers import slash
@@ -19,7 +19,7 @@ REPORTS = 32  # more than the 25 /modqueue list used to stop at
 
 
 def flag_ids(database: Path) -> list[int]:
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         return [row[0] for row in conn.execute("SELECT id FROM flags ORDER BY id")]
 
 

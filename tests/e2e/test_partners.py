@@ -4,11 +4,11 @@ ends."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
 from tests.clocks import ManualClock
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import checkin
 from tests.e2e.harness import Community, HearthRunner, answered
 from tests.e2e.peer_helpers import button, slash
@@ -25,7 +25,7 @@ async def test_invite_accept_a_hard_check_in_a_quiet_spell_and_end(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
     clock: ManualClock,
 ) -> None:
     guild = fake.guild(community.guild_id)
@@ -108,7 +108,7 @@ async def test_invite_accept_a_hard_check_in_a_quiet_spell_and_end(
     assert "nothing needs explaining" in ended["content"]
     after = await slash(fake, community, pat, "partner status")
     assert "don't have an accountability partner" in after.text
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         assert conn.execute("SELECT status, ended_by FROM partnerships").fetchall() == [
             ("ended", pat)
         ]

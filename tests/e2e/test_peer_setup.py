@@ -3,9 +3,9 @@ hours, kind refusals, and buttons that still work after a restart."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
+from tests.e2e import stored
 from tests.e2e.harness import Community, HearthRunner, answered
 from tests.e2e.peer_helpers import (
     build_peer_team,
@@ -19,14 +19,14 @@ from tests.e2e.peer_helpers import (
 from tests.fakediscord import FakeDiscord
 
 
-def peer_settings(database: Path) -> tuple[int | None, int | None]:
-    with sqlite3.connect(database) as conn:
+def peer_settings(database: Path | str) -> tuple[int | None, int | None]:
+    with stored.connect(database) as conn:
         row = conn.execute("SELECT peer_role_id, peer_channel_id FROM guild_config").fetchone()
     return (row[0], row[1]) if row else (None, None)
 
 
 async def test_setup_refuses_a_peer_channel_members_can_read(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     team = build_peer_team(fake, community)
     await runner.start()

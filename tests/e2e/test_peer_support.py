@@ -3,11 +3,11 @@ the moderators otherwise (across a restart), and supporters keep their boundarie
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
 from tests.clocks import ManualClock
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import checkin
 from tests.e2e.harness import Community, HearthRunner
 from tests.e2e.peer_helpers import (
@@ -30,7 +30,7 @@ REASON = "rough night, the cravings are loud and I could use a chat"
 
 
 async def test_a_taken_request_opens_a_private_thread_with_both(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     team = build_peer_team(fake, community)
     await runner.start()
@@ -81,7 +81,7 @@ async def test_an_untaken_request_reaches_the_moderators_after_the_wait_across_a
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
     clock: ManualClock,
 ) -> None:
     team = build_peer_team(fake, community)
@@ -117,7 +117,7 @@ async def test_an_untaken_request_reaches_the_moderators_after_the_wait_across_a
 
 
 async def test_nobody_on_duty_goes_straight_to_the_moderators(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     team = build_peer_team(fake, community)
     await runner.start()
@@ -130,7 +130,7 @@ async def test_nobody_on_duty_goes_straight_to_the_moderators(
 
 
 async def test_high_severity_words_go_to_the_moderators_first(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     team = build_peer_team(fake, community)
     await runner.start()
@@ -155,7 +155,7 @@ async def test_the_cap_refuses_a_third_conversation_and_hand_over_reposts(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
     clock: ManualClock,
 ) -> None:
     team = build_peer_team(fake, community)
@@ -201,7 +201,7 @@ async def test_the_cap_refuses_a_third_conversation_and_hand_over_reposts(
 
 
 async def test_closing_sends_the_supporter_alone_a_private_check_in(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     team = build_peer_team(fake, community)
     bot = await runner.start()
@@ -229,7 +229,7 @@ async def test_closing_sends_the_supporter_alone_a_private_check_in(
     answer = await fake.click(None, team.pat, debrief, button(debrief, "I need a break"))
     await answer.wait_final()
     assert answer.ephemeral and "off duty" in answer.text
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         assert conn.execute("SELECT on_duty FROM peer_supporters").fetchall() == [(0,)]
     assert "break" not in str(requests(database)), "the answer is not kept"
 

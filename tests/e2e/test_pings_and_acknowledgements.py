@@ -72,7 +72,7 @@ async def test_a_skip_notice_for_a_meeting_named_like_a_mention_pings_nobody(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
     voice: int,
 ) -> None:
     # Tuesday 24 November 2026 19:00 UTC is the first meeting; a day before, it's announced.
@@ -146,7 +146,7 @@ async def test_a_checkin_whose_acknowledgement_fails_is_saved_once_and_reaches_t
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     await runner.start()

@@ -140,7 +140,7 @@ async def test_private_words_go_nowhere_but_to_their_owner(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
     production_logs: list[logging.LogRecord],
     sealed: bool,
 ) -> None:

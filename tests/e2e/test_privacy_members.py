@@ -3,7 +3,6 @@ and members who left are left alone."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import discord
 
 from bot.app import Hearth
 from tests.clocks import ManualClock
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import checkin, setup_guild, stored_checkins
 from tests.e2e.harness import Community, HearthRunner, answered
 from tests.e2e.meeting_helpers import (
@@ -102,7 +102,7 @@ async def test_same_day_check_in_updates_and_keeps_the_note_unless_cleared(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
 ) -> None:
     clock.set(datetime(2026, 11, 22, 8, 0, tzinfo=UTC))
     bot = await runner.start()
@@ -142,13 +142,13 @@ async def test_same_day_check_in_updates_and_keeps_the_note_unless_cleared(
     assert stored_checkins(database, community.member)[0]["note"] == "a better evening"
 
 
-def celebration_statuses(database: Path) -> list[str]:
-    with sqlite3.connect(database) as conn:
+def celebration_statuses(database: Path | str) -> list[str]:
+    with stored.connect(database) as conn:
         return [r[0] for r in conn.execute("SELECT status FROM milestone_celebrations")]
 
 
-def reminder_state(database: Path, user_id: int) -> tuple[int, str | None]:
-    with sqlite3.connect(database) as conn:
+def reminder_state(database: Path | str, user_id: int) -> tuple[int, str | None]:
+    with stored.connect(database) as conn:
         return conn.execute(
             "SELECT enabled, disabled_reason FROM checkin_reminders WHERE user_id = ?",
             (user_id,),
@@ -170,7 +170,7 @@ async def test_member_who_left_is_not_celebrated_given_roles_or_reminded(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
 ) -> None:
     guild = fake.guild(community.guild_id)
     # Still in another server with Hearth, so a DM to them would go through.
@@ -232,7 +232,7 @@ async def test_member_who_left_gets_no_meeting_nudge(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
     voice: int,
 ) -> None:
     fake.add_guild("Another circle").add_member(community.member)
@@ -252,7 +252,7 @@ async def test_member_who_left_gets_no_meeting_nudge(
     await run_meeting(bot, meeting_id)
     assert len(fake.dm_messages(community.admin)) == 1
     assert fake.dm_messages(community.member) == []
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         statuses = dict(
             conn.execute(
                 "SELECT kind, status FROM meeting_deliveries WHERE kind LIKE 'going:%'"
@@ -266,7 +266,7 @@ async def test_membership_answers_are_kept_briefly_and_departures_stop_reminders
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
 ) -> None:
     clock.set(datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
     bot = await runner.start()

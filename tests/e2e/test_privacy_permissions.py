@@ -3,12 +3,12 @@ what the reporter can see."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 from cogs.modqueue.commands import NOT_FOUND_FOR_REPORTER
 from tests.clocks import ManualClock
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import setup_guild
 from tests.e2e.harness import Community, HearthRunner, answered, private_to
 from tests.e2e.test_milestones import cards, settle
@@ -26,8 +26,8 @@ from tests.fakediscord.permissions import (
 )
 
 
-def milestone_roles(database: Path) -> dict[str, int]:
-    with sqlite3.connect(database) as conn:
+def milestone_roles(database: Path | str) -> dict[str, int]:
+    with stored.connect(database) as conn:
         return dict(conn.execute("SELECT milestone_key, role_id FROM milestone_roles").fetchall())
 
 
@@ -41,7 +41,7 @@ async def map_role(fake: FakeDiscord, community: Community, user: int, key: str,
 
 
 async def test_dangerous_or_too_high_milestone_roles_are_refused_when_configured(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     guild = fake.guild(community.guild_id)
     # New roles go to the bottom, so "Elders" ends up above "Helpers", created after it.
@@ -113,7 +113,7 @@ async def test_a_role_that_became_dangerous_is_not_given_and_status_says_why(
 
 
 async def test_manage_messages_in_one_channel_does_not_make_a_moderator(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     guild = fake.guild(community.guild_id)
     pat = fake.add_user("pat")
@@ -173,7 +173,7 @@ async def test_manage_messages_in_one_channel_does_not_make_a_moderator(
 
 
 async def test_report_link_to_a_hidden_channel_is_refused_without_saying_if_it_exists(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     guild = fake.guild(community.guild_id)
     staff = guild.add_text_channel(
@@ -236,7 +236,7 @@ async def test_report_link_into_a_thread_follows_the_parent_channel(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
 ) -> None:
     guild = fake.guild(community.guild_id)
     staff_view = VIEW_CHANNEL | SEND_MESSAGES | READ_MESSAGE_HISTORY
@@ -280,7 +280,7 @@ async def test_report_link_into_a_thread_follows_the_parent_channel(
 
 
 async def test_admin_settings_need_manage_server_from_a_role_not_a_channel(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     guild = fake.guild(community.guild_id)
     cam = fake.add_user("cam")
@@ -310,9 +310,9 @@ async def test_admin_settings_need_manage_server_from_a_role_not_a_channel(
         await answered(ix)
         assert ix.ephemeral and "needs the Manage Server permission" in ix.text
     assert milestone_roles(database) == {}
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         plans = conn.execute("SELECT milestone_plan FROM guild_config").fetchall()
     assert all(plan is None for (plan,) in plans)
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         zones = conn.execute("SELECT timezone FROM guild_config").fetchall()
     assert all(zone != "Europe/Paris" for (zone,) in zones)

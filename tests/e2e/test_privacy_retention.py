@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 
 from bot.app import Hearth
 from tests.clocks import ManualClock
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import checkin, setup_guild, stored_checkins
 from tests.e2e.harness import Community, HearthRunner, answered
 from tests.e2e.privacy_helpers import ask, confirm, export
@@ -35,16 +35,10 @@ async def until(condition, timeout: float = 5.0) -> None:
             await asyncio.sleep(0.01)
 
 
-def rows_of(database: Path, guild_id: int) -> dict[str, int]:
+def rows_of(database: Path | str, guild_id: int) -> dict[str, int]:
     """How many rows each table holds for the guild."""
-    with sqlite3.connect(database) as conn:
-        tables = [
-            name
-            for (name,) in conn.execute(
-                "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c"
-                " WHERE m.type = 'table' AND c.name = 'guild_id'"
-            )
-        ]
+    with stored.connect(database) as conn:
+        tables = stored.tables(conn, with_column="guild_id")
         counts = {
             table: conn.execute(
                 f"SELECT count(*) FROM {table} WHERE guild_id = ?", (guild_id,)
@@ -59,7 +53,7 @@ async def test_retention_blanks_old_notes_daily_and_keeps_the_check_ins(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
 ) -> None:
     bot = await runner.start()
     await checkin(fake, community, community.member, mood=2, note=OLD_NOTE)
@@ -112,7 +106,7 @@ async def test_removed_server_is_erased_after_30_days(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
 ) -> None:
     guild = fake.guild(community.guild_id)
     witness = fake.add_guild("Witness")  # its removal is the barrier for the outage below
@@ -137,7 +131,7 @@ async def test_removed_server_is_erased_after_30_days(
     clock.advance(timedelta(hours=2))
     await daily(bot)
     assert rows_of(database, guild.id) == {}
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         periods = conn.execute("SELECT count(*) FROM sobriety_periods").fetchone()[0]
     assert periods == 0, "children of the server's rows go with them"
 
@@ -147,7 +141,7 @@ async def test_server_that_adds_hearth_back_keeps_its_data(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
 ) -> None:
     guild = fake.guild(community.guild_id)
     bot = await runner.start()
@@ -170,7 +164,7 @@ async def test_removal_while_offline_is_noticed_at_connect(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
 ) -> None:
     guild = fake.guild(community.guild_id)
     bot = await runner.start()
@@ -187,7 +181,7 @@ async def test_removal_while_offline_is_noticed_at_connect(
 
 @pytest.mark.parametrize("who", ["admin", "owner"])
 async def test_forget_is_for_the_owner_and_erases_everything_at_once(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path, who: str
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str, who: str
 ) -> None:
     guild = fake.guild(community.guild_id)
     await runner.start()

@@ -6,13 +6,13 @@ its coalescing of runs and its handling of late runs are what is tested.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.clocks import ManualClock
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import setup_guild
 from tests.e2e.harness import Community, HearthRunner, answered
 from tests.e2e.timeline import dm_sent, jump, posted
@@ -96,7 +96,7 @@ async def test_a_jump_over_days_gives_one_prompt_and_one_reminder_for_today_only
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
 ) -> None:
     clock.set(datetime(2026, 11, 22, 12, 0, tzinfo=UTC))  # Sunday, after both times
     await runner.start()
@@ -119,7 +119,7 @@ async def test_a_jump_over_days_gives_one_prompt_and_one_reminder_for_today_only
         f"{PROMPT_TITLE} · Friday 27 November",
     ]
     assert len(fake.dm_messages(community.member)) == 2
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         days = [row[0] for row in conn.execute("SELECT local_date FROM checkin_prompts")]
         reminded = [
             row[0] for row in conn.execute("SELECT local_date FROM checkin_reminder_deliveries")

@@ -6,12 +6,12 @@ reaches it, and a jump over several due times gives what the feature's rules say
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.storage.timestamps import to_db
+from bot.storage.timestamps import as_text
 from tests.clocks import ManualClock
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import setup_guild
 from tests.e2e.harness import Community, HearthRunner, answered
 from tests.e2e.meeting_helpers import (
@@ -26,11 +26,11 @@ from tests.fakediscord import FakeDiscord
 NAME = "Tuesday Night Group"
 
 
-def deliveries(database: Path, meeting_id: int, occurrence: datetime) -> dict[str, str]:
-    with sqlite3.connect(database) as conn:
+def deliveries(database: Path | str, meeting_id: int, occurrence: datetime) -> dict[str, str]:
+    with stored.connect(database) as conn:
         rows = conn.execute(
             "SELECT kind, status FROM meeting_deliveries WHERE meeting_id = ? AND occurrence = ?",
-            (meeting_id, to_db(occurrence)),
+            (meeting_id, as_text(occurrence)),
         ).fetchall()
     return dict(rows)
 
@@ -76,7 +76,7 @@ async def test_a_jump_past_both_reminders_posts_only_the_closest(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
     voice: int,
 ) -> None:
     clock.set(datetime(2026, 11, 21, 12, 0, tzinfo=UTC))
@@ -103,7 +103,7 @@ async def test_a_daily_announcement_posts_by_itself_and_once_after_a_jump_over_d
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
 ) -> None:
     clock.set(datetime(2026, 11, 22, 12, 0, tzinfo=UTC))  # 07:00 in New York
     await runner.start()
@@ -134,11 +134,11 @@ async def test_a_daily_announcement_posts_by_itself_and_once_after_a_jump_over_d
 
     assert [m["content"] for m in fake.channel_messages(community.announcements)] == [text] * 3
     # Claimed before posting, so the last one is here already; the others are finished.
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         claimed = conn.execute(
             "SELECT due_at, status FROM announcement_deliveries ORDER BY due_at"
         ).fetchall()
     assert [due for due, _ in claimed] == [
-        to_db(datetime(2026, 11, day, 14, 0, tzinfo=UTC)) for day in (22, 25, 26)
+        as_text(datetime(2026, 11, day, 14, 0, tzinfo=UTC)) for day in (22, 25, 26)
     ]
     assert [status for _, status in claimed[:2]] == ["sent", "sent"]

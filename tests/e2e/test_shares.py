@@ -3,10 +3,10 @@ on a report or a detection, only the author takes a share down, and shares are r
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import setup_guild
 from tests.e2e.harness import Community, HearthRunner
 from tests.e2e.peer_helpers import click, labels, queue_cards, slash
@@ -37,7 +37,7 @@ async def setup_shares(fake: FakeDiscord, community: Community) -> int:
 
 
 async def test_a_share_hides_its_author_who_moderators_see_on_a_report(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     await runner.start()
     channel = await setup_shares(fake, community)
@@ -67,7 +67,7 @@ async def test_a_share_hides_its_author_who_moderators_see_on_a_report(
     text = str(card["embeds"][0])
     assert f"About <@{member}>" in text, "moderators see who shared it"
     assert "anonymous share" in text and f"<@{community.admin}>" in text
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         [(flag_id, author, message_id)] = conn.execute(
             "SELECT id, user_id, message_id FROM flags"
         ).fetchall()

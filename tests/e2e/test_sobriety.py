@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.clocks import ManualClock
+from tests.e2e import stored
 from tests.e2e.checkin_helpers import setup_guild
 from tests.e2e.harness import Community, HearthRunner, answered
 from tests.fakediscord import FakeDiscord, Interaction
@@ -21,8 +21,8 @@ async def sobriety(
     return ix
 
 
-def periods(database: Path) -> list[tuple[str, str | None, str | None]]:
-    with sqlite3.connect(database) as conn:
+def periods(database: Path | str) -> list[tuple[str, str | None, str | None]]:
+    with stored.connect(database) as conn:
         return conn.execute(
             "SELECT start_date, end_date, note FROM sobriety_periods ORDER BY id"
         ).fetchall()
@@ -54,7 +54,7 @@ async def test_bad_dates_and_names_are_refused_and_change_nothing(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
 ) -> None:
     clock.set(datetime(2026, 11, 22, 23, 30, tzinfo=UTC))
     await runner.start()
@@ -79,7 +79,7 @@ async def test_reset_keeps_history_warmly_and_several_counters_coexist(
     community: Community,
     runner: HearthRunner,
     clock: ManualClock,
-    database: Path,
+    database: Path | str,
 ) -> None:
     clock.set(datetime(2026, 4, 20, 12, 0, tzinfo=UTC))
     bot = await runner.start()
@@ -115,7 +115,7 @@ async def test_remove_needs_confirmation(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
 ) -> None:
     await runner.start()
     await sobriety(fake, community, community.member, "set", date="2026-01-01")

@@ -6,13 +6,13 @@ import asyncio
 import logging
 import os
 import signal
-import sqlite3
 import sys
 from pathlib import Path
 
 import pytest
 
 from bot import app as app_module
+from tests.e2e import stored
 from tests.e2e.harness import Community, HearthRunner, answered
 from tests.fakediscord import FakeDiscord
 
@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 async def test_commands_sync_once_and_again_only_when_changed(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     bot = await runner.start()
     assert len(fake.command_syncs) == 1
@@ -34,7 +34,7 @@ async def test_commands_sync_once_and_again_only_when_changed(
 
     # Definitions that differ from the last sync (as after an upgrade) are synced at start.
     await runner.stop(bot)
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         conn.execute(
             "UPDATE app_state SET value = 'older-definitions' WHERE key LIKE 'command_sync:%'"
         )
@@ -54,11 +54,11 @@ async def test_unexpected_error_gets_a_kind_reply_with_an_error_id(
     fake: FakeDiscord,
     community: Community,
     runner: HearthRunner,
-    database: Path,
+    database: Path | str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     await runner.start()
-    with sqlite3.connect(database) as conn:  # the database breaks under the running bot
+    with stored.connect(database) as conn:  # the database breaks under the running bot
         conn.execute("DROP TABLE guild_config")
     with caplog.at_level(logging.ERROR, logger="hearth.errors"):
         ix = await fake.slash(
@@ -97,14 +97,15 @@ async def test_a_broken_cog_does_not_stop_the_others_or_lose_commands(
     assert "tests.e2e.broken_cog" in ix.text
 
 
-def _process_env(fake: FakeDiscord, database: Path, token: str) -> dict[str, str]:
+def _process_env(fake: FakeDiscord, database: Path | str, token: str) -> dict[str, str]:
     env = {
         k: v for k, v in os.environ.items() if not k.startswith("HEARTH_") and k != "DISCORD_TOKEN"
     }
     env.update(
         {
             "DISCORD_TOKEN": token,
-            "HEARTH_DATABASE_URL": f"sqlite:///{database}",
+            "HEARTH_DATABASE_URL": stored.url_of(database),
+            "HEARTH_STATE_DIR": str(stored.state_dir_for(database)),
             "HEARTH_DISCORD_API_BASE": fake.api_base,
             "HEARTH_DISCORD_GATEWAY_URL": fake.gateway_url,
         }
@@ -113,7 +114,7 @@ def _process_env(fake: FakeDiscord, database: Path, token: str) -> dict[str, str
 
 
 async def test_real_process_starts_serves_and_stops_cleanly_on_sigterm(
-    fake: FakeDiscord, community: Community, database: Path
+    fake: FakeDiscord, community: Community, database: Path | str
 ) -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -145,13 +146,13 @@ async def test_real_process_starts_serves_and_stops_cleanly_on_sigterm(
     assert "msg=stopped" in log
     assert fake.token not in log
     assert "Australia/Sydney" not in log  # option values are member input: never logged
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         (zone,) = conn.execute("SELECT timezone FROM guild_config").fetchone()
     assert zone == "Australia/Sydney"
 
 
 async def test_real_process_with_a_refused_token_exits_1_with_one_line(
-    fake: FakeDiscord, database: Path
+    fake: FakeDiscord, database: Path | str
 ) -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -171,7 +172,7 @@ async def test_real_process_with_a_refused_token_exits_1_with_one_line(
 
 
 async def test_sync_command_forces_a_sync_even_when_unchanged(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     bot = await runner.start()
     await runner.stop(bot)

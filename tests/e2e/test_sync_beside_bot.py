@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
+from tests.e2e import stored
 from tests.e2e.harness import Community, HearthRunner, answered
 from tests.fakediscord import FakeDiscord
 
@@ -16,20 +16,15 @@ REPO = Path(__file__).resolve().parents[2]
 SYNC_ROUTES = ("/users/@me", "/oauth2/applications/@me", "/applications/")
 
 
-def _dump(database: Path) -> dict[str, list[tuple[object, ...]]]:
+def _dump(database: Path | str) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table except app_state, where the sync records its hash."""
-    with sqlite3.connect(database) as conn:
-        tables = [
-            name
-            for (name,) in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'app_state'"
-            )
-        ]
+    with stored.connect(database) as conn:
+        tables = [name for name in stored.tables(conn) if name != "app_state"]
         return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
 
 
 async def test_sync_beside_a_running_bot_changes_nothing_but_the_commands(
-    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path
+    fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
     await runner.start()
     ix = await fake.slash(
@@ -38,7 +33,7 @@ async def test_sync_beside_a_running_bot_changes_nothing_but_the_commands(
     await answered(ix)
     # The running bot is in the middle of posting a celebration: its claim is 'sending'. A
     # recovery run by anyone else would hand it back for a second post.
-    with sqlite3.connect(database) as conn:
+    with stored.connect(database) as conn:
         (period_id,) = conn.execute("SELECT id FROM sobriety_periods").fetchone()
         conn.execute(
             "INSERT INTO milestone_celebrations (period_id, milestone_key, milestone_date,"

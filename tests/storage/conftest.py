@@ -1,4 +1,5 @@
-"""Repository tests run on a migrated database in a real SQLite file under tmp_path."""
+"""Repository tests run on each backend: a real SQLite file under tmp_path, and a database of
+their own on the test run's PostgreSQL server (`db_target`, in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,8 @@ from bot.storage.storage import Storage, open_storage
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "hearth.db"
-
-
-@pytest.fixture
-async def storage(db_path: Path) -> AsyncIterator[Storage]:
-    opened = await open_storage(db_path)
+async def storage(db_target: Path | str) -> AsyncIterator[Storage]:
+    opened = await open_storage(db_target)
     try:
         yield opened
     finally:

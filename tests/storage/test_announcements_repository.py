@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,8 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.announcements import Announcement, AnnouncementRepeat
+from bot.storage.database import IntegrityError
 from bot.storage.storage import Storage
-from tests.storage.support import count, reopened
+from tests.storage.support import count, plain_all, plain_one, reopened
 
 NOW = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -63,7 +63,7 @@ async def test_create_reads_back_every_field_with_the_instant_stored_in_utc(
     assert created.first_at.tzinfo == UTC
     assert await storage.announcements.get(created.id) == created
     assert await storage.announcements.get(created.id + 1) is None
-    row = await storage.database.fetch_one("SELECT first_at, created_at FROM announcements")
+    row = await plain_one(storage, "SELECT first_at, created_at FROM announcements")
     assert row is not None
     assert (row["first_at"], row["created_at"]) == (
         "2026-03-28T08:00:00.000Z",
@@ -74,7 +74,7 @@ async def test_create_reads_back_every_field_with_the_instant_stored_in_utc(
 async def test_a_message_over_discords_limit_is_refused_and_nothing_stored(
     storage: Storage,
 ) -> None:
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         await make(storage, message="x" * 2001)
     assert await count(storage, "announcements") == 0
     assert (await make(storage, message="x" * 2000)).message == "x" * 2000
@@ -110,9 +110,7 @@ async def test_each_due_time_is_claimed_once_even_written_in_another_zone(
     assert not await repo.claim(announcement.id, WINTER_DUE.astimezone(ZoneInfo("Asia/Tokyo")), NOW)
     # The next day's 09:00 is after the clocks change: a different instant, its own claim.
     assert await repo.claim(announcement.id, SUMMER_DUE, NOW)
-    rows = await storage.database.fetch_all(
-        "SELECT due_at FROM announcement_deliveries ORDER BY due_at"
-    )
+    rows = await plain_all(storage, "SELECT due_at FROM announcement_deliveries ORDER BY due_at")
     assert [r[0] for r in rows] == ["2026-03-28T08:00:00.000Z", "2026-03-29T07:00:00.000Z"]
 
 
@@ -135,7 +133,7 @@ async def test_release_gives_back_only_unfinished_claims(storage: Storage) -> No
     await repo.finish(announcement.id, WINTER_DUE, "sent", NOW + timedelta(seconds=2))
     await repo.release(announcement.id, WINTER_DUE)
     assert not await repo.claim(announcement.id, WINTER_DUE, NOW), "sent: never again"
-    row = await storage.database.fetch_one("SELECT status, updated_at FROM announcement_deliveries")
+    row = await plain_one(storage, "SELECT status, updated_at FROM announcement_deliveries")
     assert row is not None
     assert (row["status"], row["updated_at"]) == ("sent", "2026-03-07T12:00:02.000Z")
 
@@ -155,16 +153,18 @@ async def test_recovery_reports_the_claims_left_sending(storage: Storage) -> Non
 
 
 async def test_a_claim_for_an_unknown_announcement_is_refused(storage: Storage) -> None:
-    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+    with pytest.raises(IntegrityError, match=r"(?i)foreign key"):
         await storage.announcements.claim(999, WINTER_DUE, NOW)
     assert await count(storage, "announcement_deliveries") == 0
 
 
-async def test_announcements_and_deliveries_survive_reopening_the_file(db_path: Path) -> None:
-    async with reopened(db_path) as storage:
+async def test_announcements_and_deliveries_survive_reopening_the_file(
+    db_target: Path | str,
+) -> None:
+    async with reopened(db_target) as storage:
         announcement = await make(storage, repeat=AnnouncementRepeat.WEEKLY)
         await storage.announcements.claim(announcement.id, WINTER_DUE, NOW)
         await storage.announcements.finish(announcement.id, WINTER_DUE, "sent", NOW)
-    async with reopened(db_path) as storage:
+    async with reopened(db_target) as storage:
         assert await storage.announcements.all_active() == [announcement]
         assert not await storage.announcements.claim(announcement.id, WINTER_DUE, NOW)

@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.storage.storage import Storage
-from tests.storage.support import reopened
+from tests.storage.support import plain_one, reopened
 
 NOW = datetime(2026, 3, 7, 9, 0, tzinfo=UTC)
 DAY = date(2026, 3, 7)
@@ -83,7 +83,8 @@ async def test_a_posted_or_abandoned_prompt_is_never_tried_again(storage: Storag
     assert await schedule.prompt_failed(1, other, "missing access", NOW) == 1
     await schedule.abandon_prompt(1, other, NOW)
     assert not await schedule.claim_prompt(1, other, 10, NOW + timedelta(hours=1))
-    row = await storage.database.fetch_one(
+    row = await plain_one(
+        storage,
         "SELECT status, last_error FROM checkin_prompts WHERE local_date = ?",
         (other.isoformat(),),
     )
@@ -98,7 +99,7 @@ async def test_a_retry_waits_real_time_across_the_spring_forward(storage: Storag
     failed_at = datetime(2026, 3, 8, 1, 59, 30, tzinfo=NEW_YORK)
     assert await schedule.claim_prompt(1, day, 10, failed_at)
     assert await schedule.prompt_failed(1, day, "server error", failed_at) == 1
-    row = await storage.database.fetch_one("SELECT updated_at FROM checkin_prompts")
+    row = await plain_one(storage, "SELECT updated_at FROM checkin_prompts")
     assert row is not None and row[0] == "2026-03-08T06:59:30.000Z"
     assert not await schedule.claim_prompt(
         1, day, 10, datetime(2026, 3, 8, 3, 0, 10, tzinfo=NEW_YORK)
@@ -106,8 +107,10 @@ async def test_a_retry_waits_real_time_across_the_spring_forward(storage: Storag
     assert await schedule.claim_prompt(1, day, 10, datetime(2026, 3, 8, 3, 0, 30, tzinfo=NEW_YORK))
 
 
-async def test_reminders_claims_and_notices_survive_reopening_the_file(db_path: Path) -> None:
-    async with reopened(db_path) as storage:
+async def test_reminders_claims_and_notices_survive_reopening_the_file(
+    db_target: Path | str,
+) -> None:
+    async with reopened(db_target) as storage:
         schedule = storage.checkin_schedule
         await schedule.set_reminder(1, 2, "20:00", NOW)
         assert await schedule.claim_reminder(1, 2, DAY, NOW)
@@ -116,7 +119,7 @@ async def test_reminders_claims_and_notices_survive_reopening_the_file(db_path: 
         assert await schedule.disable_reminder(1, 3, NOW, reason="dms_closed")
         assert await schedule.claim_prompt(1, DAY, 10, NOW)
         await schedule.prompt_posted(1, DAY, 500, None, NOW)
-    async with reopened(db_path) as storage:
+    async with reopened(db_target) as storage:
         schedule = storage.checkin_schedule
         assert not await schedule.claim_reminder(1, 2, DAY, NOW), "sent before the restart"
         reminder = await schedule.reminder(1, 2)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.domain.checkins import CheckinEntry, CheckinInput, Mood
 from bot.storage.storage import Storage
-from tests.storage.support import count, reopened
+from tests.storage.support import count, plain_one, reopened
 
 NOW = datetime(2026, 3, 7, 21, 0, tzinfo=UTC)
 DAY = date(2026, 3, 7)
@@ -44,7 +44,7 @@ async def test_a_second_checkin_that_day_updates_the_values_given(storage: Stora
     [entry] = await storage.checkins.between(GUILD, MEMBER, DAY, DAY)
     assert (entry.mood, entry.craving, entry.note) == (Mood.GOOD, 2, "better now")
     assert await count(storage, "checkins") == 1
-    row = await storage.database.fetch_one("SELECT created_at, updated_at FROM checkins")
+    row = await plain_one(storage, "SELECT created_at, updated_at FROM checkins")
     assert row is not None
     assert (row["created_at"], row["updated_at"]) == (
         "2026-03-07T21:00:00.000Z",
@@ -119,11 +119,11 @@ async def test_simultaneous_checkins_make_one_row_and_one_is_the_update(storage:
     assert await count(storage, "checkins") == 1
 
 
-async def test_checkins_survive_reopening_the_file(db_path: Path) -> None:
-    async with reopened(db_path) as storage:
+async def test_checkins_survive_reopening_the_file(db_target: Path | str) -> None:
+    async with reopened(db_target) as storage:
         await storage.checkins.record(GUILD, MEMBER, DAY, checkin(Mood.OKAY, 3, "ok"), True, NOW)
         await storage.checkins.remember_card(GUILD, MEMBER, DAY, 500, 600)
-    async with reopened(db_path) as storage:
+    async with reopened(db_target) as storage:
         assert await storage.checkins.between(GUILD, MEMBER, DAY, DAY) == [
             CheckinEntry(DAY, Mood.OKAY, 3, "ok", True)
         ]

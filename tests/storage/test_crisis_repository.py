@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.crisis.model import Category
 from bot.domain.crisis_settings import GuildPhrase, LocalLine
 from bot.storage.storage import Storage
-from tests.storage.support import reopened
+from tests.storage.support import plain_one, reopened
 
 NOW = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)
 WINDOW = timedelta(hours=6)
@@ -82,7 +82,7 @@ async def test_reply_window_is_real_elapsed_time_across_a_dst_change(storage: St
     # 5.5 hours on the wall but is 4.5 hours of real time.
     first = datetime(2026, 3, 8, 0, 30, tzinfo=NEW_YORK)
     assert await storage.crisis.claim_reply(1, 5, first, timedelta(hours=5))
-    row = await storage.database.fetch_one("SELECT replied_at FROM crisis_replies")
+    row = await plain_one(storage, "SELECT replied_at FROM crisis_replies")
     assert row is not None and row[0] == "2026-03-08T05:30:00.000Z"
     wall_later = datetime(2026, 3, 8, 6, 0, tzinfo=NEW_YORK)
     assert not await storage.crisis.claim_reply(1, 5, wall_later, timedelta(hours=5))
@@ -121,15 +121,15 @@ async def test_local_lines_are_added_replaced_listed_by_name_and_removed(
     assert [line.name for line in await crisis.local_lines(2)] == ["Other"]
 
 
-async def test_crisis_settings_survive_reopening_the_file(db_path: Path) -> None:
-    async with reopened(db_path) as storage:
+async def test_crisis_settings_survive_reopening_the_file(db_target: Path | str) -> None:
+    async with reopened(db_target) as storage:
         await storage.crisis.set_member_country(1, "CA", NOW)
         await storage.crisis.set_member_replies(1, False, NOW)
         await storage.crisis.set_quiet(1, 10, True)
         await storage.crisis.add_phrase(1, GuildPhrase("end it all", "flag", SUICIDAL, 3))
         await storage.crisis.set_local_line(1, LocalLine("Line", "123", None), "Line")
         assert await storage.crisis.claim_reply(1, 5, NOW, WINDOW)
-    async with reopened(db_path) as storage:
+    async with reopened(db_target) as storage:
         assert await storage.crisis.member_settings(1) == ("CA", False)
         assert await storage.crisis.quiet_channels(1) == {10}
         assert await storage.crisis.phrases(1) == [GuildPhrase("end it all", "flag", SUICIDAL, 3)]

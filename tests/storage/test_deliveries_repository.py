@@ -24,12 +24,12 @@ async def begin(storage: Storage, key: str, channel: int = 10, anchor: int | Non
 
 
 async def test_a_delivery_is_in_doubt_from_begin_until_settled_even_across_a_restart(
-    storage: Storage, db_path: Path
+    storage: Storage, db_target: Path
 ) -> None:
     await begin(storage, "meeting:1:100:reminder:900")
     await begin(storage, "announcement:2:100")
     await storage.deliveries.sent("announcement:2:100", 10, 700, NOW)
-    async with reopened(db_path) as again:
+    async with reopened(db_target) as again:
         [entry] = await again.deliveries.in_doubt("meeting:")
         assert (entry.key, entry.status, entry.channel_id, entry.anchor_id, entry.attempts) == (
             "meeting:1:100:reminder:900",
@@ -105,26 +105,26 @@ async def test_old_settled_rows_go_but_rows_in_doubt_stay(storage: Storage) -> N
     assert await journal.get("doubt") is not None
 
 
-async def test_owed_deliveries_are_kept_until_paid(storage: Storage, db_path: Path) -> None:
+async def test_owed_deliveries_are_kept_until_paid(storage: Storage, db_target: Path | str) -> None:
     journal = storage.deliveries
     await journal.owe("flag:3:step1", 1, NOW)
     await journal.owe("flag:3:step1", 1, NOW + timedelta(minutes=1))  # once only
     await journal.owe("flag:4:step2", 1, NOW + timedelta(minutes=2))
     await journal.owe("other:1", 1, NOW)
-    async with reopened(db_path) as again:
+    async with reopened(db_target) as again:
         assert await again.deliveries.owed("flag:") == ["flag:3:step1", "flag:4:step2"]
         await again.deliveries.paid("flag:3:step1")
         assert await again.deliveries.owed("flag:") == ["flag:4:step2"]
 
 
 async def test_a_members_dm_channel_is_kept_until_forgotten(
-    storage: Storage, db_path: Path
+    storage: Storage, db_target: Path
 ) -> None:
     journal = storage.deliveries
     assert await journal.dm_channel(42) is None
     await journal.remember_dm_channel(42, 4200, NOW)
     await journal.remember_dm_channel(42, 4201, NOW)
-    async with reopened(db_path) as again:
+    async with reopened(db_target) as again:
         assert await again.deliveries.dm_channel(42) == 4201
         await again.deliveries.forget_dm_channel(42)
         assert await again.deliveries.dm_channel(42) is None

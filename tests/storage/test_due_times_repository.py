@@ -9,8 +9,8 @@ from pathlib import Path
 
 from bot.domain.counters import Announce
 from bot.domain.due_times import NextDue
-from bot.storage.database import Database
-from bot.storage.storage import Storage
+from bot.storage.backends import open_database
+from bot.storage.storage import Storage, open_storage
 from bot.storage.timestamps import to_db
 from tests.storage.support import reopened
 
@@ -161,19 +161,19 @@ async def test_reminders_switched_off_are_never_due_and_a_release_retries(
     assert len(await storage.due_times.due_reminders(LATER, 10)) == 1
 
 
-async def test_next_due_times_survive_a_restart(storage: Storage, db_path: Path) -> None:
+async def test_next_due_times_survive_a_restart(storage: Storage, db_target: Path | str) -> None:
     cid = await counter_id(storage, "Sobriety")
     [read] = await storage.due_times.due_counters(NOW, 10)
     await storage.due_times.reschedule_counters([NextDue((cid,), read.revision, LATER)])
     await storage.close()
-    async with reopened(db_path) as again:
+    async with reopened(db_target) as again:
         assert await again.due_times.next_counter_due(cid) == LATER
         assert await due_counter_ids(again, LATER) == [cid]
 
 
 async def test_the_upgrade_makes_rows_from_before_due_at_once(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    db = await Database.open(path)
+    db = await open_database(path)
     await db.migrate(target=10)
     stamp = to_db(NOW)
     async with db.transaction() as tx:
@@ -209,10 +209,13 @@ async def test_the_upgrade_makes_rows_from_before_due_at_once(tmp_path: Path) ->
         assert [p.config.guild_id for p in prompts] == [1]
 
 
-async def test_the_due_queries_use_the_next_due_indexes(storage: Storage, db_path: Path) -> None:
+async def test_the_due_queries_use_the_next_due_indexes(tmp_path: Path) -> None:
+    path = tmp_path / "plan.db"
+    storage = await open_storage(path)
     await counter_id(storage, "Sobriety")
+    await storage.close()
     # SQLite's own query planner, on the file: the due rows are found by index, not a scan.
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(path) as conn:
         for table, column in (
             ("sobriety_counters", "next_due_at"),
             ("checkin_reminders", "next_due_at"),

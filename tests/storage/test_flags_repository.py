@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,8 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.flags import EscalationDelays, Flag, FlagEvent, FlagSeverity, FlagStatus, NewFlag
+from bot.storage.database import IntegrityError
 from bot.storage.storage import Storage
-from tests.storage.support import count, failing_inserts, reopened
+from tests.storage.support import count, failing_inserts, plain_one, reopened
 
 NOW = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=5)
@@ -55,8 +55,8 @@ async def test_create_reads_back_with_its_reporter_and_first_event(storage: Stor
 async def test_instants_are_stored_as_utc_text(storage: Storage) -> None:
     tokyo = ZoneInfo("Asia/Tokyo")
     flag = await storage.flags.create(REPORT, NOW.astimezone(tokyo), LATER.astimezone(tokyo))
-    row = await storage.database.fetch_one(
-        "SELECT created_at, next_escalation_at FROM flags WHERE id = ?", (flag.id,)
+    row = await plain_one(
+        storage, "SELECT created_at, next_escalation_at FROM flags WHERE id = ?", (flag.id,)
     )
     assert row is not None
     assert tuple(row) == ("2026-03-07T12:00:00.000Z", "2026-03-07T12:05:00.000Z")
@@ -135,16 +135,16 @@ async def test_detections_for_a_member_merge_and_the_severity_rises(storage: Sto
 async def test_a_write_failing_midway_leaves_nothing_half_done(storage: Storage) -> None:
     flags = storage.flags
     async with failing_inserts(storage, "flag_events"):
-        with pytest.raises(sqlite3.IntegrityError, match="injected"):
+        with pytest.raises(IntegrityError, match="injected"):
             await flags.create(REPORT, NOW, LATER, reporter=7)
     assert await count(storage, "flags") == 0
     assert await count(storage, "flag_reporters") == 0
 
     flag, _ = await flags.report(REPORT, 7, None, NOW, LATER)
     async with failing_inserts(storage, "flag_events"):
-        with pytest.raises(sqlite3.IntegrityError, match="injected"):
+        with pytest.raises(IntegrityError, match="injected"):
             await flags.report(REPORT, 8, None, LATER, LATER)
-        with pytest.raises(sqlite3.IntegrityError, match="injected"):
+        with pytest.raises(IntegrityError, match="injected"):
             await flags.claim(flag.id, MOD, LATER)
     assert await flags.get(flag.id) == flag, "no extra report, not claimed"
     assert await flags.reporters(flag.id) == [7]
@@ -308,13 +308,13 @@ async def test_oncall_moderators_in_the_order_they_went_on_call(storage: Storage
     assert await flags.oncall(2) == [99]
 
 
-async def test_flags_history_and_oncall_survive_reopening_the_file(db_path: Path) -> None:
-    async with reopened(db_path) as storage:
+async def test_flags_history_and_oncall_survive_reopening_the_file(db_target: Path | str) -> None:
+    async with reopened(db_target) as storage:
         flag, _ = await storage.flags.report(REPORT, 7, "rude", NOW, LATER)
         await storage.flags.claim(flag.id, MOD, LATER)
         await storage.flags.set_oncall(GUILD, MOD, True, NOW)
         kept = await storage.flags.get(flag.id)
-    async with reopened(db_path) as storage:
+    async with reopened(db_target) as storage:
         assert await storage.flags.get(flag.id) == kept
         assert [e.action for e in await storage.flags.events(flag.id)] == ["created", "claimed"]
         assert await storage.flags.oncall(GUILD) == [MOD]

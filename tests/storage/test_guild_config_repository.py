@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from bot.guild_configs import GuildConfigs
 from bot.storage.storage import open_storage
 from bot.storage.timestamps import from_db, to_db
+from tests.storage.support import plain_one
 
 
 class StepClock:
@@ -71,7 +72,7 @@ async def test_updated_at_is_utc_text(tmp_path: Path) -> None:
     clock = StepClock()
     try:
         await GuildConfigs(storage.guild_configs, clock).update(5, timezone="Asia/Tokyo")
-        row = await storage.database.fetch_one("SELECT updated_at FROM guild_config")
+        row = await plain_one(storage, "SELECT updated_at FROM guild_config")
         assert row is not None and row[0].endswith("Z")
         assert from_db(row[0]) == clock.moment
     finally:

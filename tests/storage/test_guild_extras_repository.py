@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.domain.guild_config import GuildAlert
 from bot.storage.storage import Storage
-from tests.storage.support import reopened
+from tests.storage.support import plain_one, reopened
 
 NOW = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)
 
@@ -38,7 +38,7 @@ async def test_an_alert_is_new_once_refreshed_after_and_new_again_once_cleared(
         1, "meetings", "Hearth can't post in #meetings-2", NOW + timedelta(minutes=5)
     )
     assert await extras.alerts(1) == [GuildAlert("meetings", "Hearth can't post in #meetings-2")]
-    row = await storage.database.fetch_one("SELECT updated_at FROM guild_alerts")
+    row = await plain_one(storage, "SELECT updated_at FROM guild_alerts")
     assert row is not None and row[0] == "2026-03-07T12:05:00.000Z"
 
     assert await extras.clear_alert(1, "meetings")
@@ -66,11 +66,11 @@ async def test_simultaneous_alerts_for_one_topic_are_new_exactly_once(storage: S
     assert len(await storage.guild_extras.alerts(1)) == 1
 
 
-async def test_roles_and_alerts_survive_reopening_the_file(db_path: Path) -> None:
-    async with reopened(db_path) as storage:
+async def test_roles_and_alerts_survive_reopening_the_file(db_target: Path | str) -> None:
+    async with reopened(db_target) as storage:
         await storage.guild_extras.set_milestone_role(1, "1y", 365)
         await storage.guild_extras.raise_alert(1, "queue", "missing", NOW)
-    async with reopened(db_path) as storage:
+    async with reopened(db_target) as storage:
         assert await storage.guild_extras.milestone_roles(1) == {"1y": 365}
         assert await storage.guild_extras.alerts(1) == [GuildAlert("queue", "missing")]
         assert not await storage.guild_extras.raise_alert(1, "queue", "missing", NOW)

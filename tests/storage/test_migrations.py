@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.database import Database, DatabaseError, Migration, bundled_migrations
+from bot.storage.backends import open_database
+from bot.storage.database import DatabaseError, Migration, bundled_migrations
+from bot.storage.sqlite_backend import migration_statements
 from bot.storage.storage import open_storage
 
 NOW = datetime(2026, 11, 22, 18, 0, tzinfo=UTC)
@@ -22,7 +24,7 @@ def _tables(path: Path) -> set[str]:
 
 async def test_fresh_database_gets_every_migration(tmp_path: Path) -> None:
     path = tmp_path / "nested" / "hearth.db"
-    db = await Database.open(path)
+    db = await open_database(path)
     try:
         applied = await db.migrate()
         assert applied == [m.version for m in bundled_migrations()]
@@ -34,7 +36,7 @@ async def test_fresh_database_gets_every_migration(tmp_path: Path) -> None:
 
 
 async def test_pragmas(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "h.db")
+    db = await open_database(tmp_path / "h.db")
     try:
         journal = await db.fetch_one("PRAGMA journal_mode")
         foreign = await db.fetch_one("PRAGMA foreign_keys")
@@ -51,7 +53,7 @@ async def test_pragmas(tmp_path: Path) -> None:
 @pytest.mark.parametrize("start", [m.version for m in bundled_migrations()[:-1]])
 async def test_upgrade_from_each_earlier_version_keeps_data(tmp_path: Path, start: int) -> None:
     path = tmp_path / "h.db"
-    db = await Database.open(path)
+    db = await open_database(path)
     await db.migrate(target=start)
     assert await db.schema_version() == start
     async with db.transaction() as tx:
@@ -73,7 +75,7 @@ async def test_upgrade_from_each_earlier_version_keeps_data(tmp_path: Path, star
 
 async def test_failed_migration_changes_nothing(tmp_path: Path) -> None:
     broken = [*bundled_migrations(), Migration(99, "0099_broken.sql", "CREATE TABLE x (a);\nNOPE;")]
-    db = await Database.open(tmp_path / "h.db")
+    db = await open_database(tmp_path / "h.db")
     try:
         with pytest.raises(sqlite3.OperationalError):
             await db.migrate(broken)
@@ -84,7 +86,7 @@ async def test_failed_migration_changes_nothing(tmp_path: Path) -> None:
 
 
 async def test_database_from_a_newer_hearth_is_refused(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "h.db")
+    db = await open_database(tmp_path / "h.db")
     try:
         await db.migrate()
         async with db.transaction() as tx:
@@ -100,7 +102,7 @@ def test_statement_splitting_keeps_trigger_bodies_whole() -> None:
         "CREATE TABLE a (x);\n"
         "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  UPDATE a SET x = 1;\n  SELECT 1;\nEND;\n"
     )
-    statements = Migration(1, "0001_t.sql", sql).statements()
+    statements = migration_statements(Migration(1, "0001_t.sql", sql))
     assert len(statements) == 2
     assert statements[1].startswith("CREATE TRIGGER") and statements[1].endswith("END;")
 
@@ -109,7 +111,7 @@ async def test_unopenable_path_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     with pytest.raises(DatabaseError, match="cannot open the database"):
-        await Database.open(blocker / "hearth.db")
+        await open_database(blocker / "hearth.db")
 
 
 async def test_rollback_on_error_inside_transaction(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from bot.domain.peer_support import RequestOrigin, RequestStatus
 from bot.storage.peers import TakeOutcome
 from bot.storage.sealing import DataKey, FieldCodec, new_key_text
 from bot.storage.storage import Storage, open_storage
-from tests.storage.support import reopened
+from tests.storage.support import plain_one, reopened
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 GUILD, MEMBER, OTHER, PAT, QUINN = 1, 10, 11, 20, 21
@@ -93,14 +93,14 @@ async def test_a_closed_conversation_owes_one_check_in(storage: Storage) -> None
     assert await storage.peers.debriefs_owed() == []
 
 
-async def test_duty_and_hours_survive_a_restart(db_path: Path, storage: Storage) -> None:
+async def test_duty_and_hours_survive_a_restart(db_target: Path | str, storage: Storage) -> None:
     hours = WeeklyHours(
         parse_days("weekdays") or frozenset(), NOW.time(), NOW.time().replace(hour=20)
     )
     await storage.peers.set_hours(GUILD, PAT, hours, NOW)
     await storage.peers.set_duty(GUILD, PAT, True, NOW)
     await storage.peers.set_duty(GUILD, QUINN, False, NOW)
-    async with reopened(db_path) as again:
+    async with reopened(db_target) as again:
         [supporter] = await again.peers.on_duty(GUILD)
     assert supporter.user_id == PAT and supporter.hours == hours
 
@@ -111,7 +111,7 @@ async def test_a_reason_is_sealed_with_a_data_key(tmp_path: Path) -> None:
     try:
         request = await ask(storage, reason="the words only the supporter reads")
         assert request.reason == "the words only the supporter reads"
-        row = await storage.database.fetch_one("SELECT reason FROM peer_requests")
+        row = await plain_one(storage, "SELECT reason FROM peer_requests")
         assert row is not None and "supporter reads" not in row[0]
     finally:
         await storage.close()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.storage.storage import Storage
-from tests.storage.support import count, reopened
+from tests.storage.support import count, plain_one, reopened
 
 NOW = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)
 
@@ -27,8 +27,8 @@ async def test_zone_is_unset_then_set_then_changed_then_cleared(storage: Storage
 async def test_updating_keeps_created_at_and_moves_updated_at(storage: Storage) -> None:
     await storage.profiles.set_timezone(1, "Europe/Paris", NOW)
     await storage.profiles.set_timezone(1, "Asia/Tokyo", NOW + timedelta(days=3))
-    row = await storage.database.fetch_one(
-        "SELECT created_at, updated_at FROM member_profile WHERE user_id = 1"
+    row = await plain_one(
+        storage, "SELECT created_at, updated_at FROM member_profile WHERE user_id = 1"
     )
     assert row is not None
     assert (row["created_at"], row["updated_at"]) == (
@@ -59,9 +59,9 @@ async def test_zone_and_crisis_settings_share_the_profile_without_erasing_each_o
     assert await storage.profiles.timezone(1) == "Pacific/Auckland"
 
 
-async def test_zones_survive_reopening_the_file(db_path: Path) -> None:
-    async with reopened(db_path) as storage:
+async def test_zones_survive_reopening_the_file(db_target: Path | str) -> None:
+    async with reopened(db_target) as storage:
         await storage.profiles.set_timezone(7, "America/Sao_Paulo", NOW)
-    async with reopened(db_path) as storage:
+    async with reopened(db_target) as storage:
         assert await storage.profiles.timezone(7) == "America/Sao_Paulo"
         assert await storage.profiles.timezones(limit=10) == {7: "America/Sao_Paulo"}

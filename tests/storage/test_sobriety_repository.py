@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.domain.counters import Announce, Counter, Period
-from bot.storage.database import MissingRow
+from bot.storage.database import IntegrityError, MissingRow
 from bot.storage.storage import Storage
-from tests.storage.support import count, failing_inserts, reopened
+from tests.storage.support import count, failing_inserts, plain_one, reopened
 
 NOW = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)
 START = date(2025, 12, 31)
@@ -121,9 +120,9 @@ async def test_resetting_a_counter_removed_meanwhile_is_a_clear_error(storage: S
 async def test_a_write_failing_midway_leaves_nothing_half_done(storage: Storage) -> None:
     counter = await start(storage)
     async with failing_inserts(storage, "sobriety_periods"):
-        with pytest.raises(sqlite3.IntegrityError, match="injected"):
+        with pytest.raises(IntegrityError, match="injected"):
             await storage.sobriety.reset(counter.id, date(2026, 2, 14), "note", NOW)
-        with pytest.raises(sqlite3.IntegrityError, match="injected"):
+        with pytest.raises(IntegrityError, match="injected"):
             await storage.sobriety.set_counter(GUILD, MEMBER, "Nicotine", START, None, NOW)
     assert await storage.sobriety.periods(counter.id) == [counter.current], "still open"
     assert await count(storage, "sobriety_counters") == 1, "no counter without its period"
@@ -182,8 +181,8 @@ async def test_release_frees_only_unfinished_celebrations(storage: Storage) -> N
     await repo.finish_celebration(again, "sent", 70, 7001, NOW + timedelta(seconds=1))
     await repo.release_celebration(again, retry_at=NOW)
     assert await repo.claim_celebration(period, "30d", date(2026, 1, 30), Announce.DM, NOW) is None
-    row = await storage.database.fetch_one(
-        "SELECT status, channel_id, message_id, updated_at FROM milestone_celebrations"
+    row = await plain_one(
+        storage, "SELECT status, channel_id, message_id, updated_at FROM milestone_celebrations"
     )
     assert row is not None
     assert tuple(row) == ("sent", 70, 7001, "2026-03-07T12:00:01.000Z")
@@ -233,7 +232,7 @@ async def test_congratulations_count_each_member_once(storage: Storage) -> None:
     celebration = await repo.celebration(celebration_id)
     assert celebration is not None and celebration.congratulations == 2
     assert await repo.celebration(celebration_id + 1) is None
-    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+    with pytest.raises(IntegrityError, match=r"(?i)foreign key"):
         await repo.congratulate(celebration_id + 1, 20, NOW)
 
 
@@ -256,8 +255,8 @@ async def test_removing_a_counter_removes_its_periods_and_celebrations(storage: 
     assert await count(storage, "milestone_congratulations") == 1
 
 
-async def test_counters_and_celebrations_survive_reopening_the_file(db_path: Path) -> None:
-    async with reopened(db_path) as storage:
+async def test_counters_and_celebrations_survive_reopening_the_file(db_target: Path | str) -> None:
+    async with reopened(db_target) as storage:
         counter = await start(storage, announce=Announce.PUBLIC)
         await storage.sobriety.reset(counter.id, date(2026, 1, 10), "slip", NOW)
         current = await storage.sobriety.counter(GUILD, MEMBER, "sobriety")
@@ -267,7 +266,7 @@ async def test_counters_and_celebrations_survive_reopening_the_file(db_path: Pat
         )
         assert claimed is not None
         await storage.sobriety.finish_celebration(claimed, "sent", 70, 7001, NOW)
-    async with reopened(db_path) as storage:
+    async with reopened(db_target) as storage:
         assert await storage.sobriety.counter(GUILD, MEMBER, "Sobriety") == current
         assert len(await storage.sobriety.periods(counter.id)) == 2
         assert (

@@ -50,7 +50,8 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     ("name", "value", "expected"),
     [
         ("DISCORD_TOKEN", "   ", "DISCORD_TOKEN"),
-        ("HEARTH_DATABASE_URL", "postgresql://db/hearth", "HEARTH_DATABASE_URL"),
+        ("HEARTH_DATABASE_URL", "mysql://db/hearth", "HEARTH_DATABASE_URL"),
+        ("HEARTH_DATABASE_URL", "postgresql:///hearth", "HEARTH_DATABASE_URL"),
         ("HEARTH_LOG_LEVEL", "loud", "HEARTH_LOG_LEVEL"),
         ("HEARTH_DISCORD_API_BASE", "ftp://example.org", "HEARTH_DISCORD_API_BASE"),
         ("HEARTH_DISCORD_GATEWAY_URL", "http://127.0.0.1:9", "HEARTH_DISCORD_GATEWAY_URL"),
@@ -137,3 +138,14 @@ def test_cli_check_and_migrate(tmp_path: Path) -> None:
     assert "up to date" in after.stdout
     again = _run_cli("migrate", env=env)
     assert "nothing to apply" in again.stdout
+
+
+def test_a_postgresql_url_is_accepted_and_its_password_never_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "token")
+    monkeypatch.setenv("HEARTH_DATABASE_URL", "postgresql://hearth:s3cret@db.internal:5432/hearth")
+    settings = load_settings()
+    assert settings.database == "postgresql://hearth:s3cret@db.internal:5432/hearth"
+    assert settings.database_label == "postgresql://hearth:***@db.internal:5432/hearth"
+    assert "s3cret" in settings.secrets()
