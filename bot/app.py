@@ -166,6 +166,7 @@ class Hearth(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         self.http_session = aiohttp.ClientSession()
+        await self.zones.follow_other_processes()
         if self.owns_timed_work:
             self.scheduler.start()
             self.scheduler.run_every(

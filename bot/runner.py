@@ -20,6 +20,7 @@ from bot.process_lock import AlreadyRunning, one_process_per_database
 from bot.reachability import wait_until_reachable
 from bot.reference_data import ReferenceDataError, load_countries
 from bot.settings import Settings
+from bot.shard_locks import ShardLockUnavailable, shards_held
 from bot.storage.backends import open_database
 from bot.storage.copy_data import CopyError, copy_database
 from bot.storage.database import DatabaseError, bundled_migrations, is_postgres_url
@@ -81,11 +82,15 @@ async def build_hearth(
 
 
 async def run(settings: Settings) -> int:
-    # SQLite serves one process: refuse a second before it opens (or migrates) the database.
+    # Refuse a process that would double another's work before it opens (or migrates) anything:
+    # SQLite serves one process; on PostgreSQL each shard is run by one process.
     try:
+        if is_postgres_url(settings.database_url):
+            async with shards_held(settings.database_url, settings.shard_plan):
+                return await _run(settings)
         with one_process_per_database(settings.database_path):
             return await _run(settings)
-    except AlreadyRunning as exc:
+    except (AlreadyRunning, ShardLockUnavailable) as exc:
         raise StartupError(str(exc), EXIT_FAILURE) from None
 
 

@@ -29,6 +29,13 @@ class ZoneResolver:
         # When every member's zone fits in memory it is loaded once, and then a member missing
         # from the cache simply has none; all changes pass through set_member_zone.
         self._complete: bool | None = None
+        # Members whose own zone another process sharing the database has just set.
+        self._changed_elsewhere: set[int] = set()
+
+    async def follow_other_processes(self) -> None:
+        """With several processes on one PostgreSQL database a member may set their zone through
+        any of them; the others forget what they kept and read it again."""
+        await self._profiles.follow_zone_changes(self._changed_elsewhere.add)
 
     async def for_member(self, user_id: int, guild_id: int | None) -> MemberZone:
         own = await self._own_zone(user_id)
@@ -52,6 +59,11 @@ class ZoneResolver:
             self._complete = everyone is not None
             for member, zone in (everyone or {}).items():
                 self._own[member] = zone
+        if user_id in self._changed_elsewhere:
+            self._changed_elsewhere.discard(user_id)
+            zone = await self._profiles.timezone(user_id)
+            self._remember(user_id, zone)
+            return zone
         if user_id in self._own:
             self._own.move_to_end(user_id)
             return self._own[user_id]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -173,6 +173,15 @@ class Database(ABC):
 
     @abstractmethod
     async def _apply(self, tx: Transaction, migration: Migration) -> None: ...
+
+    @abstractmethod
+    async def announce(self, tx: Transaction, topic: str, payload: str) -> None:
+        """Tell the other processes sharing this database that something they may keep in memory
+        changed; delivered when `tx` commits."""
+
+    @abstractmethod
+    async def follow(self, topic: str, on_change: Callable[[str], None]) -> None:
+        """Call `on_change(payload)` for every announcement on `topic`, from any process."""
 
     async def schema_version(self) -> int:
         async with self.transaction() as tx:

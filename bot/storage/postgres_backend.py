@@ -14,7 +14,7 @@ asked for, as on SQLite.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import asyncpg
@@ -49,6 +49,10 @@ def _changed(status: str) -> int:
     """Rows changed, from a command tag such as "UPDATE 3" or "INSERT 0 1"."""
     last = status.rsplit(" ", 1)[-1]
     return int(last) if last.isdigit() else 0
+
+
+def _channel(topic: str) -> str:
+    return f"hearth_{topic}"
 
 
 class PostgresTransaction(Transaction):
@@ -94,6 +98,8 @@ class PostgresDatabase(Database):
         # Statements take the lock anyway, so they share one connection, held from the pool:
         # giving it back after each statement would cost a reset round trip every time.
         self._held: asyncpg.Connection | None = None
+        # LISTEN needs a connection of its own that no statement ever borrows.
+        self._listener: asyncpg.Connection | None = None
         self.url = url
         self.label = without_password(url)
 
@@ -114,7 +120,22 @@ class PostgresDatabase(Database):
             ) from None
         return cls(pool, url)
 
+    async def announce(self, tx: Transaction, topic: str, payload: str) -> None:
+        await tx.execute("SELECT pg_notify(?, ?)", (_channel(topic), payload))
+
+    async def follow(self, topic: str, on_change: Callable[[str], None]) -> None:
+        if self._listener is None:
+            self._listener = await asyncpg.connect(self.url)
+
+        def deliver(_connection: object, _pid: int, _channel: str, payload: str) -> None:
+            on_change(payload)
+
+        await self._listener.add_listener(_channel(topic), deliver)
+
     async def close(self) -> None:
+        if self._listener is not None:
+            await self._listener.close()
+            self._listener = None
         async with self._lock:
             if self._held is not None:
                 await self._pool.release(self._held)

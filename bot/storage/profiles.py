@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
@@ -9,11 +10,18 @@ from bot.storage.database import Database
 from bot.storage.due_marks import member_due_again
 from bot.storage.timestamps import to_db
 
+ZONE_TOPIC = "member_zone"
+
 
 class ProfileRepository(Protocol):
     async def timezone(self, user_id: int) -> str | None: ...
 
     async def set_timezone(self, user_id: int, zone: str | None, now: datetime) -> None: ...
+
+    async def follow_zone_changes(self, on_change: Callable[[int], None]) -> None:
+        """Call `on_change(user_id)` whenever any process sharing the database sets a member's
+        own zone."""
+        ...
 
     async def timezones(self, limit: int) -> dict[int, str] | None:
         """Every member's own zone, or None if there are more than `limit`."""
@@ -23,6 +31,9 @@ class ProfileRepository(Protocol):
 class SqliteProfileRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    async def follow_zone_changes(self, on_change: Callable[[int], None]) -> None:
+        await self._db.follow(ZONE_TOPIC, lambda payload: on_change(int(payload)))
 
     async def timezone(self, user_id: int) -> str | None:
         row = await self._db.fetch_one(
@@ -49,3 +60,4 @@ class SqliteProfileRepository:
                 (user_id, zone, stamp, stamp),
             )
             await member_due_again(tx, user_id, now)
+            await self._db.announce(tx, ZONE_TOPIC, str(user_id))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
@@ -114,6 +114,13 @@ class SqliteDatabase(Database):
             await conn.close()
             raise DatabaseError(f"cannot use the database at {path}: {exc}") from None
         return cls(conn, path)
+
+    # A SQLite file serves one process (bot/process_lock.py): there is nobody else to tell.
+    async def announce(self, tx: Transaction, topic: str, payload: str) -> None:
+        return None
+
+    async def follow(self, topic: str, on_change: Callable[[str], None]) -> None:
+        return None
 
     async def close(self) -> None:
         async with self._lock:

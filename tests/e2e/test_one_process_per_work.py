@@ -1,5 +1,7 @@
-"""SQLite serves one Hearth process: a second `python -m bot` on the same database is refused with
-one clear line, while `python -m bot sync` beside the running one still works."""
+"""No two processes do the same work: on SQLite a second `python -m bot` on the same database is
+refused with one clear line; on PostgreSQL so is a second process for shards one already runs.
+`python -m bot sync` beside the running one still works, and a killed process leaves nothing
+that keeps its replacement out."""
 
 from __future__ import annotations
 
@@ -26,8 +28,10 @@ async def wall_fake() -> AsyncIterator[FakeDiscord]:
 
 
 @pytest.fixture
-async def first(wall_fake: FakeDiscord, database: Path) -> AsyncIterator[HearthProcess]:
-    process = HearthProcess(wall_fake, database)
+async def first(
+    wall_fake: FakeDiscord, database: Path | str, tmp_path: Path
+) -> AsyncIterator[HearthProcess]:
+    process = HearthProcess(wall_fake, database, tmp_path / "first")
     try:
         yield process
     finally:
@@ -50,8 +54,8 @@ async def _run_bot(env: dict[str, str], *args: str) -> tuple[int, str, str]:
     return process.returncode, stdout.decode(), stderr.decode()
 
 
-async def test_a_second_process_on_the_same_sqlite_file_is_refused(
-    wall_fake: FakeDiscord, first: HearthProcess, database: Path
+async def test_a_second_process_for_the_same_work_is_refused(
+    wall_fake: FakeDiscord, first: HearthProcess, database: Path | str
 ) -> None:
     await first.start()
     sessions = wall_fake.sessions
@@ -59,10 +63,17 @@ async def test_a_second_process_on_the_same_sqlite_file_is_refused(
     code, _, stderr = await _run_bot(first.environment())
 
     assert code == 1
-    assert stderr.strip().splitlines() == [
-        f"hearth: another Hearth process is already using {database}; SQLite supports one "
-        "process - see README Scaling out"
-    ]
+    if isinstance(database, Path):
+        refusal = (
+            f"hearth: another Hearth process is already using {database}; SQLite supports one "
+            "process - see README Scaling out"
+        )
+    else:
+        refusal = (
+            "hearth: another Hearth process already runs all shards on this database; each "
+            "shard may be run by one process - see README Scaling out"
+        )
+    assert stderr.strip().splitlines() == [refusal]
     assert wall_fake.sessions == sessions, "the refused process must not connect to Discord"
     assert first.process is not None and first.process.returncode is None
 
@@ -73,11 +84,11 @@ async def test_a_second_process_on_the_same_sqlite_file_is_refused(
 
 
 async def test_the_lock_is_free_again_once_the_first_process_is_gone(
-    wall_fake: FakeDiscord, first: HearthProcess, database: Path
+    wall_fake: FakeDiscord, first: HearthProcess, database: Path | str, tmp_path: Path
 ) -> None:
     await first.start()
     await first.kill()  # SIGKILL: no clean shutdown, and still no stale lock
-    second = HearthProcess(wall_fake, database)
+    second = HearthProcess(wall_fake, database, tmp_path / "second")
     try:
         await second.start()
         assert second.process is not None and second.process.returncode is None
