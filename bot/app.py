@@ -33,6 +33,7 @@ from bot.services.crisis_settings import CrisisSettingsCache
 from bot.services.flags import FlagService
 from bot.services.helpline_lookup import HelplineLookup
 from bot.settings import Settings
+from bot.storage.database import is_postgres_url
 from bot.storage.storage import Storage
 from bot.ui.flag_buttons import FlagButton
 from bot.ui.pages import PageButton, PagedLists
@@ -233,7 +234,12 @@ class Hearth(commands.AutoShardedBot):
         # How many shards may start together, and (unless set) how many shards Discord wants.
         # Connecting to the configured gateway keeps HEARTH_DISCORD_GATEWAY_URL in force.
         recommended, _, limits = await self.http.get_bot_gateway()
-        self.identify_pacer = IdentifyPacer(int(limits.get("max_concurrency", 1)))
+        self.identify_pacer = IdentifyPacer(
+            int(limits.get("max_concurrency", 1)),
+            shared_with=self.settings.database_url
+            if is_postgres_url(self.settings.database_url)
+            else None,
+        )
         if self.shard_count is None:
             self.shard_count = recommended
         log.info(
@@ -256,6 +262,7 @@ class Hearth(commands.AutoShardedBot):
         if self._health_beat is not None:
             self._health_beat.cancel()
         await self.background.cancel_all()
+        await self.identify_pacer.close()
         if self.http_session is not None:
             await self.http_session.close()
         await super().close()
