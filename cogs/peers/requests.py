@@ -19,7 +19,6 @@ from bot.domain.crisis.model import Severity
 from bot.domain.flags import NewFlag
 from bot.domain.guild_config import GuildConfig
 from bot.domain.peer_support import PeerRequest, RequestOrigin, RequestStatus, available
-from bot.ui.cog_services import crisis_words
 from bot.ui.mentions import pings_only
 from bot.ui.queue_privacy import public_readers
 from bot.ui.replies import reply_ephemeral
@@ -80,11 +79,8 @@ class SupportRequests:
         guild = member.guild
         config = await self.bot.guild_configs.get(guild.id)
         if reason and channel is not None:
-            checker = crisis_words(self.bot)
-            severity = (
-                await checker.check_words(guild, member, reason, channel=channel)
-                if checker
-                else None
+            severity = await self.bot.crisis_responder.check_words(
+                guild, member, reason, channel=channel
             )
             if severity == Severity.HIGH:
                 # Crisis words: moderators first; the detection's card and DM already went.

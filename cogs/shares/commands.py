@@ -11,7 +11,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.shares import SHARES_PER_WINDOW, TEXT_MAX_LENGTH, WINDOW, clean_share, next_share_at
-from bot.ui.cog_services import crisis_words
 from bot.ui.context import require_guild
 from bot.ui.errors import UserFacingError
 from bot.ui.replies import reply_ephemeral
@@ -72,7 +71,7 @@ class Shares(commands.Cog):
         except discord.HTTPException:
             log.warning("no reply thread for a share", extra={"share": share_id})
         await reply_ephemeral(interaction, render.posted(channel.id))
-        checker = crisis_words(self.bot)
-        if checker is not None:
-            # After the answer: the crisis reply is its own DM, and moderators get a card.
-            await checker.check_words(guild, author, cleaned, channel=channel, message=posted)
+        # After the answer: the crisis reply is its own DM, and moderators get a card.
+        await self.bot.crisis_responder.check_words(
+            guild, author, cleaned, channel=channel, message=posted
+        )
