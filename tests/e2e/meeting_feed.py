@@ -89,10 +89,13 @@ def soonest(meetings: list[FeedMeeting], now: datetime, count: int) -> set[tuple
     return {(m.name, m.shown(now)) for m in ordered[:count]}
 
 
-def add_people_events(fake: FakeDiscord, guild_id: int, creator: int, count: int) -> None:
-    """Events the server's own people created (not Hearth), straight into the fake's state."""
+def add_people_events(
+    fake: FakeDiscord, guild_id: int, creator: int, count: int, now: datetime
+) -> None:
+    """Events the server's own people created (not Hearth), straight into the fake's state,
+    starting some weeks after `now` (the test's clock)."""
     guild = fake.guild(guild_id)
-    start = datetime(2027, 1, 10, 18, 0, tzinfo=UTC)
+    start = now.replace(hour=18, minute=0, second=0, microsecond=0) + timedelta(days=48)
     for number in range(count):
         event_id = fake.state.ids.next()
         guild.scheduled_events[event_id] = {

@@ -86,7 +86,7 @@ async def test_a_large_feed_fills_only_the_room_left_under_the_cap_and_the_windo
     clock.set(MONDAY_EARLY)
     await runner.start()
     await organizer_setup(fake, community)
-    add_people_events(fake, community.guild_id, community.admin, PEOPLES_EVENTS)
+    add_people_events(fake, community.guild_id, community.admin, PEOPLES_EVENTS, clock.now())
     feed = build_feed(600)
 
     ix = await import_feed(fake, community, feed)
@@ -217,7 +217,7 @@ async def test_when_the_server_adds_events_of_its_own_hearth_gives_places_back_w
         "the soonest 75",
     )
     # The server's people fill Discord's 100 (Hearth isn't told); its hourly look sees them.
-    add_people_events(fake, community.guild_id, community.admin, 25)
+    add_people_events(fake, community.guild_id, community.admin, 25, clock.now())
     later = MONDAY_EARLY + timedelta(hours=1)
     jump(fake, clock, later)
     await fake.state.changed.wait_for(
