@@ -14,10 +14,10 @@ from tools.train_crisis_model import training_messages
 
 CATEGORIES = {"suicidal", "self_harm", "overdose", "harm_others", "third_party"}
 SEVERITIES = ("low", "medium", "high")
-VERSIONS = ("v2", "v3")
-# Share of words (Jaccard) from which a message counts as a near copy; v3 was written to a
-# stricter bar than v2.
-NEAR_COPY = {"v2": 0.7, "v3": 0.6}
+VERSIONS = ("v2", "v3", "v4")
+# Share of words (Jaccard) from which a message counts as a near copy; v3 and v4 were written to
+# a stricter bar than v2.
+NEAR_COPY = {"v2": 0.7, "v3": 0.6, "v4": 0.6}
 
 # How many messages v3 holds per stratum (dev + test), as tests/data/README.md states them.
 V3_STRATA = {
@@ -38,6 +38,30 @@ V3_STRATA = {
     ("crisis", "third_party", "high"): 23,
     ("none", "", ""): 382,
 }
+
+# How many messages v4 holds per stratum (dev + test), as tests/data/README.md states them.
+V4_STRATA = {
+    ("crisis", "suicidal", "low"): 20,
+    ("crisis", "suicidal", "medium"): 22,
+    ("crisis", "suicidal", "high"): 26,
+    ("crisis", "self_harm", "low"): 20,
+    ("crisis", "self_harm", "medium"): 21,
+    ("crisis", "self_harm", "high"): 23,
+    ("crisis", "overdose", "low"): 20,
+    ("crisis", "overdose", "medium"): 21,
+    ("crisis", "overdose", "high"): 23,
+    ("crisis", "harm_others", "low"): 20,
+    ("crisis", "harm_others", "medium"): 21,
+    ("crisis", "harm_others", "high"): 22,
+    ("crisis", "third_party", "low"): 20,
+    ("crisis", "third_party", "medium"): 20,
+    ("crisis", "third_party", "high"): 23,
+    ("none", "", ""): 401,
+}
+
+DOCUMENTED_STRATA = {"v3": V3_STRATA, "v4": V4_STRATA}
+# The evaluation sets written before each unseen set: v1 (crisis_eval.jsonl) and these versions.
+EARLIER_VERSIONS = {"v3": ("v2",), "v4": ("v2", "v3")}
 
 
 def _load(path):
@@ -100,9 +124,10 @@ def test_set_is_large_and_covers_every_category_and_severity(version):
         assert sum(1 for item in split if item["label"] == "none") >= 100
 
 
-def test_v3_holds_the_documented_count_in_every_stratum():
-    dev, test = _splits("v3")
-    assert Counter(map(stratum, dev + test)) == V3_STRATA
+@pytest.mark.parametrize("version", sorted(DOCUMENTED_STRATA))
+def test_unseen_set_holds_the_documented_count_in_every_stratum(version):
+    dev, test = _splits(version)
+    assert Counter(map(stratum, dev + test)) == DOCUMENTED_STRATA[version]
     assert len(dev + test) >= 600
     for split in (dev, test):
         kinds = Counter((item["category"], item["severity"]) for item in split)
@@ -140,13 +165,14 @@ def test_training_messages_are_not_evaluation_messages(version):
     assert copies == []
 
 
-def test_v3_repeats_no_earlier_evaluation_message():
-    """v3 is meant to be unseen: none of it nearly copies a v1 or v2 message (tuned on)."""
-    dev, test = _splits("v3")
+@pytest.mark.parametrize("version", sorted(EARLIER_VERSIONS))
+def test_unseen_set_repeats_no_earlier_evaluation_message(version):
+    """v3 and v4 are meant to be unseen: none of v3 nearly copies a v1 or v2 message (tuned on),
+    none of v4 a v1, v2 or v3 message (v3 has been measured on)."""
+    dev, test = _splits(version)
     earlier = _load(DATA / "crisis_eval.jsonl") + [
-        item for split in _splits("v2") for item in split
+        item for older in EARLIER_VERSIONS[version] for split in _splits(older) for item in split
     ]
-    copies = _near_copies(
-        [item["text"] for item in dev + test], [item["text"] for item in earlier], NEAR_COPY["v3"]
-    )
+    texts = [item["text"] for item in dev + test]
+    copies = _near_copies(texts, [item["text"] for item in earlier], NEAR_COPY[version])
     assert copies == []
