@@ -130,6 +130,9 @@ class DigestService:
             await self.notices.posted(guild_id, day)
             log.info("meeting digest posted", extra={"guild": guild_id, "parts": len(messages)})
             return False
+        if outcome.status == Status.GONE:
+            await repo.release(guild_id, day)  # Hearth has left: nothing to post, nobody to tell
+            return False
         # Owed before the day is settled or given back, so a stop right after can't lose it.
         await self.notices.owe(guild_id, day)
         if outcome.lasting:
