@@ -150,6 +150,9 @@ class Hearth(commands.AutoShardedBot):
         # claims, schedule jobs or start the scheduler against the live database.
         self.owns_timed_work = owns_timed_work
         self.failed_cogs: dict[str, str] = {}
+        # Set by the peer-support feature while it is loaded: check-ins offer "Ask for support"
+        # only when something answers it (see bot/ui/support_ask.py).
+        self.peer_support_running: bool = False
         # For fetching things members point Hearth at (meeting feeds); not for Discord itself.
         self.http_session: aiohttp.ClientSession | None = None
 

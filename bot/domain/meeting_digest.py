@@ -45,6 +45,14 @@ def latest_due(now: datetime, zone: str, at: time) -> DigestDue | None:
     return None
 
 
+def gives_up_at(day: date, zone: str, at: time | None) -> datetime | None:
+    """When a digest for `day` that hasn't gone out is given up (None: the digest is off, so
+    it is given up at once): `latest_due` stops offering it then."""
+    if at is None:
+        return None
+    return at_local_time(day, at, zone) + DIGEST_LATE_LIMIT
+
+
 def next_due(now: datetime, zone: str, at: time) -> datetime:
     """The next digest moment strictly after now (its local time, whatever the DST offset)."""
     today = local_date(now, zone)

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Hashable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -40,18 +40,27 @@ def version_digest(message_id: int, edited_at: str) -> str:
     return hashlib.sha256(f"{message_id}:{edited_at}".encode()).hexdigest()
 
 
+def member_turn(guild_id: int, member_id: int) -> tuple[int, int]:
+    """Whose messages wait for each other: one member's in one server. Their detections merge
+    into one flag, so they are weighed in order; another member's never wait behind them."""
+    return (guild_id, member_id)
+
+
 class InTurn:
     """Work for one key runs one at a time, in arrival order (asyncio.Lock wakes waiters first
     come, first served, and a free lock is taken without yielding)."""
 
     def __init__(self) -> None:
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._waiting: dict[int, int] = {}
+        self._locks: dict[Hashable, asyncio.Lock] = {}
+        self._waiting: dict[Hashable, int] = {}
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     @contextlib.asynccontextmanager
-    async def turn(self, key: int) -> AsyncIterator[None]:
+    async def turn(self, key: Hashable) -> AsyncIterator[None]:
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
+        self._idle.clear()
         try:
             async with lock:
                 yield
@@ -59,6 +68,13 @@ class InTurn:
             self._waiting[key] -= 1
             if not self._waiting[key]:
                 del self._waiting[key], self._locks[key]
+            if not self._waiting:
+                self._idle.set()
+
+    async def wait_idle(self) -> None:
+        """Wait until no work holds or waits for a turn."""
+        while self._waiting:
+            await self._idle.wait()
 
 
 class CrisisResponder:
@@ -66,6 +82,11 @@ class CrisisResponder:
         self.bot = bot
         self.lookup = lookup
         self._turns = InTurn()
+
+    async def wait_idle(self) -> None:
+        """Wait until every message taken in so far has been handled: its flag recorded, its
+        card tried (with the deliverer's quick retries) and the member's private message sent."""
+        await self._turns.wait_idle()
 
     async def on_message(self, message: discord.Message) -> None:
         await self.handle(message, version=None)
@@ -80,9 +101,11 @@ class CrisisResponder:
         """Scan a new message (version None) or one edited version of a message."""
         if message.author.bot or message.guild is None or not message.content:
             return
-        # One message at a time per server, in the order Discord delivered them: an edit never
-        # overtakes its original, and a worse message is weighed after the milder one before it.
-        async with self._turns.turn(message.guild.id):
+        # One message at a time per member and server, in the order Discord delivered them: an
+        # edit never overtakes its original, a worse message is weighed after the milder one
+        # before it, and its card follows theirs. Another member's crisis DM never waits for
+        # this member's card (which Discord may keep refusing for minutes).
+        async with self._turns.turn(member_turn(message.guild.id, message.author.id)):
             await self._handle(message, version)
 
     async def _handle(self, message: discord.Message, version: str | None) -> None:
@@ -148,7 +171,7 @@ class CrisisResponder:
         support request), checked like a message of theirs: a detection is flagged naming the
         author, which only moderators see, and the author gets the private reply. Returns the
         detection's severity, or None."""
-        async with self._turns.turn(guild.id):
+        async with self._turns.turn(member_turn(guild.id, author.id)):
             config = await self.bot.guild_configs.get(guild.id)
             if not config.crisis_detection or config.mod_queue_channel_id is None:
                 return None

@@ -35,11 +35,13 @@ class SqliteMeetingDigestRepository:
         return inserted > 0
 
     async def finish(self, guild_id: int, day: date, status: str, now: datetime) -> None:
+        """Settle the day (also one given back for a retry, which has no claim left)."""
         async with self._db.transaction() as tx:
             await tx.execute(
-                "UPDATE meeting_digests SET status = ?, updated_at = ?"
-                " WHERE guild_id = ? AND local_date = ?",
-                (status, to_db(now), guild_id, day.isoformat()),
+                "INSERT INTO meeting_digests (guild_id, local_date, status, updated_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, local_date) DO UPDATE SET"
+                " status = excluded.status, updated_at = excluded.updated_at",
+                (guild_id, day.isoformat(), status, to_db(now)),
             )
 
     async def release(self, guild_id: int, day: date) -> None:

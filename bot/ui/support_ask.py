@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from bot.app import Hearth
 
 PEER_ASK_TEMPLATE = r"hearth:peer-ask:(?P<guild>[0-9]+)"
-PEERS_COG = "PeerSupport"
 
 
 def peer_ask_custom_id(guild_id: int) -> str:
@@ -24,11 +23,12 @@ def peer_ask_custom_id(guild_id: int) -> str:
 
 
 def peer_support_ready(bot: Hearth, config: GuildConfig) -> bool:
-    """Support requests here go to peer supporters first (the moderators if none is free)."""
+    """Support requests here go to peer supporters first (the moderators if none is free):
+    the server has set peer support up, and the peer feature is running in this process."""
     return (
         config.peer_channel_id is not None
         and config.peer_role_id is not None
-        and bot.get_cog(PEERS_COG) is not None
+        and bot.peer_support_running
     )
 
 

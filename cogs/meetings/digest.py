@@ -3,7 +3,9 @@ day's imported meetings with their times and links, at the server's chosen local
 
 Timed like everything else: one job per server (`meeting-digest:<guild>`) fires at the local
 time (DST-correct), claims the day in the database, and posts each part through the delivery
-journal under its own key, so a restart neither repeats nor loses it.
+journal under its own key, so a restart neither repeats nor loses it. A day that can't be
+posted is retried until `DIGEST_LATE_LIMIT`; one given up is told to the moderators once
+(digest_notices.py).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 import discord
@@ -31,27 +33,24 @@ from bot.domain.recurrence import occurrences
 from bot.outbound import priority
 from bot.presence import Presence
 from cogs.meetings import render
+from cogs.meetings.digest_notices import DigestNotices, delivery_key
 
 if TYPE_CHECKING:
     from bot.app import Hearth
 
 log = logging.getLogger("hearth.meetings.digest")
 RETRY_AFTER = timedelta(minutes=1)
-ALERT_TOPIC = "meeting-digest"
 
 
 def job_id(guild_id: int) -> str:
     return f"meeting-digest:{guild_id}"
 
 
-def delivery_key(guild_id: int, day: date, part: int) -> str:
-    return f"digest:{guild_id}:{day.isoformat()}:{part}"
-
-
 class DigestService:
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self.notices = DigestNotices(bot, self.messages)
 
     async def load_all(self) -> None:
         for guild_id in await self.bot.storage.meeting_imports.guilds_with_imported():
@@ -59,15 +58,17 @@ class DigestService:
                 await self.schedule(guild_id, catch_up=True)
 
     async def schedule(self, guild_id: int, *, catch_up: bool = False) -> None:
-        """Set the server's job to its next digest (now, if one is due and `catch_up`)."""
+        """Set the server's job to its next digest (now, if one is due and `catch_up`, or if a
+        day's digest that ran into trouble is still to be settled)."""
         config = await self.bot.guild_configs.get(guild_id)
         at = parse_digest_time(config.meeting_digest_time)
-        if at is None:
+        now = self.bot.clock.now()
+        owed = catch_up and guild_id in await self.notices.guilds_owed()
+        if at is None and not owed:
             self.bot.scheduler.cancel(job_id(guild_id))
             return
-        now = self.bot.clock.now()
-        due = latest_due(now, config.timezone, at) if catch_up else None
-        wake = now if due is not None else next_due(now, config.timezone, at)
+        due = latest_due(now, config.timezone, at) if catch_up and at is not None else None
+        wake = now if due is not None or owed or at is None else next_due(now, config.timezone, at)
         self.bot.scheduler.run_once(job_id(guild_id), wake, self.run, guild_id)
 
     async def run(self, guild_id: int) -> None:
@@ -77,18 +78,24 @@ class DigestService:
                 return  # an outage, or Hearth left: resume_guild picks it up
             config = await self.bot.guild_configs.get(guild_id)
             at = parse_digest_time(config.meeting_digest_time)
-            if at is None:
-                return
-            now = self.bot.clock.now()
-            due = latest_due(now, config.timezone, at)
-            retry = False
-            if due is not None and await self.bot.storage.meeting_digests.claim(
-                guild_id, due.day, now
-            ):
-                with priority(Priority.TIMED):
-                    retry = await self._post(guild_id, due.day, now)
-            wake = now + RETRY_AFTER if retry else next_due(now, config.timezone, at)
-            self.bot.scheduler.run_once(job_id(guild_id), wake, self.run, guild_id)
+            with priority(Priority.TIMED):
+                wake = await self._post_due(guild_id, config.timezone, at)
+                # Days that ran into trouble: dropped once posted, told once given up.
+                look_again = await self.notices.settle(guild_id, config.timezone, at)
+            wakes = [w for w in (wake, look_again) if w is not None]
+            if wakes:
+                self.bot.scheduler.run_once(job_id(guild_id), min(wakes), self.run, guild_id)
+
+    async def _post_due(self, guild_id: int, zone: str, at: time | None) -> datetime | None:
+        """Post the digest due now, if any; returns when the job should run next."""
+        if at is None:
+            return None
+        now = self.bot.clock.now()
+        due = latest_due(now, zone, at)
+        retry = False
+        if due is not None and await self.bot.storage.meeting_digests.claim(guild_id, due.day, now):
+            retry = await self._post(guild_id, due.day, now)
+        return now + RETRY_AFTER if retry else next_due(now, zone, at)
 
     async def _post(self, guild_id: int, day: date, now: datetime) -> bool:
         """Post the claimed day's digest; True when it should be tried again soon."""
@@ -100,8 +107,8 @@ class DigestService:
             return False
         channel_id = config.announcements_channel_id
         if channel_id is None:
+            await self.notices.owe(guild_id, day)
             await repo.finish(guild_id, day, "failed", now)
-            await self._report(guild_id, "no announcements channel is set", day)
             return False
         outcome = Outcome(Status.SENT)
         for part, text in enumerate(messages):
@@ -120,11 +127,16 @@ class DigestService:
                 break
         if outcome.sent:
             await repo.finish(guild_id, day, "sent", now)
+            await self.notices.posted(guild_id, day)
             log.info("meeting digest posted", extra={"guild": guild_id, "parts": len(messages)})
             return False
+        if outcome.status == Status.GONE:
+            await repo.release(guild_id, day)  # Hearth has left: nothing to post, nobody to tell
+            return False
+        # Owed before the day is settled or given back, so a stop right after can't lose it.
+        await self.notices.owe(guild_id, day)
         if outcome.lasting:
-            await repo.finish(guild_id, day, "failed", now)
-            await self._report(guild_id, outcome.cause or "Discord refused it", day)
+            await repo.finish(guild_id, day, "failed", now)  # refused for good: told at once
             return False
         # Passing trouble or an outage: given back. Parts already posted are in the journal
         # under their keys, so the next try posts only what is missing.
@@ -144,35 +156,16 @@ class DigestService:
         for guild_id, day in await self.bot.storage.meeting_digests.interrupted():
             if not self.bot.owns_guild(guild_id):
                 continue  # the process that runs its shard recovers it
+            await self.notices.owe(guild_id, day)  # told if it can't be finished in time
             await self.bot.storage.meeting_digests.release(guild_id, day)
             await self.schedule(guild_id, catch_up=True)
+        for guild_id in await self.notices.guilds_owed():
+            if self.bot.owns_guild(guild_id):
+                await self.schedule(guild_id, catch_up=True)
         return 0
 
     async def resume_guild(self, guild_id: int) -> None:
         await self.schedule(guild_id, catch_up=True)
-
-    async def _report(self, guild_id: int, reason: str, day: date) -> None:
-        """Never let a lost digest vanish: it shows in /hearth status and the moderator queue."""
-        text = f"⚠️ I couldn't post the meetings digest for {day:%A %-d %B}: {reason}."
-        await self.bot.storage.guild_extras.raise_alert(
-            guild_id, ALERT_TOPIC, text, self.bot.clock.now()
-        )
-        config = await self.bot.guild_configs.get(guild_id)
-        if config.mod_queue_channel_id is None:
-            log.error("meeting digest failure has nowhere to go", extra={"guild": guild_id})
-            return
-        outcome = await self.bot.delivery.send(
-            Post(
-                key=f"notice:digest:{guild_id}:{day.isoformat()}",
-                priority=Priority.URGENT,
-                guild_id=guild_id,
-                channel_id=config.mod_queue_channel_id,
-                content=text,
-                allowed_mentions=discord.AllowedMentions.none(),
-            )
-        )
-        if not outcome.sent:
-            log.error("meeting digest failure could not be reported", extra={"guild": guild_id})
 
 
 def _digest_messages(

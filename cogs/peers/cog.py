@@ -16,7 +16,6 @@ from bot.ui.errors import UserFacingError
 from bot.ui.inputs import require_hhmm
 from bot.ui.permissions import has_guild_permissions, is_moderator
 from bot.ui.replies import reply_ephemeral
-from bot.ui.support_ask import PEERS_COG
 from cogs.peers import render
 from cogs.peers.conversations import Conversations, has_role
 from cogs.peers.requests import SupportRequests
@@ -30,7 +29,7 @@ NOT_SET_UP = (
 )
 
 
-class PeerSupport(commands.Cog, name=PEERS_COG):
+class PeerSupport(commands.Cog, name="PeerSupport"):
     peers = app_commands.Group(
         name="peers", description="Peer supporters: duty, hours and numbers", guild_only=True
     )
@@ -43,8 +42,11 @@ class PeerSupport(commands.Cog, name=PEERS_COG):
     async def cog_load(self) -> None:
         if self.bot.owns_timed_work:
             await self.requests.load_all()
+        # Check-ins offer "Ask for support" only while this feature is here to answer it.
+        self.bot.peer_support_running = True
 
     async def cog_unload(self) -> None:
+        self.bot.peer_support_running = False
         self.bot.scheduler.cancel_prefix("peer-request:")
 
     @commands.Cog.listener()

@@ -1,10 +1,10 @@
 """Helpers for crisis and moderator-queue tests: barriers, cards, edits, the queue's privacy.
 
-Hearth handles the messages of one server one at a time, in the order Discord delivered them
-(bot/services/crisis_responder.py). So when a clear crisis message from a fresh member has been
-fully answered (its private reply is the last thing Hearth sends for it), every message sent
-before it in that server has been fully handled too: that is the barrier tests use instead of
-sleeping.
+Hearth handles each member's messages one at a time, in the order Discord delivered them, and
+every message takes its member's turn as soon as it arrives (bot/services/crisis_responder.py).
+So once a clear crisis message from a fresh member has been answered privately, every message
+sent before it has taken its turn; waiting until no turn is held then means all of them have
+been fully handled: that is the barrier tests use instead of sleeping.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from tests.e2e import stored
 from tests.e2e.checkin_helpers import setup_guild
-from tests.e2e.harness import Community
+from tests.e2e.harness import Community, running_bots
 from tests.fakediscord import FakeDiscord
 
 BARRIER_TEXT = "i took all my pills"  # high, and clear to any version of the detector
@@ -54,6 +54,10 @@ async def settled(fake: FakeDiscord, community: Community) -> int:
     await fake.wait_for_request(
         "POST", r"/channels/\d+/messages", predicate=private_reply, since=since
     )
+    # Each member's messages are handled in their own turn: by the time the barrier's came up,
+    # every earlier message had taken its turn, so waiting for all turns covers them.
+    for bot in running_bots():
+        await bot.crisis_responder.wait_idle()
     return user
 
 

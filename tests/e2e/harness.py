@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,8 @@ from tests.fakediscord import FakeDiscord, Interaction
 from tests.fakediscord.guild import FakeGuild
 
 DEADLINE_SECONDS = 3.0
+# The runners alive in this test process (one test at a time per worker).
+RUNNERS: weakref.WeakSet[HearthRunner] = weakref.WeakSet()
 
 
 @dataclass
@@ -78,6 +81,11 @@ def private_to(guild: FakeGuild, *role_ids: int) -> list[dict]:
     ]
 
 
+def running_bots() -> list[Hearth]:
+    """Every Hearth the test's runners have running now (for helpers that must wait on them)."""
+    return [bot for runner in RUNNERS for bot, _ in runner._running]
+
+
 class HearthRunner:
     """Starts and stops Hearth processes-in-a-task on one database file, like restarts."""
 
@@ -97,6 +105,7 @@ class HearthRunner:
         self.clock = clock
         self._monkeypatch = monkeypatch
         self._running: list[tuple[Hearth, asyncio.Task[None]]] = []
+        RUNNERS.add(self)
         self._unfollow: dict[int, Callable[[], None]] = {}
 
     def environment(self) -> dict[str, str]:

@@ -252,6 +252,38 @@ async def test_check_in_ask_for_support_reaches_a_peer_without_the_check_in(
     assert "private words" not in said and "craving" not in said.lower()
 
 
+def ask_button_id(message: dict) -> str:
+    [custom_id] = [
+        b["custom_id"]
+        for row in message["components"]
+        for b in row["components"]
+        if b.get("label") == "Ask for support"
+    ]
+    return str(custom_id)
+
+
+async def test_check_in_offers_peers_only_while_the_peer_feature_runs(
+    fake: FakeDiscord, community: Community, runner: HearthRunner
+) -> None:
+    team = build_peer_team(fake, community)
+    bot = await runner.start()
+    await setup_peers(fake, community, team)
+    assert bot.peer_support_running
+
+    await bot.unload_extension("cogs.peers")
+    assert not bot.peer_support_running
+    without = await checkin(fake, community, community.member, mood=1)
+    assert "asks a peer supporter" not in without.text
+    assert ask_button_id(without.final) == f"hearth:support:{community.guild_id}", (
+        "with nothing to answer the peer button, the ask goes to the moderators"
+    )
+
+    await bot.load_extension("cogs.peers")
+    with_peers = await checkin(fake, community, team.pat, mood=1)
+    assert "asks a peer supporter" in with_peers.text
+    assert ask_button_id(with_peers.final) == f"hearth:peer-ask:{community.guild_id}"
+
+
 async def test_stats_count_requests_and_conversations_never_words(
     fake: FakeDiscord, community: Community, runner: HearthRunner, clock: ManualClock
 ) -> None:

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.meeting_digest import (
+    gives_up_at,
     latest_due,
     next_due,
     parse_digest_time,
@@ -63,6 +64,15 @@ def test_digest_time_follows_the_local_clock_across_dst() -> None:
     # Just after midnight, yesterday's late digest is still found for a late time of day.
     late = latest_due(datetime(2026, 11, 2, 5, 30, tzinfo=UTC), NY, time(23, 0))
     assert late is not None and late.day == date(2026, 11, 1)
+
+
+def test_a_digest_is_given_up_exactly_when_it_is_no_longer_due() -> None:
+    eight = time(8, 0)
+    limit = gives_up_at(date(2026, 11, 1), NY, eight)  # 08:00 EST is 13:00 UTC
+    assert limit == datetime(2026, 11, 1, 19, 0, tzinfo=UTC)
+    assert latest_due(limit - timedelta(microseconds=1), NY, eight) is not None
+    assert latest_due(limit, NY, eight) is None
+    assert gives_up_at(date(2026, 11, 1), NY, None) is None, "off: given up at once"
 
 
 def test_digest_setting_reads_off_and_times() -> None:
