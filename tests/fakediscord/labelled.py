@@ -1,0 +1,56 @@
+"""Telling bot processes apart: one more listening address per label.
+
+Processes sharing one bot token look the same to Discord. A test that must know which process
+sent what (each delivery sent by the process that owns its guild) gives each process its own API
+base: ``await fake.labelled_api_base("shard-1")`` opens another port on the same server, and
+every request arriving there is recorded with ``RecordedRequest.via == "shard-1"``. Everything
+else is shared as it is on Discord: routes, the world, rate limits (one token, one set of
+buckets). Requests to ``fake.api_base`` have ``via`` None.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from tests.fakediscord.state import FakeState, RecordedRequest
+
+_CREATE_MESSAGE = r"/channels/\d+/messages"
+
+
+async def open_labelled_site(runner: web.AppRunner, state: FakeState, label: str) -> str:
+    """Listen on a new port of 127.0.0.1 for ``label``; returns ``http://127.0.0.1:PORT``."""
+    if label in state.labels_by_port.values():
+        raise ValueError(f"label {label!r} already has its address")
+    before = set(map(tuple, runner.addresses))
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    [address] = [a for a in map(tuple, runner.addresses) if a not in before]
+    host, port = address[:2]
+    state.labels_by_port[port] = label
+    return f"http://{host}:{port}"
+
+
+def label_of(request: web.Request, state: FakeState) -> str | None:
+    """The label of the address the request came in on (None: the main address)."""
+    transport = request.transport
+    sockname = transport.get_extra_info("sockname") if transport is not None else None
+    return state.labels_by_port.get(sockname[1]) if sockname else None
+
+
+def creator_of(requests: list[RecordedRequest], message_id: int) -> RecordedRequest:
+    """The request that created a message (a repeat with the same nonce answers the same
+    message without creating it, so the first one is the creator)."""
+    for record in requests:
+        if (
+            record.status == 200
+            and record.matches("POST", _CREATE_MESSAGE)
+            and _answered_id(record.response) == str(message_id)
+        ):
+            return record
+    raise KeyError(f"no POST created message {message_id}")
+
+
+def _answered_id(response: Any) -> str | None:
+    return response.get("id") if isinstance(response, dict) else None
