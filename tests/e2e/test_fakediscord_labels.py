@@ -52,7 +52,7 @@ async def test_requests_carry_the_label_of_the_address_they_came_in_on(world: Wo
         "shard-1",
     ]
     with pytest.raises(KeyError):
-        fake.sent_via(world.checkins)  # not a message anyone posted
+        fake.sent_via(world.checkins)  # not a message Hearth posted
     with pytest.raises(ValueError, match="already"):
         await fake.labelled_api_base("shard-0")
 
@@ -81,3 +81,22 @@ async def test_the_creator_is_the_first_sender_and_limits_are_shared(world: Worl
         "once",
         *(f"m{i}" for i in range(3)),
     ]
+
+
+async def test_a_message_whose_answer_was_lost_is_still_credited_to_its_sender(
+    world: World,
+) -> None:
+    fake = world.fake
+    base = await fake.labelled_api_base("doomed")
+    rule = fake.faults.timeout(
+        "POST", rf"/channels/{world.checkins}/messages", hold=0.2, applied=True
+    )
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(aiohttp.ServerDisconnectedError):
+            await _post(session, base, world.checkins, {"content": "carried out"})
+    assert rule.served == 1
+    [message] = fake.channel_messages(world.checkins)
+    assert message["content"] == "carried out"
+    assert fake.sent_via(int(message["id"])) == "doomed"
+    [record] = fake.requests
+    assert (record.via, record.status) == ("doomed", None)

@@ -10,13 +10,9 @@ buckets). Requests to ``fake.api_base`` have ``via`` None.
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiohttp import web
 
-from tests.fakediscord.state import FakeState, RecordedRequest
-
-_CREATE_MESSAGE = r"/channels/\d+/messages"
+from tests.fakediscord.state import FakeState
 
 
 async def open_labelled_site(runner: web.AppRunner, state: FakeState, label: str) -> str:
@@ -37,20 +33,3 @@ def label_of(request: web.Request, state: FakeState) -> str | None:
     transport = request.transport
     sockname = transport.get_extra_info("sockname") if transport is not None else None
     return state.labels_by_port.get(sockname[1]) if sockname else None
-
-
-def creator_of(requests: list[RecordedRequest], message_id: int) -> RecordedRequest:
-    """The request that created a message (a repeat with the same nonce answers the same
-    message without creating it, so the first one is the creator)."""
-    for record in requests:
-        if (
-            record.status == 200
-            and record.matches("POST", _CREATE_MESSAGE)
-            and _answered_id(record.response) == str(message_id)
-        ):
-            return record
-    raise KeyError(f"no POST created message {message_id}")
-
-
-def _answered_id(response: Any) -> str | None:
-    return response.get("id") if isinstance(response, dict) else None

@@ -36,7 +36,7 @@ from tests.fakediscord.gateway_intents import PRIVILEGED_INTENTS
 from tests.fakediscord.gateway_shards import Sharding
 from tests.fakediscord.guild import FakeGuild
 from tests.fakediscord.interaction_builder import InteractionBuilder
-from tests.fakediscord.labelled import creator_of, open_labelled_site
+from tests.fakediscord.labelled import open_labelled_site
 from tests.fakediscord.lifecycle import GuildLifecycle
 from tests.fakediscord.models import FakeChannel, FakeUser, UploadedFile
 from tests.fakediscord.permissions import DEFAULT_BOT_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS
@@ -256,8 +256,10 @@ class FakeDiscord(UserActions, GuildLifecycle):
         return self._state.messages.get(message_id)
 
     def sent_via(self, message_id: int) -> str | None:
-        """The label of the address whose POST created the message (None: the main one)."""
-        return creator_of(self._state.requests, message_id).via
+        """The label of the address whose POST created the message (None: the main one; the
+        first POST: a repeat with the same nonce creates nothing). KeyError: Hearth never
+        posted it."""
+        return self._state.created_via[message_id]
 
     def attachment(self, attachment_id: int) -> UploadedFile:
         """The bytes behind an attachment the bot uploaded (or a test user attached)."""

@@ -120,6 +120,8 @@ class FakeState:
         self.sharding = Sharding()
         # Extra listening ports, each naming the process sent there (labelled.py).
         self.labels_by_port: dict[int, str] = {}
+        # Message id -> the label of the address whose POST created it (None: the main one).
+        self.created_via: dict[int, str | None] = {}
 
     # -------------------------------------------------------------------- users
     def add_user(self, username: str, *, global_name: str | None = None, bot: bool = False) -> int:
