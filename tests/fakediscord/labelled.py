@@ -10,6 +10,8 @@ buckets). Requests to ``fake.api_base`` have ``via`` None.
 
 from __future__ import annotations
 
+import socket
+
 from aiohttp import web
 
 from tests.fakediscord.state import FakeState
@@ -19,12 +21,11 @@ async def open_labelled_site(runner: web.AppRunner, state: FakeState, label: str
     """Listen on a new port of 127.0.0.1 for ``label``; returns ``http://127.0.0.1:PORT``."""
     if label in state.labels_by_port.values():
         raise ValueError(f"label {label!r} already has its address")
-    before = set(map(tuple, runner.addresses))
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    [address] = [a for a in map(tuple, runner.addresses) if a not in before]
-    host, port = address[:2]
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    host, port = sock.getsockname()[:2]
     state.labels_by_port[port] = label
+    await web.SockSite(runner, sock).start()
     return f"http://{host}:{port}"
 
 
