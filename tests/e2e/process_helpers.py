@@ -35,12 +35,14 @@ class HearthProcess:
         *,
         label: str | None = None,
         shard: tuple[int, int] | None = None,
+        start_timeout: float = START_TIMEOUT,
     ) -> None:
         self.fake = fake
         self.database = database
         self.state_dir = state_dir
         self.label = label
         self.shard = shard
+        self.start_timeout = start_timeout
         # What it logs (stderr), in a file: a pipe nobody reads would stall a chatty process.
         self.log_path = state_dir.with_name(f"{state_dir.name}.log")
         self._api_base: str | None = None
@@ -102,7 +104,7 @@ class HearthProcess:
                 None,
             )
 
-        await until(own_session, f"Hearth {self.label or ''} to be ready", START_TIMEOUT)
+        await until(own_session, f"Hearth {self.label or ''} to be ready", self.start_timeout)
 
     def log(self) -> str:
         """What the current (or last) run logged so far."""

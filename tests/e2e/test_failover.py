@@ -35,7 +35,7 @@ from tests.e2e.failover_world import (
     seed_due_work,
     tally,
 )
-from tests.e2e.process_helpers import HearthProcess, query, until
+from tests.e2e.process_helpers import START_TIMEOUT, HearthProcess, query, until
 from tests.fakediscord import FakeDiscord, nonces
 from tests.postgres_server import PostgresServer
 
@@ -86,7 +86,15 @@ async def started(wall_fake: FakeDiscord) -> AsyncIterator[list[HearthProcess]]:
 def _process(
     fake: FakeDiscord, database: str, tmp_path: Path, shard: int, label: str
 ) -> HearthProcess:
-    return HearthProcess(fake, database, tmp_path / label, label=label, shard=(shard, SHARDS))
+    # Three cold starts at once on a shared machine: more time than one start alone needs.
+    return HearthProcess(
+        fake,
+        database,
+        tmp_path / label,
+        label=label,
+        shard=(shard, SHARDS),
+        start_timeout=2 * START_TIMEOUT,
+    )
 
 
 def _shard_lock_free(database: str, shard: int) -> bool:
@@ -149,7 +157,7 @@ async def test_a_killed_shard_process_is_replaced_without_a_loss_or_a_repeat(
 
     before = tally(fake, expected)
     made_by_victim = before.present(VICTIM)
-    assert KILL_AFTER < made_by_victim < per_shard, "killed mid-burst: some, not all, made"
+    assert KILL_AFTER <= made_by_victim < per_shard, "killed mid-burst: some, not all, made"
     # From now on a repeated post is not caught by Discord's nonce: only by Hearth itself.
     nonces.registry(fake.state).window = timedelta(0)
     await until(lambda: _shard_lock_free(database, VICTIM), "the killed process's shard lock")
@@ -179,14 +187,14 @@ async def test_a_killed_shard_process_is_replaced_without_a_loss_or_a_repeat(
     senders = {e: fake.sent_via(int(m["id"])) for e, [m] in final.messages.items()}
     assert {e.marker: s for e, s in senders.items() if s not in owners[e.shard]} == {}
     shard_one = [s for e, s in senders.items() if e.shard == VICTIM]
-    assert shard_one.count(labels[VICTIM]) >= made_by_victim
+    assert shard_one.count(labels[VICTIM]) == made_by_victim  # nothing after its death
     assert shard_one.count(replacement.label) == per_shard - shard_one.count(labels[VICTIM]) > 0
     # The post whose answer the victim never got was recognised in the channel, not repeated.
     assert "delivery found already posted" in replacement.log()
-    _no_post_outside_own_shards(fake)
+    _no_post_outside_own_shards(fake, owners)
     _journal_matches(database, final.messages)
-    for server in servers:  # no celebration fell back to a DM
-        assert fake.dm_messages(server.member) == []
+    celebrants = [int(e.marker[2:-1]) for e in expected if e.kind == "celebration"]
+    assert [fake.dm_messages(user) for user in celebrants if fake.dm_messages(user)] == []
 
 
 def _all_settled(database: str, owed: int) -> bool:
@@ -200,7 +208,7 @@ def _all_settled(database: str, owed: int) -> bool:
     return sent and escalated and counted and not debts
 
 
-def _no_post_outside_own_shards(fake: FakeDiscord) -> None:
+def _no_post_outside_own_shards(fake: FakeDiscord, owners: dict[int, set[str]]) -> None:
     """No process even tried to post in a server of another shard."""
     strays = []
     for record in fake.requests:
@@ -209,7 +217,7 @@ def _no_post_outside_own_shards(fake: FakeDiscord) -> None:
         channel = fake.channel(int(record.path.split("/")[2]))
         if channel.guild_id is None:
             continue  # a DM: not tied to a shard
-        if f"shard-{shard_of(channel.guild_id, SHARDS)}" not in record.via:
+        if record.via not in owners[shard_of(channel.guild_id, SHARDS)]:
             strays.append((record.via, record.path))
     assert strays == []
 
