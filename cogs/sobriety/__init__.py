@@ -32,7 +32,7 @@ class MilestoneSchedule(commands.Cog):
         if not self.bot.owns_timed_work:
             return
         # A celebration the last stop left in doubt is looked up in Discord before any retry.
-        recover_in_background(self.bot, "milestones", self.celebrator.recover)
+        recover_in_background(self.bot, "milestones", self.recover)
         self.bot.scheduler.run_every(DUE_JOB, DUE_INTERVAL, self.run_due)
         self.bot.presence.on_return("milestones", self.server_back)
 
@@ -46,6 +46,15 @@ class MilestoneSchedule(commands.Cog):
         if not self.bot.owns_timed_work:
             return
         self.bot.background.spawn(self.bot.scheduler.run_now(DUE_JOB), name="milestones catch-up")
+
+    async def recover(self) -> int:
+        """Settle celebrations the last stop left in doubt. Those given back (never posted)
+        are celebrated at once, as a given-back meeting reminder is, not at the next run:
+        after a failover the catch-up run has usually passed them by already."""
+        unsure, released = await self.celebrator.recover()
+        if released:
+            await self.bot.scheduler.run_now(DUE_JOB)
+        return unsure
 
     async def server_back(self, guild_id: int) -> None:
         """Counters of a server that was away were set aside: look at them all again now."""

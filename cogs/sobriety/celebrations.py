@@ -278,10 +278,11 @@ class MilestoneCelebrator:
             )
         )
 
-    async def recover(self) -> int:
-        """Settle celebrations the last stop left in doubt; returns how many are still unsure."""
+    async def recover(self) -> tuple[int, int]:
+        """Settle celebrations the last stop left in doubt; returns how many are still unsure
+        and how many were given back (never posted: due again now)."""
         sobriety = self.bot.storage.sobriety
-        unsure = 0
+        unsure = released = 0
         for celebration in await sobriety.interrupted_celebrations():
             if not self.bot.owns_guild(celebration.guild_id):
                 continue  # the process that runs its shard settles it
@@ -301,7 +302,8 @@ class MilestoneCelebrator:
             else:
                 # The next run sends it.
                 await sobriety.release_celebration(celebration.id, retry_at=now)
-        return unsure
+                released += 1
+        return unsure, released
 
     async def _grant_after_recovery(self, celebration: Celebration) -> None:
         counters = await self.bot.storage.sobriety.counters(

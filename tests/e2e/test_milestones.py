@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from bot.app import Hearth
+from bot.domain.counters import Announce
+from bot.domain.due_times import NextDue
+from bot.domain.shards import ShardPlan
+from bot.storage.storage import open_storage
 from tests.clocks import ManualClock
 from tests.e2e.checkin_helpers import setup_guild
 from tests.e2e.harness import Community, HearthRunner, answered
@@ -303,3 +308,47 @@ async def test_guild_can_replace_the_milestone_list(
     clock.advance(timedelta(days=1))
     await settle(bot)
     assert len(fake.dm_messages(community.member)) == 1
+
+
+async def test_a_celebration_left_unposted_by_a_stopped_process_is_posted_at_once(
+    fake: FakeDiscord,
+    community: Community,
+    runner: HearthRunner,
+    clock: ManualClock,
+    database: Path | str,
+) -> None:
+    # The process that stopped had claimed the 30-day card and stored the counter's next look
+    # (the 60th day) before the card left: nothing reached Discord. Its replacement gives the
+    # claim back and celebrates at once, not a minute later (the clock does not move here).
+    now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    clock.set(now)
+    storage = await open_storage(database)
+    try:
+        await storage.guild_configs.update(
+            community.guild_id, {"celebrations_channel_id": community.celebrations}, now
+        )
+        counter, _ = await storage.sobriety.set_counter(
+            community.guild_id,
+            community.member,
+            "Sobriety",
+            date(2026, 10, 23),
+            Announce.PUBLIC,
+            now - timedelta(days=1),
+        )
+        claim = await storage.sobriety.claim_celebration(
+            counter.current.id, "30d", date(2026, 11, 22), Announce.PUBLIC, now
+        )
+        assert claim is not None
+        [due] = await storage.due_times.due_counters(now, 10, ShardPlan())
+        await storage.due_times.reschedule_counters(
+            [NextDue((counter.id,), due.revision, datetime(2026, 12, 22, tzinfo=UTC))]
+        )
+    finally:
+        await storage.close()
+
+    await runner.start()
+    await fake.state.changed.wait_for(
+        lambda: cards(fake, community.celebrations), 15, "the card given back to be posted"
+    )
+    [card] = cards(fake, community.celebrations)
+    assert card["embeds"][0]["title"] == "🎉 30 days!"

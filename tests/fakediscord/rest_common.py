@@ -17,6 +17,7 @@ from aiohttp import BodyPartReader, web
 from tests.fakediscord import errors
 from tests.fakediscord.errors import ApiError
 from tests.fakediscord.fault_log import RATE_LIMITED
+from tests.fakediscord.labelled import label_of
 from tests.fakediscord.lifecycle import check_guild_reachable
 from tests.fakediscord.models import UploadedFile
 from tests.fakediscord.responses import JSON_KEY, json_response
@@ -96,6 +97,7 @@ async def api_middleware(request: web.Request, handler: Handler) -> web.StreamRe
         authorized=request.headers.get("Authorization") == f"Bot {state.token}",
         timestamp=time.monotonic(),
         headers=dict(request.headers),
+        via=label_of(request, state),
     )
     state.requests.append(record)
     try:

@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakediscord import errors, nonces, payloads, reactions
+from tests.fakediscord.labelled import label_of
 from tests.fakediscord.limits import validate_message
 from tests.fakediscord.messages import FLAG_EPHEMERAL, MessageStore
 from tests.fakediscord.models import DM, FakeChannel
@@ -146,6 +147,7 @@ async def create_message(request: web.Request) -> web.Response:
     if (earlier := seen.earlier(state, state.bot_user.id, body)) is not None:
         return json_response(earlier)  # the same nonce again: the first message, not a second
     message = state.messages.create(channel, state.bot_user, body, files)
+    state.created_via[int(message["id"])] = label_of(request, state)
     seen.remember(state, state.bot_user.id, body, message)
     state.changed.notify()
     return json_response(message)

@@ -36,6 +36,7 @@ from tests.fakediscord.gateway_intents import PRIVILEGED_INTENTS
 from tests.fakediscord.gateway_shards import Sharding
 from tests.fakediscord.guild import FakeGuild
 from tests.fakediscord.interaction_builder import InteractionBuilder
+from tests.fakediscord.labelled import open_labelled_site
 from tests.fakediscord.lifecycle import GuildLifecycle
 from tests.fakediscord.models import FakeChannel, FakeUser, UploadedFile
 from tests.fakediscord.permissions import DEFAULT_BOT_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS
@@ -120,6 +121,13 @@ class FakeDiscord(UserActions, GuildLifecycle):
     def api_base(self) -> str:
         """Value for ``discord.http.Route.BASE``."""
         return self._base_url + API_PREFIX
+
+    async def labelled_api_base(self, label: str) -> str:
+        """Another API base on this server (its own port) for one bot process: every request
+        sent there is recorded with ``via=label``, so a test can tell processes apart."""
+        if self._runner is None:
+            raise RuntimeError("start the fake first")
+        return await open_labelled_site(self._runner, self._state, label) + API_PREFIX
 
     @property
     def gateway_url(self) -> str:
@@ -246,6 +254,12 @@ class FakeDiscord(UserActions, GuildLifecycle):
     def message(self, message_id: int) -> dict[str, Any] | None:
         """Any stored message by id (ephemeral ones included)."""
         return self._state.messages.get(message_id)
+
+    def sent_via(self, message_id: int) -> str | None:
+        """The label of the address whose POST created the message (None: the main one; the
+        first POST: a repeat with the same nonce creates nothing). KeyError: Hearth never
+        posted it."""
+        return self._state.created_via[message_id]
 
     def attachment(self, attachment_id: int) -> UploadedFile:
         """The bytes behind an attachment the bot uploaded (or a test user attached)."""

@@ -70,6 +70,7 @@ class RecordedRequest:
     status: int | None = None  # filled in once the answer is sent (None: connection dropped)
     response: Any = None  # the JSON answered (None for 204)
     fault: str | None = None  # "rate_limited", "http_error" or "timeout" when the fake failed it
+    via: str | None = None  # the label of the address it came in on (labelled.py); None: main
 
     def matches(self, method: str, path_regex: str) -> bool:
         return self.method == method.upper() and re.fullmatch(path_regex, self.path) is not None
@@ -117,6 +118,10 @@ class FakeState:
         # Pinned messages per channel: message id -> pinned_at (ISO), in pin order.
         self.pins: dict[int, dict[int, str]] = {}
         self.sharding = Sharding()
+        # Extra listening ports, each naming the process sent there (labelled.py).
+        self.labels_by_port: dict[int, str] = {}
+        # Message id -> the label of the address whose POST created it (None: the main one).
+        self.created_via: dict[int, str | None] = {}
 
     # -------------------------------------------------------------------- users
     def add_user(self, username: str, *, global_name: str | None = None, bot: bool = False) -> int:
