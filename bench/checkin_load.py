@@ -6,7 +6,10 @@ it; this process runs the fake Discord server. Latency is measured by the fake, 
 INTERACTION_CREATE is written to the gateway to the moment the callback arrives: what a member
 waits. Goal on a 2-core machine: p99 under 250 ms at 200 concurrent, no errors, no lost rows.
 
-    python bench/checkin_load.py --concurrency 200 --rounds 5 [--backend postgresql]
+    python bench/checkin_load.py --concurrency 200 --rounds 5 [--backend postgresql] [--floor]
+
+`--floor` runs bench/checkin_floor_bot.py instead: /checkin answers at once and stores nothing,
+the least this machine needs for an interaction (compare a run's figures with it).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-async def run(concurrency: int, rounds: int, database: Path | str) -> int:
+async def run(concurrency: int, rounds: int, database: Path | str, *, floor: bool = False) -> int:
     async with FakeDiscord(token="bench-token") as fake:
         # Each round in a server of its own, so every check-in is that member's first of the
         # day there (a new row), as most real check-ins are.
@@ -60,7 +63,8 @@ async def run(concurrency: int, rounds: int, database: Path | str) -> int:
             }
         )
         profile = os.environ.get("BENCH_PROFILE")  # a file path: profile the bot with cProfile
-        command = ["-m", "cProfile", "-o", profile, "-m", "bot"] if profile else ["-m", "bot"]
+        command = ["-m", "cProfile", "-o", profile] if profile else []
+        command += [str(REPO / "bench" / "checkin_floor_bot.py")] if floor else ["-m", "bot"]
         bot = await asyncio.create_subprocess_exec(
             sys.executable,
             *command,
@@ -120,7 +124,8 @@ async def run(concurrency: int, rounds: int, database: Path | str) -> int:
     with stored.connect(database) as conn:
         rows = conn.execute("SELECT guild_id, user_id, mood FROM checkins").fetchall()
     saved = {(guild_id, user_id): mood for guild_id, user_id, mood in rows}
-    lost = sum(1 for key, mood in expected.items() if saved.get(key) != mood)
+    # The floor stores nothing by design.
+    lost = 0 if floor else sum(1 for key, mood in expected.items() if saved.get(key) != mood)
     total = concurrency * rounds
     print(f"interactions: {total} ({concurrency} concurrent x {rounds} rounds)")
     print(f"throughput:   {len(latencies) / elapsed:.0f} check-ins/s")
@@ -147,16 +152,22 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="the bot answers /checkin at once and stores nothing: this machine's floor",
+    )
     args = parser.parse_args()
     if args.backend == "postgresql":
         server = start_server()
         try:
             url = asyncio.run(server.new_database())
-            return asyncio.run(run(args.concurrency, args.rounds, url))
+            return asyncio.run(run(args.concurrency, args.rounds, url, floor=args.floor))
         finally:
             server.stop()
     with tempfile.TemporaryDirectory() as folder:
-        return asyncio.run(run(args.concurrency, args.rounds, Path(folder) / "bench.db"))
+        database = Path(folder) / "bench.db"
+        return asyncio.run(run(args.concurrency, args.rounds, database, floor=args.floor))
 
 
 if __name__ == "__main__":
