@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from bot.storage.batched_reads import in_list
 from bot.storage.database import Database, Row
 
 log = logging.getLogger(__name__)
@@ -157,8 +158,8 @@ class CheckinWriter:
     async def _upsert(self, batch: Sequence[_Waiting]) -> dict[Key, Written]:
         params = [value for waiting in batch for value in waiting.values]
         params.append(int(batch[0].clear_note))
-        guilds = _padded(sorted({waiting.key[0] for waiting in batch}))
-        members = _padded(sorted({waiting.key[1] for waiting in batch}))
+        guild_marks, guilds = in_list(sorted({waiting.key[0] for waiting in batch}))
+        member_marks, members = in_list(sorted({waiting.key[1] for waiting in batch}))
         # One statement (atomic on its own), then a read of what it wrote, on one connection.
         async with self._db.single_writes() as tx:
             stored = await tx.fetch_all(
@@ -167,7 +168,7 @@ class CheckinWriter:
             # Every pair of these servers and members; only the batch's pairs are kept below.
             day_rows = await tx.fetch_all(
                 "SELECT guild_id, user_id, local_date FROM checkins"
-                f" WHERE guild_id IN ({_marks(guilds)}) AND user_id IN ({_marks(members)})"
+                f" WHERE guild_id IN ({guild_marks}) AND user_id IN ({member_marks})"
                 " ORDER BY local_date",
                 (*guilds, *members),
             )
@@ -181,15 +182,3 @@ class CheckinWriter:
             key = (guild_id, user_id, str(row["local_date"]))
             written[key] = Written(row, days.get((guild_id, user_id), []))
         return written
-
-
-def _marks(values: Sequence[object]) -> str:
-    return ", ".join("?" * len(values))
-
-
-def _padded(values: list[int]) -> list[int]:
-    """Repeated up to a power of two: a few statement shapes, each prepared once (PostgreSQL)."""
-    size = 1
-    while size < len(values):
-        size *= 2
-    return values + [values[-1]] * (size - len(values))
