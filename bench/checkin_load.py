@@ -33,6 +33,15 @@ from tests.fakediscord import FakeDiscord  # noqa: E402
 from tests.postgres_server import start_server  # noqa: E402
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time used so far by a process (all its threads), from /proc; None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
@@ -83,6 +92,7 @@ async def run(concurrency: int, rounds: int, database: Path | str, *, floor: boo
             expected: dict[tuple[int, int], int] = {}
             started = time.perf_counter()
             fake_cpu_before = time.process_time()
+            bot_cpu_before = cpu_seconds(bot.pid)
             for guild in guilds:
                 moods = {user: random.randint(1, 5) for user in users}
                 # One after another, each on the wire before the next is built: the bot has
@@ -118,6 +128,7 @@ async def run(concurrency: int, rounds: int, database: Path | str, *, floor: boo
                 round_worst.append(max((ix.latency or 0) for ix in sent))
             elapsed = time.perf_counter() - started
             fake_cpu = time.process_time() - fake_cpu_before
+            bot_cpu_after = cpu_seconds(bot.pid)
         finally:
             bot.terminate()
             _, stderr = await bot.communicate()
@@ -137,6 +148,13 @@ async def run(concurrency: int, rounds: int, database: Path | str, *, floor: boo
             f"max {max(latencies) * 1000:.1f} ms · mean {statistics.fmean(latencies) * 1000:.1f} ms"
         )
     print(f"fake Discord: {fake_cpu:.2f} s CPU over {elapsed:.2f} s (its own process)")
+    if bot_cpu_before is not None and bot_cpu_after is not None:
+        # Less sensitive to other processes than latency: what the bot itself spent.
+        bot_cpu = bot_cpu_after - bot_cpu_before
+        print(
+            f"bot CPU:      {bot_cpu:.2f} s over the rounds, "
+            f"{bot_cpu / total * 1000:.2f} ms per check-in"
+        )
     print(f"worst/round:  {' · '.join(f'{w * 1000:.0f}' for w in round_worst)} ms")
     print(f"sending took: {' · '.join(f'{s * 1000:.0f}' for s in spreads)} ms per round")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
