@@ -9,8 +9,8 @@ written at once, as before.
 
 A batch never holds the same member's day twice (PostgreSQL refuses an upsert touching a row
 twice, and the second must see the first): the later one waits for the next batch, so one
-member's check-ins are written in the order they came. If a batch fails, its check-ins are
-written one by one, so one refused row does not refuse the others.
+member's check-ins are written in the order they came. If the schema refuses a batch, its
+check-ins are written one by one, so one refused row does not refuse the others.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from datetime import date
 from typing import Any
 
 from bot.storage.batched_reads import in_list
-from bot.storage.database import Database, Row
+from bot.storage.database import Database, IntegrityError, Row
 
 log = logging.getLogger(__name__)
 
@@ -129,10 +129,16 @@ class CheckinWriter:
     async def _write_batch(self, batch: list[_Waiting]) -> None:
         try:
             written = await self._upsert(batch)
-        except Exception:
+        except IntegrityError as exc:
+            # A row the schema refuses (only the upsert can be refused so, and then it wrote
+            # nothing); any other failure fails the whole batch, as it would each statement.
             if len(batch) == 1:
                 raise
-            log.warning("check-in batch refused, writing its rows one by one", exc_info=True)
+            # Only the kind: a database's message may quote the refused row, a note included.
+            log.warning(
+                "check-in batch refused, writing its rows one by one",
+                extra={"rows": len(batch), "error": type(exc).__name__},
+            )
             for waiting in batch:
                 try:
                     written = await self._upsert([waiting])
