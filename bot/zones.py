@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +30,8 @@ class ZoneResolver:
         # When every member's zone fits in memory it is loaded once, and then a member missing
         # from the cache simply has none; all changes pass through set_member_zone.
         self._complete: bool | None = None
+        # Held while that one load runs, so a burst of first check-ins reads the table once.
+        self._loading = asyncio.Lock()
         # Members whose own zone another process sharing the database has just set.
         self._changed_elsewhere: set[int] = set()
 
@@ -55,10 +58,12 @@ class ZoneResolver:
 
     async def _own_zone(self, user_id: int) -> str | None:
         if self._complete is None:
-            everyone = await self._profiles.timezones(_CACHE_SIZE)
-            self._complete = everyone is not None
-            for member, zone in (everyone or {}).items():
-                self._own[member] = zone
+            async with self._loading:
+                if self._complete is None:
+                    everyone = await self._profiles.timezones(_CACHE_SIZE)
+                    for member, zone in (everyone or {}).items():
+                        self._own[member] = zone
+                    self._complete = everyone is not None
         if user_id in self._changed_elsewhere:
             self._changed_elsewhere.discard(user_id)
             zone = await self._profiles.timezone(user_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime
 from typing import Protocol
 
@@ -50,13 +51,17 @@ class SqliteCheckinScheduleRepository:
         # (guild, user) pairs with a notice to give. Asked at every check-in and almost always
         # empty; this repository is the only writer of the flag, so memory mirrors the table.
         self._notices: set[tuple[int, int]] | None = None
+        # Held while the set is read, so a burst of first check-ins reads it once.
+        self._notices_loading = asyncio.Lock()
 
     async def _pending_notices(self) -> set[tuple[int, int]]:
         if self._notices is None:
-            rows = await self._db.fetch_all(
-                "SELECT guild_id, user_id FROM checkin_reminders WHERE notice_pending = 1"
-            )
-            self._notices = {(int(r["guild_id"]), int(r["user_id"])) for r in rows}
+            async with self._notices_loading:
+                if self._notices is None:
+                    rows = await self._db.fetch_all(
+                        "SELECT guild_id, user_id FROM checkin_reminders WHERE notice_pending = 1"
+                    )
+                    self._notices = {(int(r["guild_id"]), int(r["user_id"])) for r in rows}
         return self._notices
 
     async def set_reminder(

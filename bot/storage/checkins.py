@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from bot.domain.checkins import CheckinEntry, CheckinInput, CheckinSummary, Mood, RecordedCheckin
+from bot.storage.checkin_writer import CheckinWriter
 from bot.storage.database import Database, Row
 from bot.storage.sealing import CHECKIN_NOTE, PLAIN, FieldCodec
 from bot.storage.timestamps import to_db
@@ -49,6 +50,8 @@ class SqliteCheckinRepository:
     def __init__(self, db: Database, codec: FieldCodec = PLAIN) -> None:
         self._db = db
         self._codec = codec
+        # Concurrent check-ins share their statements (see checkin_writer).
+        self._writer = CheckinWriter(db)
 
     async def record(
         self,
@@ -65,41 +68,24 @@ class SqliteCheckinRepository:
         replaced, a craving or note not given keeps its earlier value, and the note is removed
         only on purpose (`clear_note`, unless a new note replaces it)."""
         stamp = to_db(now)
-        key = (guild_id, user_id, day.isoformat())
-        async with self._db.single_writes() as tx:
-            stored = await tx.fetch_one(
-                "INSERT INTO checkins (guild_id, user_id, local_date, mood, craving, note, shared,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (guild_id, user_id, local_date) DO UPDATE SET mood = excluded.mood,"
-                " craving = coalesce(excluded.craving, checkins.craving),"
-                " note = CASE WHEN excluded.note IS NOT NULL THEN excluded.note"
-                " WHEN ? = 1 THEN NULL ELSE checkins.note END,"
-                " shared = CASE WHEN excluded.shared > checkins.shared THEN excluded.shared"
-                " ELSE checkins.shared END, revision = checkins.revision + 1,"
-                " updated_at = excluded.updated_at"
-                " RETURNING revision, local_date, mood, craving, note, shared",
-                (
-                    *key,
-                    int(checkin.mood),
-                    checkin.craving,
-                    self._codec.seal(CHECKIN_NOTE, checkin.note),
-                    int(shared),
-                    stamp,
-                    stamp,
-                    int(clear_note),
-                ),
-            )
-            if stored is None:  # an upsert with RETURNING always returns its row
-                raise RuntimeError("the check-in upsert returned no row")
-            rows = await tx.fetch_all(
-                "SELECT local_date FROM checkins WHERE guild_id = ? AND user_id = ?"
-                " ORDER BY local_date",
-                (guild_id, user_id),
-            )
+        written = await self._writer.write(
+            (
+                guild_id,
+                user_id,
+                day.isoformat(),
+                int(checkin.mood),
+                checkin.craving,
+                self._codec.seal(CHECKIN_NOTE, checkin.note),
+                int(shared),
+                stamp,
+                stamp,
+            ),
+            clear_note=clear_note,
+        )
         return RecordedCheckin(
-            updated=stored["revision"] > 0,
-            days=[date.fromisoformat(row["local_date"]) for row in rows],
-            entry=_entry(stored, self._codec),
+            updated=written.row["revision"] > 0,
+            days=written.days,
+            entry=_entry(written.row, self._codec),
         )
 
     async def days(self, guild_id: int, user_id: int) -> list[date]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from bot.domain.partners import Partnership, PartnerStatus, Sharing
+from bot.storage.batched_reads import BatchedReads, in_list
 from bot.storage.database import Database, Row, present
 from bot.storage.timestamps import from_db, to_db
 
@@ -41,6 +43,10 @@ class PartnerRepository(Protocol):
 class SqlitePartnerRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
+        # Asked after every hard check-in: a burst of them shares its statements.
+        self._sharing: BatchedReads[tuple[int, int], list[Partnership]] = BatchedReads(
+            self._read_active_sharing, list
+        )
 
     async def invite(
         self, guild_id: int, user_id: int, partner_id: int, sharing: Sharing, now: datetime
@@ -98,12 +104,24 @@ class SqlitePartnerRepository:
         return [_partnership(row) for row in rows]
 
     async def active_sharing(self, guild_id: int, user_id: int) -> list[Partnership]:
+        return list(await self._sharing.get((guild_id, user_id)))
+
+    async def _read_active_sharing(
+        self, members: Sequence[tuple[int, int]]
+    ) -> dict[tuple[int, int], list[Partnership]]:
+        guild_marks, guilds = in_list(sorted({guild for guild, _ in members}))
+        user_marks, users = in_list(sorted({user for _, user in members}))
+        # Every pair of these servers and members; the caller takes only the pairs it asked for.
         rows = await self._db.fetch_all(
-            "SELECT * FROM partnerships WHERE guild_id = ? AND user_id = ? AND status = 'active'"
-            " ORDER BY id",
-            (guild_id, user_id),
+            f"SELECT * FROM partnerships WHERE guild_id IN ({guild_marks})"
+            f" AND user_id IN ({user_marks}) AND status = 'active' ORDER BY id",
+            (*guilds, *users),
         )
-        return [_partnership(row) for row in rows]
+        found: dict[tuple[int, int], list[Partnership]] = {}
+        for row in rows:
+            partnership = _partnership(row)
+            found.setdefault((partnership.guild_id, partnership.user_id), []).append(partnership)
+        return found
 
     async def with_nudges(self) -> list[Partnership]:
         rows = await self._db.fetch_all(

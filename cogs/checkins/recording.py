@@ -89,8 +89,10 @@ class CheckinRecorder:
         if reason is not None:
             lines.append(render.reminders_off_notice(reason))
         log.info("check-in recorded", extra={"guild": guild.id, "updated": recorded.updated})
-        # Other features (accountability partners) react to it without importing this cog.
-        self.bot.dispatch("checkin_recorded", guild.id, member.id, day)
+        # Other features (accountability partners) react to it without importing this cog;
+        # whether the day is a hard one as stored now spares them a read for every other day.
+        hard = needs_gentle_support(mood, craving)
+        self.bot.dispatch("checkin_recorded", guild.id, member.id, day, hard)
         await reply_ephemeral(interaction, "\n\n".join(lines), view=view)
         if channel is not None:
             # After the answer: a slow or rate-limited channel must not make the member wait.

@@ -53,8 +53,8 @@ class Partners(commands.Cog):
             self.bot.background.spawn(self.notices.resend_unfinished(), name="partner notices")
 
     @commands.Cog.listener()
-    async def on_checkin_recorded(self, guild_id: int, user_id: int, day: date) -> None:
-        await self.notices.after_checkin(guild_id, user_id, day)
+    async def on_checkin_recorded(self, guild_id: int, user_id: int, day: date, hard: bool) -> None:
+        await self.notices.after_checkin(guild_id, user_id, day, hard)
 
     # ------------------------------------------------------------------ commands
     @partner.command(name="invite", description="Ask someone to be your accountability partner")

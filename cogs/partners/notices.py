@@ -34,8 +34,12 @@ class PartnerNotices:
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
 
-    async def after_checkin(self, guild_id: int, user_id: int, day: date) -> None:
-        """A member checked in: partners they share hard days with hear of a hard one."""
+    async def after_checkin(self, guild_id: int, user_id: int, day: date, hard: bool) -> None:
+        """A member checked in: partners they share hard days with hear of a hard one.
+
+        `hard` is how the check-in was stored: most are not, and need no read at all."""
+        if not hard:
+            return
         watching = [
             p
             for p in await self.bot.storage.partners.active_sharing(guild_id, user_id)
