@@ -230,40 +230,42 @@ async def test_a_removed_crisis_phrase_no_longer_flags(
     await configure_queue(fake, community)
     guild = fake.guild(community.guild_id)
     general = guild.add_text_channel("general")
+    # A guild's code word, not crisis language: only the phrase can flag it, never the learned
+    # stage on its own, so the second message shows the removal and nothing else.
     added = await slash(
         fake,
         community,
         community.admin,
         "crisis phrase add",
-        phrase="walking the blue bridge",
+        phrase="code lavender",
         flag=True,
         category="SUICIDAL",
         severity=3,
     )
     assert "now flags" in added.text
-    await fake.send_message(general, community.member, "thinking of walking the blue bridge")
+    await fake.send_message(general, community.member, "honestly feeling code lavender today")
     await settled(fake, community)
     assert len(cards_about(fake, community, community.member)) == 1
 
     suggested = await fake.autocomplete(
-        community.guild_id, community.admin, "crisis phrase remove", "phrase", "blue"
+        community.guild_id, community.admin, "crisis phrase remove", "phrase", "lav"
     )
     await answered(suggested)
-    assert [c["value"] for c in suggested.choices or []] == ["walking the blue bridge"]
+    assert [c["value"] for c in suggested.choices or []] == ["code lavender"]
 
     removed = await slash(
-        fake, community, community.admin, "crisis phrase remove", phrase="Walking the blue bridge"
+        fake, community, community.admin, "crisis phrase remove", phrase="Code Lavender"
     )
     assert removed.ephemeral and "no longer flagged because of it" in removed.text
     assert phrase_rows(database, community.guild_id) == []
 
     other = fake.add_user("rae")
     guild.add_member(other)
-    await fake.send_message(general, other, "thinking of walking the blue bridge")
+    await fake.send_message(general, other, "honestly feeling code lavender today")
     await settled(fake, community)
     assert cards_about(fake, community, other) == []
 
     again = await slash(
-        fake, community, community.admin, "crisis phrase remove", phrase="walking the blue bridge"
+        fake, community, community.admin, "crisis phrase remove", phrase="code lavender"
     )
     assert "nothing to remove" in again.text
