@@ -4,13 +4,13 @@ most 0.05, and no high-severity message graded low. `pytest -s` prints the figur
 false-positive rate, precision per category and the severity confusion matrix
 (`python -m tools.evaluate_crisis --split test` prints the same).
 
-The split is v3's (tests/data/README.md): written by someone who never saw the detector, and
-evaluated after the detector was final (commit f337d76), and once more after 8 training
-messages found to nearly copy v3 messages were removed and the model retrained.
+The split is v4's (tests/data/README.md): written by someone who never saw the detector, its
+code, its training data or any earlier evaluation message, and evaluated once, after the
+detector trained on v2 and v3 was final.
 
-NOT MET YET: recall. The shipped detector reaches 0.740 on the v3 test split (114 of 154; its
-cross-validated estimate on the training data was 0.818): messages from a new writer generalise
-worse than the cross-validation suggests. The recall test below guards that level against
+NOT MET YET: recall. The shipped detector reaches 0.816 on the v4 test split (129 of 158; its
+cross-validated estimate on v3, which it was trained on, was 0.797), at a false-positive rate of
+0.040 (8 of 200), with no high-severity message graded low. The recall test below guards that level against
 regressions and must be raised to RECALL_GOAL when a better detector reaches it. The other two
 goals are enforced as stated.
 """
@@ -24,7 +24,7 @@ from tools.evaluate_crisis import Figures, evaluate, load, report
 from tools.split_crisis_eval import TEST
 
 RECALL_GOAL = 0.95
-RECALL_REACHED = 0.73  # the floor until the goal is met (0.740 measured on v3, 114 of 154)
+RECALL_REACHED = 0.81  # the floor until the goal is met (0.816 measured on v4, 129 of 158)
 FALSE_POSITIVE_RATE_GOAL = 0.05
 
 
