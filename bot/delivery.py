@@ -141,33 +141,42 @@ class Deliverer:
         if entry is None:
             return await self._not_ours(post.key)
         try:
-            return await self._send_claimed(post, entry, looks)
-        finally:
-            # Settling gave the claim back already, unless nothing was settled (held back,
-            # history unreadable, an error): then it is given back here, for the next try.
+            outcome, settled = await self._send_claimed(post, entry, looks)
+        except BaseException:
             await self._give_back(post.key)
+            raise
+        if not settled:
+            # Settling gives the claim back; when nothing was settled (held back, history
+            # unreadable, a refusal before sending) it is given back here, for the next try.
+            await self._give_back(post.key)
+        return outcome
 
-    async def _send_claimed(self, post: Post, entry: JournalEntry, looks: str) -> Outcome:
+    async def _send_claimed(
+        self, post: Post, entry: JournalEntry, looks: str
+    ) -> tuple[Outcome, bool]:
+        """The outcome, and whether it was settled in the journal (which gave the claim back)."""
         journal = self._journal
         with priority(post.priority):
             if entry.status == "sending":
                 # It may have reached Discord before a crash, or before retries ran out.
                 resolution = await self.history.resolve(entry)
                 if resolution.found == Found.SENT:
-                    return Outcome(Status.SENT, resolution.channel_id, resolution.message_id)
+                    sent = Outcome(Status.SENT, resolution.channel_id, resolution.message_id)
+                    return sent, True
                 if resolution.found == Found.UNKNOWN:
-                    return Outcome(Status.FAILED, cause="Discord couldn't be reached")
+                    return Outcome(Status.FAILED, cause="Discord couldn't be reached"), False
             try:
                 # A DM's channel is opened once (then kept); that request is retried like a send.
                 channel_id = await self._retrying(
                     post, lambda: self._guarded(post, self._channel_id(post))
                 )
             except LookupError as exc:
-                return Outcome(Status.REFUSED, cause=str(exc))
+                return Outcome(Status.REFUSED, cause=str(exc)), False
             except PASSING_ERRORS as exc:
                 if isinstance(exc, discord.HTTPException) and not is_passing(exc):
-                    return refusal(exc)
-                return self._held_back(post.guild_id) or Outcome(Status.FAILED, cause=cause_of(exc))
+                    return refusal(exc), False
+                held = self._held_back(post.guild_id)
+                return held or Outcome(Status.FAILED, cause=cause_of(exc)), False
             began = await journal.begin(
                 post.key,
                 guild_id=post.guild_id,
@@ -179,8 +188,8 @@ class Deliverer:
             )
             if not began:
                 # The claim passed on meanwhile (this process looked dead or hung): not sent.
-                return await self._not_ours(post.key)
-            return await self._deliver(post, channel_id)
+                return await self._not_ours(post.key), True
+            return await self._deliver(post, channel_id), True
 
     async def _not_ours(self, key: str) -> Outcome:
         """The claim on `key` could not be had: sent already, or being sent by another process."""
@@ -296,7 +305,8 @@ class Deliverer:
             cause = cause_of(exc)
             await journal.still_unsure(post.key, cause, self.bot.clock.now())
             return self._held_back(post.guild_id) or Outcome(Status.FAILED, cause=cause)
-        await journal.sent(post.key, channel_id, message.id, self.bot.clock.now())
+        if not await journal.sent(post.key, channel_id, message.id, self.bot.clock.now()):
+            await journal.release(post.key)  # the message is credited elsewhere: left in doubt
         return Outcome(Status.SENT, channel_id, message.id)
 
     async def _retrying(self, post: Post, attempt: Callable[[], Awaitable[T]]) -> T:
