@@ -13,10 +13,11 @@ anything is sent for it again, the channel's history after the anchor is searche
 Hearth's own messages with the same fingerprint, not already credited to another delivery: if
 found, the delivery is settled as sent with that message.
 
-Several Hearth processes may share one database. Each delivery is claimed in it before anything
-is looked up or sent (`DeliveryJournal.claim`), so one process sends it; another that reaches the
-same delivery meanwhile neither sends nor gives up: it is told to try again later (FAILED, with
-`CLAIMED_ELSEWHERE` as the cause), and by then the delivery is sent, or its claim free again.
+Several Hearth processes may share one database. A delivery is claimed in it before its history
+is searched or it is sent (`DeliveryJournal.claim`; for a first try `begin` claims it), so one
+process sends it; another that reaches the same delivery meanwhile neither sends nor gives up:
+it is told to try again later (FAILED, with `CLAIMED_ELSEWHERE` as the cause), and by then the
+delivery is sent, or its claim free again.
 """
 
 from __future__ import annotations
@@ -130,34 +131,42 @@ class Deliverer:
         happened (and, for a failure, its true cause)."""
         if (held := self._held_back(post.guild_id)) is not None:
             return held
+        journal = self._journal
+        entry = await journal.get(post.key)
+        if entry is not None and entry.status == "sent":
+            return Outcome(Status.SENT, entry.channel_id, entry.message_id)
         looks = post.fingerprint().encode()
-        entry = await self._journal.claim(
-            post.key,
-            guild_id=post.guild_id,
-            user_id=post.user_id,
-            fingerprint=looks,
-            now=self.bot.clock.now(),
-        )
-        if entry is None:
-            return await self._not_ours(post.key)
+        if entry is not None:
+            # Tried before: claimed before its history is searched or it is sent again.
+            entry = await journal.claim(
+                post.key,
+                guild_id=post.guild_id,
+                user_id=post.user_id,
+                fingerprint=looks,
+                now=self.bot.clock.now(),
+            )
+            if entry is None:
+                return await self._not_ours(post.key)
+        # A first try needs no claim before `begin`, which takes it in the statement that records
+        # the send (and fails if another process took it meanwhile): one statement fewer.
         try:
             outcome, settled = await self._send_claimed(post, entry, looks)
         except BaseException:
             await self._give_back(post.key)
             raise
-        if not settled:
+        if not settled and entry is not None:
             # Settling gives the claim back; when nothing was settled (held back, history
             # unreadable, a refusal before sending) it is given back here, for the next try.
             await self._give_back(post.key)
         return outcome
 
     async def _send_claimed(
-        self, post: Post, entry: JournalEntry, looks: str
+        self, post: Post, entry: JournalEntry | None, looks: str
     ) -> tuple[Outcome, bool]:
         """The outcome, and whether it was settled in the journal (which gave the claim back)."""
         journal = self._journal
         with priority(post.priority):
-            if entry.status == "sending":
+            if entry is not None and entry.status == "sending":
                 # It may have reached Discord before a crash, or before retries ran out.
                 resolution = await self.history.resolve(entry)
                 if resolution.found == Found.SENT:
