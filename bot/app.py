@@ -19,6 +19,7 @@ from bot.clock import Clock
 from bot.delivery import Deliverer
 from bot.direct_messages import DirectMessages
 from bot.domain.countries import CountryDirectory
+from bot.domain.delivery import CLAIM_RENEW_EVERY
 from bot.guild_configs import GuildConfigs
 from bot.guild_erasure import ERASED_EVENT, GuildEraser
 from bot.health import beat_while, gateway_alive, health_file
@@ -175,6 +176,9 @@ class Hearth(commands.AutoShardedBot):
             self.scheduler.start()
             self.scheduler.run_every(
                 "deliveries:forget", timedelta(days=1), self.delivery.forget_old
+            )
+            self.scheduler.run_every(
+                "deliveries:renew-claims", CLAIM_RENEW_EVERY, self.delivery.renew_claims
             )
             # Not a background task: those are finite work that wait_idle() waits for.
             self._health_beat = asyncio.create_task(

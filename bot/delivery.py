@@ -12,6 +12,12 @@ A row still 'sending' after a crash (or after retries ran out) may have reached 
 anything is sent for it again, the channel's history after the anchor is searched for one of
 Hearth's own messages with the same fingerprint, not already credited to another delivery: if
 found, the delivery is settled as sent with that message.
+
+Several Hearth processes may share one database. A delivery is claimed in it before its history
+is searched or it is sent (`DeliveryJournal.claim`; for a first try `begin` claims it), so one
+process sends it; another that reaches the same delivery meanwhile neither sends nor gives up:
+it is told to try again later (FAILED, with `CLAIMED_ELSEWHERE` as the cause), and by then the
+delivery is sent, or its claim free again.
 """
 
 from __future__ import annotations
@@ -53,11 +59,16 @@ from bot.presence import Presence
 
 if TYPE_CHECKING:
     from bot.app import Hearth
+    from bot.storage.deliveries import JournalEntry
 
 log = logging.getLogger("hearth.delivery")
 # Logged when timed work reached a server another process serves: some loader skipped the
 # shard split (bot.owns_guild); the delivery is held, and the owning process does it.
 SHARD_LEAK = "delivery held: another Hearth process serves that server"
+# The cause of the outcome for a delivery another live Hearth process is sending right now: a
+# passing failure, so every caller tries it again later; by then it is sent (and the outcome says
+# so), or the other process died or gave up and this one takes the claim.
+CLAIMED_ELSEWHERE = "another Hearth process is sending it right now"
 T = TypeVar("T")
 # Everything a request can fail with; `is_passing` tells the passing ones from refusals.
 PASSING_ERRORS = (
@@ -124,45 +135,119 @@ class Deliverer:
         entry = await journal.get(post.key)
         if entry is not None and entry.status == "sent":
             return Outcome(Status.SENT, entry.channel_id, entry.message_id)
+        looks = post.fingerprint().encode()
+        if entry is not None:
+            # Tried before: claimed before its history is searched or it is sent again.
+            entry = await journal.claim(
+                post.key,
+                guild_id=post.guild_id,
+                user_id=post.user_id,
+                fingerprint=looks,
+                now=self.bot.clock.now(),
+            )
+            if entry is None:
+                return await self._not_ours(post.key)
+        # A first try needs no claim before `begin`, which takes it in the statement that records
+        # the send (and fails if another process took it meanwhile): one statement fewer.
+        try:
+            outcome, settled = await self._send_claimed(post, entry, looks)
+        except BaseException:
+            await self._give_back(post.key)
+            raise
+        if not settled and entry is not None:
+            # Settling gives the claim back; when nothing was settled (held back, history
+            # unreadable, a refusal before sending) it is given back here, for the next try.
+            await self._give_back(post.key)
+        return outcome
+
+    async def _send_claimed(
+        self, post: Post, entry: JournalEntry | None, looks: str
+    ) -> tuple[Outcome, bool]:
+        """The outcome, and whether it was settled in the journal (which gave the claim back)."""
+        journal = self._journal
         with priority(post.priority):
             if entry is not None and entry.status == "sending":
                 # It may have reached Discord before a crash, or before retries ran out.
                 resolution = await self.history.resolve(entry)
                 if resolution.found == Found.SENT:
-                    return Outcome(Status.SENT, resolution.channel_id, resolution.message_id)
+                    sent = Outcome(Status.SENT, resolution.channel_id, resolution.message_id)
+                    return sent, True
                 if resolution.found == Found.UNKNOWN:
-                    return Outcome(Status.FAILED, cause="Discord couldn't be reached")
+                    return Outcome(Status.FAILED, cause="Discord couldn't be reached"), False
             try:
                 # A DM's channel is opened once (then kept); that request is retried like a send.
                 channel_id = await self._retrying(
                     post, lambda: self._guarded(post, self._channel_id(post))
                 )
             except LookupError as exc:
-                return Outcome(Status.REFUSED, cause=str(exc))
+                return Outcome(Status.REFUSED, cause=str(exc)), False
             except PASSING_ERRORS as exc:
                 if isinstance(exc, discord.HTTPException) and not is_passing(exc):
-                    return refusal(exc)
-                return self._held_back(post.guild_id) or Outcome(Status.FAILED, cause=cause_of(exc))
-            await journal.begin(
+                    return refusal(exc), False
+                held = self._held_back(post.guild_id)
+                return held or Outcome(Status.FAILED, cause=cause_of(exc)), False
+            began = await journal.begin(
                 post.key,
                 guild_id=post.guild_id,
                 channel_id=channel_id,
                 user_id=post.user_id,
-                fingerprint=post.fingerprint().encode(),
+                fingerprint=looks,
                 anchor_id=await self._anchor(channel_id),
                 now=self.bot.clock.now(),
             )
-            return await self._deliver(post, channel_id)
+            if not began:
+                # The claim passed on meanwhile (this process looked dead or hung): not sent.
+                return await self._not_ours(post.key), True
+            return await self._deliver(post, channel_id), True
+
+    async def _not_ours(self, key: str) -> Outcome:
+        """The claim on `key` could not be had: sent already, or being sent by another process."""
+        entry = await self._journal.get(key)
+        if entry is not None and entry.status == "sent":
+            return Outcome(Status.SENT, entry.channel_id, entry.message_id)
+        log.info("delivery left to the process sending it", extra={"key": key})
+        return Outcome(Status.FAILED, cause=CLAIMED_ELSEWHERE)
 
     async def resolve(self, key: str) -> Resolution:
-        """For recovery at start: did the delivery `key` reach Discord?"""
+        """For recovery at start: did the delivery `key` reach Discord? UNKNOWN (ask again
+        later) while another live process holds its claim."""
         entry = await self._journal.get(key)
         if entry is None or entry.status in ("failed", "unsent"):
             return Resolution(Found.NOT_SENT)
         if entry.status == "sent":
             return Resolution(Found.SENT, entry.channel_id, entry.message_id)
-        with priority(Priority.BULK):
-            return await self.history.resolve(entry)
+        claimed = await self._journal.claim(
+            key,
+            guild_id=entry.guild_id,
+            user_id=entry.user_id,
+            fingerprint=entry.fingerprint,
+            now=self.bot.clock.now(),
+        )
+        if claimed is None:
+            again = await self._journal.get(key)
+            if again is not None and again.status == "sent":
+                return Resolution(Found.SENT, again.channel_id, again.message_id)
+            return Resolution(Found.UNKNOWN)
+        try:
+            if claimed.status != "sending":
+                return Resolution(Found.NOT_SENT)  # settled as not sent meanwhile
+            with priority(Priority.BULK):
+                return await self.history.resolve(claimed)
+        finally:
+            await self._give_back(key)
+
+    async def _give_back(self, key: str) -> None:
+        try:
+            await self._journal.release(key)
+        except Exception:
+            # The database went away (a shutdown, a lost connection): the claim lapses by itself
+            # when this process's session ends, or at the latest when its lease runs out.
+            log.warning("delivery claim not given back", extra={"key": key}, exc_info=True)
+
+    async def renew_claims(self) -> None:
+        """Keep the claims of deliveries this process is still sending (a long wait for
+        Discord's rate limits) from lapsing; a hung process stops renewing and loses them."""
+        await self._journal.renew_claims(self.bot.clock.now())
 
     async def forget_old(self) -> int:
         """Settled deliveries older than the kept history are forgotten (daily)."""
@@ -229,7 +314,8 @@ class Deliverer:
             cause = cause_of(exc)
             await journal.still_unsure(post.key, cause, self.bot.clock.now())
             return self._held_back(post.guild_id) or Outcome(Status.FAILED, cause=cause)
-        await journal.sent(post.key, channel_id, message.id, self.bot.clock.now())
+        if not await journal.sent(post.key, channel_id, message.id, self.bot.clock.now()):
+            await journal.release(post.key)  # the message is credited elsewhere: left in doubt
         return Outcome(Status.SENT, channel_id, message.id)
 
     async def _retrying(self, post: Post, attempt: Callable[[], Awaitable[T]]) -> T:

@@ -21,7 +21,9 @@ class Status(StrEnum):
     DMS_CLOSED = "dms_closed"  # the member doesn't take DMs from the server: not an error
     PAUSED = "paused"  # the server is unavailable (a Discord outage): try when it is back
     GONE = "gone"  # Hearth is no longer in the server: nothing to send, nobody to tell
-    FAILED = "failed"  # passing trouble that outlasted every retry: try again later
+    # Passing trouble that outlasted every retry, or another Hearth process is sending it right
+    # now (bot/delivery.py CLAIMED_ELSEWHERE): try again later.
+    FAILED = "failed"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.postgres_server import PostgresServer, PostgresUnavailable, start_server
+from tests.stored_bytes import StoredBytes
 
 BACKENDS = ("sqlite", "postgresql")
 
@@ -46,3 +47,12 @@ async def db_target(
         yield url
     finally:
         await server.drop_database(url)
+
+
+@pytest.fixture
+def stored_bytes(db_target: Path | str, request: pytest.FixtureRequest) -> StoredBytes:
+    """What `db_target` keeps on disk (its PostgreSQL server's data files, on that backend)."""
+    if isinstance(db_target, Path):
+        return StoredBytes(db_target, None)
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return StoredBytes(db_target, server.folder / "data")

@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import IntEnum
 from typing import Any
 
@@ -44,6 +45,21 @@ TRY_TIMEOUT: dict[Priority, float] = {
     Priority.TIMED: 15.0,
     Priority.BULK: 20.0,
 }
+
+
+def longest_tries(priority: Priority) -> float:
+    """Seconds one request may take at most with every retry, once the lane lets each try go."""
+    waits = RETRY_WAITS[priority]
+    return sum(waits) + (len(waits) + 1) * TRY_TIMEOUT[priority]
+
+
+# A process sends a delivery only while it holds the delivery's claim in the database. The claim
+# of a process that died passes on at once; the lease is the backstop for one that is still
+# connected but hung. It covers two full retry sequences of the slowest priority (opening a DM
+# channel, then the message: 2 x 130 s for BULK), and the holder renews it far more often than
+# that, because waiting for Discord's rate limits is not bounded.
+CLAIM_LEASE = timedelta(minutes=5)
+CLAIM_RENEW_EVERY = timedelta(minutes=1)
 
 
 def nonce_for(key: str) -> str:

@@ -79,6 +79,21 @@ class TableShape:
 
 
 @dataclass(frozen=True)
+class Claimant:
+    """Who this process is when it claims shared work (a delivery), and how one statement tells
+    that another claimant has died, so a dead process's claims pass on at once instead of after
+    their lease. `dead(column)` is an SQL condition on the column naming a claim's holder, with
+    `dead_params` for its placeholders."""
+
+    name: str
+    dead_sql: str  # with {holder} where the holder's column goes
+    dead_params: tuple[Any, ...] = ()
+
+    def dead(self, holder: str) -> str:
+        return "(" + self.dead_sql.format(holder=holder) + ")"
+
+
+@dataclass(frozen=True)
 class Migration:
     version: int
     name: str
@@ -173,6 +188,10 @@ class Database(ABC):
 
     @abstractmethod
     async def _apply(self, tx: Transaction, migration: Migration) -> None: ...
+
+    @abstractmethod
+    async def claimant(self) -> Claimant:
+        """This process as a claimant; a process that ends (even by SIGKILL) counts as dead."""
 
     @abstractmethod
     async def announce(self, tx: Transaction, topic: str, payload: str) -> None:

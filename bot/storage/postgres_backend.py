@@ -20,6 +20,7 @@ from contextlib import asynccontextmanager
 import asyncpg
 
 from bot.storage.database import (
+    Claimant,
     Database,
     DatabaseError,
     IntegrityError,
@@ -35,6 +36,16 @@ from bot.storage.urls import without_password
 # Any constant works; this one spells "hearth" in ASCII, to be recognisable in pg_locks.
 WRITER_LOCK = 0x686561727468
 _BEGIN = f"BEGIN; SELECT pg_advisory_xact_lock({WRITER_LOCK})"
+# A session as a claimant: its backend's pid and start, so a later session reusing the pid is
+# somebody else.
+_SESSION_NAME = "'pg:' || a.pid || ':' || (extract(epoch FROM a.backend_start) * 1000000)::bigint"
+# A claimant is dead once no session has its name. A session of another role shows no start
+# (pg_stat_activity hides it): then a session with that pid still counts as alive, so a claim is
+# never taken from a live process, at worst it waits for its lease.
+_CLAIMANT_DEAD = (
+    "NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE {holder} = " + _SESSION_NAME + " OR"
+    " (a.backend_start IS NULL AND {holder} LIKE 'pg:' || a.pid || ':%'))"
+)
 # One connection is held at a time (statements queue on one lock); the pool replaces it if lost.
 POOL_SIZE = 2
 
@@ -100,6 +111,8 @@ class PostgresDatabase(Database):
         self._held: asyncpg.Connection | None = None
         # LISTEN needs a connection of its own that no statement ever borrows.
         self._listener: asyncpg.Connection | None = None
+        # This process as a claimant: the held connection's session, named once per connection.
+        self._claimant: tuple[asyncpg.Connection, Claimant] | None = None
         self.url = url
         self.label = without_password(url)
 
@@ -119,6 +132,20 @@ class PostgresDatabase(Database):
                 f"cannot open the database at {without_password(url)}: {exc}"
             ) from None
         return cls(pool, url)
+
+    async def claimant(self) -> Claimant:
+        """The held connection's session: PostgreSQL ends it when the process dies (its
+        connection closes, even after SIGKILL), and then its claims pass on at once. A lost
+        connection is replaced by a new session, a new claimant: the old one's claims count as
+        dead from then on (they are this process's own, so it may take them back)."""
+        async with self._lock:
+            conn = await self._connection()
+            if self._claimant is None or self._claimant[0] is not conn:
+                name = await conn.fetchval(
+                    f"SELECT {_SESSION_NAME} FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()"
+                )
+                self._claimant = (conn, Claimant(str(name), _CLAIMANT_DEAD))
+            return self._claimant[1]
 
     async def announce(self, tx: Transaction, topic: str, payload: str) -> None:
         await tx.execute("SELECT pg_notify(?, ?)", (_channel(topic), payload))

@@ -9,7 +9,9 @@ canonical fixed-width text, whose order is time order.
 from __future__ import annotations
 
 import asyncio
+import secrets
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -18,6 +20,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.storage.database import (
+    Claimant,
     Database,
     DatabaseError,
     IntegrityError,
@@ -98,6 +101,11 @@ class SqliteDatabase(Database):
         self._lock = asyncio.Lock()
         self.path = path
         self.label = str(path)
+        # Fixed width, so text order is start order (see `claimant`).
+        self._claimant = Claimant(
+            name=f"sqlite:{time.time_ns():020d}:{secrets.token_hex(4)}",
+            dead_sql="{holder} < ?",
+        )
 
     @classmethod
     async def connect(cls, path: Path) -> SqliteDatabase:
@@ -114,6 +122,12 @@ class SqliteDatabase(Database):
             await conn.close()
             raise DatabaseError(f"cannot use the database at {path}: {exc}") from None
         return cls(conn, path)
+
+    async def claimant(self) -> Claimant:
+        """A SQLite file serves one process at a time (bot/process_lock.py), so a claimant that
+        started before this one has ended: its claims pass to this process at once. One that
+        started later (a tool beside it, a test's second connection) counts as alive."""
+        return Claimant(self._claimant.name, self._claimant.dead_sql, (self._claimant.name,))
 
     # A SQLite file serves one process (bot/process_lock.py): there is nobody else to tell.
     async def announce(self, tx: Transaction, topic: str, payload: str) -> None:

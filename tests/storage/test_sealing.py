@@ -1,9 +1,9 @@
-"""Encryption at rest on real SQLite files: sealed values, mixed plain and sealed rows, the
-database's key check, and `rotate-key` in every direction."""
+"""Encryption at rest on both backends: sealed values, mixed plain and sealed rows, the
+database's key check, and `rotate-key` in every direction, looking at what is kept on disk (the
+SQLite file and its log; PostgreSQL's table files)."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -11,7 +11,7 @@ import pytest
 
 from bot.domain.checkins import CheckinInput, Mood
 from bot.domain.flags import NewFlag
-from bot.storage.rekey import DataKeyError, check_data_key, rekey, sealed_with
+from bot.storage.rekey import SEALED_COLUMNS, DataKeyError, check_data_key, rekey, sealed_with
 from bot.storage.sealing import (
     CHECKIN_NOTE,
     PREFIX,
@@ -22,6 +22,7 @@ from bot.storage.sealing import (
     new_key_text,
 )
 from bot.storage.storage import Storage, open_storage
+from tests.stored_bytes import StoredBytes
 
 NOW = datetime(2026, 11, 22, 18, 0, tzinfo=UTC)
 NOTE = "canary-sealed-note-61aa"
@@ -31,9 +32,11 @@ RESET = "canary-sealed-reset-9f00"
 GUILD, USER = 10, 20
 
 
-def on_disk(path: Path) -> bytes:
-    parts = [path, path.with_name(path.name + "-wal")]
-    return b"".join(p.read_bytes() for p in parts if p.exists()).lower()
+SEALED_TABLES = tuple(sorted({sealed.table for sealed in SEALED_COLUMNS}))
+
+
+async def on_disk(disk: StoredBytes) -> bytes:
+    return await disk.read(SEALED_TABLES)
 
 
 async def fill(storage: Storage) -> None:
@@ -75,8 +78,10 @@ def test_codec_round_trip_binding_and_key_format() -> None:
             DataKey.parse(bad)
 
 
-async def test_sealed_values_never_reach_the_file_and_read_back_whole(tmp_path: Path) -> None:
-    path = tmp_path / "h.db"
+async def test_sealed_values_never_reach_the_disk_and_read_back_whole(
+    db_target: Path | str, stored_bytes: StoredBytes
+) -> None:
+    path = db_target
     codec = FieldCodec(DataKey.parse(new_key_text()))
     storage = await open_storage(path, codec=codec)
     try:
@@ -85,13 +90,13 @@ async def test_sealed_values_never_reach_the_file_and_read_back_whole(tmp_path: 
         assert await read_back(storage) == (NOTE, LABEL, [RESET, None], REASON)
     finally:
         await storage.close()
-    raw = on_disk(path)
+    raw = await on_disk(stored_bytes)
     for canary in (NOTE, LABEL, RESET, REASON):
         assert canary.lower().encode() not in raw
 
 
-async def test_key_check_refuses_a_missing_or_wrong_key(tmp_path: Path) -> None:
-    path = tmp_path / "h.db"
+async def test_key_check_refuses_a_missing_or_wrong_key(db_target: Path | str) -> None:
+    path = db_target
     key = DataKey.parse(new_key_text())
     storage = await open_storage(path, codec=FieldCodec(key))
     try:
@@ -105,14 +110,16 @@ async def test_key_check_refuses_a_missing_or_wrong_key(tmp_path: Path) -> None:
         await storage.close()
 
 
-async def test_rotate_from_plain_to_a_key_to_another_and_back_to_plain(tmp_path: Path) -> None:
-    path = tmp_path / "h.db"
+async def test_rotate_from_plain_to_a_key_to_another_and_back_to_plain(
+    db_target: Path | str, stored_bytes: StoredBytes
+) -> None:
+    path = db_target
     storage = await open_storage(path)
     try:
         await fill(storage)
     finally:
         await storage.close()
-    assert NOTE.encode() in on_disk(path)
+    assert NOTE.encode() in await on_disk(stored_bytes), "plain: the check sees it"
 
     first, second = DataKey.parse(new_key_text()), DataKey.parse(new_key_text())
     for old, new in ((None, first), (first, second), (second, None)):
@@ -129,12 +136,12 @@ async def test_rotate_from_plain_to_a_key_to_another_and_back_to_plain(tmp_path:
             assert await read_back(storage) == (NOTE, LABEL, [RESET, None], REASON)
         finally:
             await storage.close()
-        sealed = NOTE.encode() not in on_disk(path)
+        sealed = NOTE.encode() not in await on_disk(stored_bytes)
         assert sealed == (new is not None), "no plain copy left behind in free pages or the log"
 
 
-async def test_rotation_with_the_wrong_old_key_changes_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "h.db"
+async def test_rotation_with_the_wrong_old_key_changes_nothing(db_target: Path | str) -> None:
+    path = db_target
     key = DataKey.parse(new_key_text())
     codec = FieldCodec(key)
     storage = await open_storage(path, codec=codec)
@@ -149,8 +156,10 @@ async def test_rotation_with_the_wrong_old_key_changes_nothing(tmp_path: Path) -
         await storage.close()
 
 
-async def test_plain_rows_from_before_the_key_still_read_and_match(tmp_path: Path) -> None:
-    path = tmp_path / "h.db"
+async def test_plain_rows_from_before_the_key_still_read_and_match(
+    db_target: Path | str,
+) -> None:
+    path = db_target
     storage = await open_storage(path)
     try:
         await fill(storage)
@@ -166,7 +175,7 @@ async def test_plain_rows_from_before_the_key_still_read_and_match(tmp_path: Pat
             GUILD, USER, LABEL.lower(), date(2026, 2, 1), None, NOW
         )
         assert not created
+        row = await storage.database.fetch_one("SELECT count(*) FROM sobriety_counters")
+        assert row is not None and row[0] == 1
     finally:
         await storage.close()
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT count(*) FROM sobriety_counters").fetchone() == (1,)

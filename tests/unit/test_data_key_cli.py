@@ -16,6 +16,8 @@ from bot.settings import Settings
 from bot.storage.sealing import DataKey, new_key_text
 from bot.storage.storage import open_storage
 from tests.clocks import ManualClock
+from tests.e2e.stored import url_of
+from tests.stored_bytes import StoredBytes
 
 REPO = Path(__file__).resolve().parents[2]
 NOTE = "canary-cli-note-5b0c"
@@ -34,7 +36,7 @@ def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-async def plain_database(path: Path) -> None:
+async def plain_database(path: Path | str) -> None:
     storage = await open_storage(path)
     try:
         await storage.checkins.record(
@@ -63,16 +65,17 @@ def test_a_malformed_key_is_one_line_that_does_not_echo_it() -> None:
     assert "not-a-real-key-value" not in result.stderr and result.stderr.count("\n") == 1
 
 
-async def test_rotate_key_seals_old_values_and_check_then_wants_that_key(tmp_path: Path) -> None:
-    path = tmp_path / "hearth.db"
-    await plain_database(path)
+async def test_rotate_key_seals_old_values_and_check_then_wants_that_key(
+    db_target: Path | str, stored_bytes: StoredBytes
+) -> None:
+    await plain_database(db_target)
     key = new_key_text()
-    env = {"DISCORD_TOKEN": "t", "HEARTH_DATABASE_URL": f"sqlite:///{path}"}
+    env = {"DISCORD_TOKEN": "t", "HEARTH_DATABASE_URL": url_of(db_target)}
     sealed = run("rotate-key", HEARTH_DATA_KEY=key, **env)
     key_id = DataKey.parse(key).key_id
     assert sealed.returncode == 0, sealed.stderr
     assert f"1 value(s) re-written, now sealed with data key {key_id}" in sealed.stdout
-    assert NOTE.encode() not in path.read_bytes()
+    assert NOTE.encode() not in await stored_bytes.read(("checkins",))
 
     refused = run("check", **env)
     assert refused.returncode == 2 and f"sealed with data key {key_id}" in refused.stderr
@@ -83,11 +86,11 @@ async def test_rotate_key_seals_old_values_and_check_then_wants_that_key(tmp_pat
     assert nothing.returncode == 2 and "rotate-key needs HEARTH_DATA_KEY" in nothing.stderr
     back = run("rotate-key", HEARTH_DATA_KEY_OLD=key, **env)
     assert back.returncode == 0 and "now stored plain" in back.stdout
-    assert NOTE.encode() in path.read_bytes()
+    assert NOTE.encode() in await stored_bytes.read(("checkins",))
 
 
-async def test_hearth_will_not_start_with_another_key(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path}/h.db"
+async def test_hearth_will_not_start_with_another_key(db_target: Path | str) -> None:
+    url = url_of(db_target)
     first = await build_hearth(
         Settings(discord_token="t", database_url=url, data_key=new_key_text())
     )

@@ -6,10 +6,13 @@ import discord
 
 from bot.delivery import FileData, Post
 from bot.domain.delivery import (
+    CLAIM_LEASE,
+    CLAIM_RENEW_EVERY,
     NONCE_LENGTH,
     Fingerprint,
     Priority,
     fingerprint,
+    longest_tries,
     message_fingerprint,
     nonce_for,
 )
@@ -80,3 +83,10 @@ def test_a_fingerprint_keeps_no_text() -> None:
     encoded = fingerprint("my private words", [{"description": "more words"}], [], []).encode()
     assert "private" not in encoded and "words" not in encoded
     assert len(encoded) < 120
+
+
+def test_a_claims_lease_outlasts_the_slowest_delivery_and_is_renewed_well_before_it_ends() -> None:
+    # Opening a DM channel and sending the message each retry their whole sequence at worst.
+    assert longest_tries(Priority.BULK) == 2 + 4 + 8 + 16 + 5 * 20
+    assert all(2 * longest_tries(p) < CLAIM_LEASE.total_seconds() for p in Priority)
+    assert CLAIM_RENEW_EVERY * 4 <= CLAIM_LEASE
