@@ -36,7 +36,7 @@ class AnnouncementRepository(Protocol):
     async def interrupted(self) -> list[tuple[int, datetime]]: ...
 
 
-class SqliteAnnouncementRepository:
+class SqlAnnouncementRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 

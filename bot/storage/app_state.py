@@ -15,7 +15,7 @@ class AppStateRepository(Protocol):
     async def set(self, key: str, value: str, now: datetime) -> None: ...
 
 
-class SqliteAppStateRepository:
+class SqlAppStateRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 

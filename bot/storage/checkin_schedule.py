@@ -45,7 +45,7 @@ class CheckinScheduleRepository(Protocol):
     async def interrupted_reminders(self) -> list[tuple[int, int, date]]: ...
 
 
-class SqliteCheckinScheduleRepository:
+class SqlCheckinScheduleRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
         # (guild, user) pairs with a notice to give. Asked at every check-in and almost always

@@ -46,7 +46,7 @@ class CheckinRepository(Protocol):
     ) -> None: ...
 
 
-class SqliteCheckinRepository:
+class SqlCheckinRepository:
     def __init__(self, db: Database, codec: FieldCodec = PLAIN) -> None:
         self._db = db
         self._codec = codec

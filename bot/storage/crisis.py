@@ -36,7 +36,7 @@ class CrisisRepository(Protocol):
     ) -> bool: ...
 
 
-class SqliteCrisisRepository:
+class SqlCrisisRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 

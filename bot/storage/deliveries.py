@@ -77,7 +77,7 @@ class DeliveryJournal(Protocol):
     async def forget_dm_channel(self, user_id: int) -> None: ...
 
 
-class SqliteDeliveryJournal:
+class SqlDeliveryJournal:
     def __init__(self, db: Database) -> None:
         self._db = db
 

@@ -62,7 +62,7 @@ class DueTimesRepository(Protocol):
     async def next_counter_due(self, counter_id: int) -> datetime | None: ...
 
 
-class SqliteDueTimesRepository:
+class SqlDueTimesRepository:
     def __init__(self, db: Database, codec: FieldCodec = PLAIN) -> None:
         self._db = db
         self._codec = codec

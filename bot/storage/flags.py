@@ -28,7 +28,7 @@ __all__ = [
     "FlagRepository",
     "NewFlag",
     "RuleCount",
-    "SqliteFlagRepository",
+    "SqlFlagRepository",
 ]
 
 
@@ -78,7 +78,7 @@ class FlagRepository(Protocol):
     async def rule_counts(self, guild_id: int) -> list[RuleCount]: ...
 
 
-class SqliteFlagRepository:
+class SqlFlagRepository:
     def __init__(self, db: Database, codec: FieldCodec = PLAIN) -> None:
         self._db = db
         self._codec = codec

@@ -21,7 +21,7 @@ class GuildConfigRepository(Protocol):
     async def with_checkin_channel(self) -> list[GuildConfig]: ...
 
 
-class SqliteGuildConfigRepository:
+class SqlGuildConfigRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 

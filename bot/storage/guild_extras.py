@@ -21,7 +21,7 @@ class GuildExtrasRepository(Protocol):
     async def clear_alert(self, guild_id: int, topic: str) -> bool: ...
 
 
-class SqliteGuildExtrasRepository:
+class SqlGuildExtrasRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 

@@ -30,7 +30,7 @@ class GuildPrivacyRepository(Protocol):
     async def erase_guild(self, guild_id: int) -> int: ...
 
 
-class SqliteGuildPrivacyRepository:
+class SqlGuildPrivacyRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 

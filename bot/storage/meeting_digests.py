@@ -20,7 +20,7 @@ class MeetingDigestRepository(Protocol):
     async def window(self, guild_id: int) -> EventWindow | None: ...
 
 
-class SqliteMeetingDigestRepository:
+class SqlMeetingDigestRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 

@@ -23,7 +23,7 @@ class MeetingImportRepository(Protocol):
     async def guilds_with_imported(self) -> list[int]: ...
 
 
-class SqliteMeetingImportRepository:
+class SqlMeetingImportRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 

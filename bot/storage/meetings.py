@@ -58,7 +58,7 @@ class MeetingRepository(Protocol):
     async def going(self, meeting_id: int, occurrence: datetime) -> list[int]: ...
 
 
-class SqliteMeetingRepository:
+class SqlMeetingRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 

@@ -40,7 +40,7 @@ class PartnerRepository(Protocol):
     async def unfinished_notices(self) -> list[PendingNotice]: ...
 
 
-class SqlitePartnerRepository:
+class SqlPartnerRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
         # Asked after every hard check-in: a burst of them shares its statements.

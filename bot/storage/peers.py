@@ -27,7 +27,7 @@ from bot.storage.peer_rows import (
 from bot.storage.sealing import PEER_REASON, PLAIN, FieldCodec
 from bot.storage.timestamps import from_db, to_db
 
-__all__ = ["PeerRepository", "PeerRequest", "SqlitePeerRepository", "TakeOutcome"]
+__all__ = ["PeerRepository", "PeerRequest", "SqlPeerRepository", "TakeOutcome"]
 
 
 class PeerRepository(Protocol):
@@ -75,7 +75,7 @@ class PeerRepository(Protocol):
     ) -> tuple[list[RequestTimes], list[tuple[str, datetime]]]: ...
 
 
-class SqlitePeerRepository:
+class SqlPeerRepository:
     def __init__(self, db: Database, codec: FieldCodec = PLAIN) -> None:
         self._db = db
         self._codec = codec

@@ -60,7 +60,7 @@ class PrivacyRepository(Protocol):
     async def erase_profile(self, user_id: int) -> ProfileErasure: ...
 
 
-class SqlitePrivacyRepository:
+class SqlPrivacyRepository:
     def __init__(self, db: Database, codec: FieldCodec = PLAIN) -> None:
         self._db = db
         self._codec = codec

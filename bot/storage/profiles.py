@@ -28,7 +28,7 @@ class ProfileRepository(Protocol):
         ...
 
 
-class SqliteProfileRepository:
+class SqlProfileRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 

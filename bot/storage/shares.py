@@ -30,7 +30,7 @@ class ShareRepository(Protocol):
     async def remove(self, share_id: int, user_id: int, now: datetime) -> bool: ...
 
 
-class SqliteShareRepository:
+class SqlShareRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 

@@ -58,7 +58,7 @@ class SobrietyRepository(Protocol):
     async def celebration(self, celebration_id: int) -> Celebration | None: ...
 
 
-class SqliteSobrietyRepository:
+class SqlSobrietyRepository:
     def __init__(self, db: Database, codec: FieldCodec = PLAIN) -> None:
         self._db = db
         self._codec = codec

@@ -5,32 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.storage.announcements import AnnouncementRepository, SqliteAnnouncementRepository
-from bot.storage.app_state import AppStateRepository, SqliteAppStateRepository
+from bot.storage.announcements import AnnouncementRepository, SqlAnnouncementRepository
+from bot.storage.app_state import AppStateRepository, SqlAppStateRepository
 from bot.storage.backends import open_database
 from bot.storage.checkin_schedule import (
     CheckinScheduleRepository,
-    SqliteCheckinScheduleRepository,
+    SqlCheckinScheduleRepository,
 )
-from bot.storage.checkins import CheckinRepository, SqliteCheckinRepository
-from bot.storage.crisis import CrisisRepository, SqliteCrisisRepository
+from bot.storage.checkins import CheckinRepository, SqlCheckinRepository
+from bot.storage.crisis import CrisisRepository, SqlCrisisRepository
 from bot.storage.database import Database
-from bot.storage.deliveries import DeliveryJournal, SqliteDeliveryJournal
-from bot.storage.due_times import DueTimesRepository, SqliteDueTimesRepository
-from bot.storage.flags import FlagRepository, SqliteFlagRepository
-from bot.storage.guild_config import GuildConfigRepository, SqliteGuildConfigRepository
-from bot.storage.guild_extras import GuildExtrasRepository, SqliteGuildExtrasRepository
-from bot.storage.guild_privacy import GuildPrivacyRepository, SqliteGuildPrivacyRepository
-from bot.storage.meeting_digests import MeetingDigestRepository, SqliteMeetingDigestRepository
-from bot.storage.meeting_imports import MeetingImportRepository, SqliteMeetingImportRepository
-from bot.storage.meetings import MeetingRepository, SqliteMeetingRepository
-from bot.storage.partners import PartnerRepository, SqlitePartnerRepository
-from bot.storage.peers import PeerRepository, SqlitePeerRepository
-from bot.storage.privacy import PrivacyRepository, SqlitePrivacyRepository
-from bot.storage.profiles import ProfileRepository, SqliteProfileRepository
+from bot.storage.deliveries import DeliveryJournal, SqlDeliveryJournal
+from bot.storage.due_times import DueTimesRepository, SqlDueTimesRepository
+from bot.storage.flags import FlagRepository, SqlFlagRepository
+from bot.storage.guild_config import GuildConfigRepository, SqlGuildConfigRepository
+from bot.storage.guild_extras import GuildExtrasRepository, SqlGuildExtrasRepository
+from bot.storage.guild_privacy import GuildPrivacyRepository, SqlGuildPrivacyRepository
+from bot.storage.meeting_digests import MeetingDigestRepository, SqlMeetingDigestRepository
+from bot.storage.meeting_imports import MeetingImportRepository, SqlMeetingImportRepository
+from bot.storage.meetings import MeetingRepository, SqlMeetingRepository
+from bot.storage.partners import PartnerRepository, SqlPartnerRepository
+from bot.storage.peers import PeerRepository, SqlPeerRepository
+from bot.storage.privacy import PrivacyRepository, SqlPrivacyRepository
+from bot.storage.profiles import ProfileRepository, SqlProfileRepository
 from bot.storage.sealing import PLAIN, FieldCodec
-from bot.storage.shares import ShareRepository, SqliteShareRepository
-from bot.storage.sobriety import SobrietyRepository, SqliteSobrietyRepository
+from bot.storage.shares import ShareRepository, SqlShareRepository
+from bot.storage.sobriety import SobrietyRepository, SqlSobrietyRepository
 
 
 @dataclass
@@ -78,24 +78,24 @@ async def open_storage(
         raise
     return Storage(
         database=database,
-        guild_configs=SqliteGuildConfigRepository(database),
-        app_state=SqliteAppStateRepository(database),
-        profiles=SqliteProfileRepository(database),
-        checkins=SqliteCheckinRepository(database, codec),
-        checkin_schedule=SqliteCheckinScheduleRepository(database),
-        sobriety=SqliteSobrietyRepository(database, codec),
-        guild_extras=SqliteGuildExtrasRepository(database),
-        meetings=SqliteMeetingRepository(database),
-        meeting_imports=SqliteMeetingImportRepository(database),
-        meeting_digests=SqliteMeetingDigestRepository(database),
-        announcements=SqliteAnnouncementRepository(database),
-        crisis=SqliteCrisisRepository(database),
-        flags=SqliteFlagRepository(database, codec),
-        privacy=SqlitePrivacyRepository(database, codec),
-        guild_privacy=SqliteGuildPrivacyRepository(database),
-        peers=SqlitePeerRepository(database, codec),
-        partners=SqlitePartnerRepository(database),
-        shares=SqliteShareRepository(database),
-        deliveries=SqliteDeliveryJournal(database),
-        due_times=SqliteDueTimesRepository(database, codec),
+        guild_configs=SqlGuildConfigRepository(database),
+        app_state=SqlAppStateRepository(database),
+        profiles=SqlProfileRepository(database),
+        checkins=SqlCheckinRepository(database, codec),
+        checkin_schedule=SqlCheckinScheduleRepository(database),
+        sobriety=SqlSobrietyRepository(database, codec),
+        guild_extras=SqlGuildExtrasRepository(database),
+        meetings=SqlMeetingRepository(database),
+        meeting_imports=SqlMeetingImportRepository(database),
+        meeting_digests=SqlMeetingDigestRepository(database),
+        announcements=SqlAnnouncementRepository(database),
+        crisis=SqlCrisisRepository(database),
+        flags=SqlFlagRepository(database, codec),
+        privacy=SqlPrivacyRepository(database, codec),
+        guild_privacy=SqlGuildPrivacyRepository(database),
+        peers=SqlPeerRepository(database, codec),
+        partners=SqlPartnerRepository(database),
+        shares=SqlShareRepository(database),
+        deliveries=SqlDeliveryJournal(database),
+        due_times=SqlDueTimesRepository(database, codec),
     )
