@@ -5,14 +5,15 @@ false-positive rate, precision per category and the severity confusion matrix
 (`python -m tools.evaluate_crisis --split test` prints the same).
 
 The split is v4's (tests/data/README.md): written by someone who never saw the detector, its
-code, its training data or any earlier evaluation message, and evaluated once, after the
-detector trained on v2 and v3 was final.
+code, its training data or any earlier evaluation message; evaluated after the detector trained
+on v2 and v3 was final, and once more after 2 training lines found to nearly copy v4 messages
+were dropped and the model retrained.
 
-NOT MET YET: recall. The shipped detector reaches 0.816 on the v4 test split (129 of 158; its
-cross-validated estimate on v3, which it was trained on, was 0.797), at a false-positive rate of
-0.040 (8 of 200), with no high-severity message graded low. The recall test below guards that level against
-regressions and must be raised to RECALL_GOAL when a better detector reaches it. The other two
-goals are enforced as stated.
+NOT MET YET: recall. The shipped detector reaches 0.804 on the v4 test split (127 of 158; its
+cross-validated estimate on v3, which it was trained on, was 0.810), at a false-positive rate of
+0.035 (7 of 200), with no high-severity message graded low. The recall test below guards that
+level against regressions and must be raised to RECALL_GOAL when a better detector reaches it.
+The other two goals are enforced as stated.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from tools.evaluate_crisis import Figures, evaluate, load, report
 from tools.split_crisis_eval import TEST
 
 RECALL_GOAL = 0.95
-RECALL_REACHED = 0.81  # the floor until the goal is met (0.816 measured on v4, 129 of 158)
+RECALL_REACHED = 0.80  # the floor until the goal is met (0.804 measured on v4, 127 of 158)
 FALSE_POSITIVE_RATE_GOAL = 0.05
 
 
