@@ -95,13 +95,16 @@ class BotProcess:
                 self.errors.append(line.strip()[:300])
 
 
-def environment(fake: FakeDiscord, url: str, shards: int, bot: BotProcess) -> dict[str, str]:
+def environment(
+    fake: FakeDiscord, url: str, shards: int, bot: BotProcess, state_dir: Path
+) -> dict[str, str]:
+    (state_dir / bot.label).mkdir(exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEARTH_")}
     env.update(
         {
             "DISCORD_TOKEN": fake.token,
             "HEARTH_DATABASE_URL": url,
-            "HEARTH_STATE_DIR": tempfile.mkdtemp(prefix=f"hearth-bench-{bot.label}-"),
+            "HEARTH_STATE_DIR": str(state_dir / bot.label),
             "HEARTH_DISCORD_API_BASE": fake.api_base,
             "HEARTH_DISCORD_GATEWAY_URL": fake.gateway_url,
             "HEARTH_LOG_LEVEL": "INFO",
@@ -125,7 +128,7 @@ def peak_kib(pid: int) -> int:
     return 0
 
 
-async def run(args: argparse.Namespace, url: str) -> int:
+async def run(args: argparse.Namespace, url: str, state_dir: Path) -> int:
     async with FakeDiscord(token="bench-token") as fake:
         fake.sharding.shard_count = args.shards
         fake.sharding.max_concurrency = args.max_concurrency
@@ -164,7 +167,7 @@ async def run(args: argparse.Namespace, url: str) -> int:
                     "-m",
                     "bot",
                     cwd=REPO,
-                    env=environment(fake, url, args.shards, bot),
+                    env=environment(fake, url, args.shards, bot, state_dir),
                     stdout=asyncio.subprocess.DEVNULL,
                     stderr=asyncio.subprocess.PIPE,
                 )
@@ -316,10 +319,11 @@ def main() -> int:
         if args.processes != 1:
             parser.error("SQLite serves one process: use --backend postgresql")
         with tempfile.TemporaryDirectory() as folder:
-            return asyncio.run(run(args, stored.url_of(Path(folder) / "bench.db")))
+            return asyncio.run(run(args, stored.url_of(Path(folder) / "bench.db"), Path(folder)))
     server = start_server()
     try:
-        return asyncio.run(run(args, asyncio.run(server.new_database())))
+        with tempfile.TemporaryDirectory() as folder:
+            return asyncio.run(run(args, asyncio.run(server.new_database()), Path(folder)))
     finally:
         server.stop()
 
