@@ -70,7 +70,3 @@ def shard_plan_problem(shard_count: int | None, shard_ids: tuple[int, ...] | Non
                 f"(they are numbered 0 to {shard_count - 1})"
             )
     return None
-
-
-# One process running every shard: the default, and what a plan without shard settings means.
-EVERY_SHARD = ShardPlan()
