@@ -128,12 +128,13 @@ def peak_kib(pid: int) -> int:
     return 0
 
 
-async def run(args: argparse.Namespace, url: str, state_dir: Path) -> int:
+async def run(args: argparse.Namespace, target: Path | str, state_dir: Path) -> int:
+    url = stored.url_of(target)  # a SQLite file or a PostgreSQL database
     async with FakeDiscord(token="bench-token") as fake:
         fake.sharding.shard_count = args.shards
         fake.sharding.max_concurrency = args.max_concurrency
         servers = shard_world.add_servers(fake, args.guilds, args.shards)
-        storage = await open_storage(url)
+        storage = await open_storage(target)
         seeding = time.perf_counter()
         print(f"storing {args.meetings} meetings in {args.guilds} servers…", flush=True)
         await shard_world.store_servers(storage, servers)
@@ -319,7 +320,7 @@ def main() -> int:
         if args.processes != 1:
             parser.error("SQLite serves one process: use --backend postgresql")
         with tempfile.TemporaryDirectory() as folder:
-            return asyncio.run(run(args, stored.url_of(Path(folder) / "bench.db"), Path(folder)))
+            return asyncio.run(run(args, Path(folder) / "bench.db", Path(folder)))
     server = start_server()
     try:
         with tempfile.TemporaryDirectory() as folder:
