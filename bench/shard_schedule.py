@@ -7,11 +7,11 @@ The servers are spread evenly over the shards; each process runs an equal share 
 15-minute reminder falls due at one instant, on a minute mark about `--lead` seconds after the
 processes start; everything else is scheduled days ahead. Reported per process: time from start
 to its "meetings scheduled" log line and to "ready" (with the CPU seconds it had used by then),
-the bot's own figure for scheduling, peak memory (VmHWM) and the reminders it posted; across processes: lateness from the due instant to
-the post reaching the fake (p50/p99/max, beside the floor the global limit sets: a burst of K
-cannot all land in under K/50 s), throughput, 429s, duplicates, missing, and posts made by a
-process that does not run the server's shard (must be 0). Exit code 0 only if nothing is
-missing, doubled or misattributed.
+the bot's own figure for scheduling, peak memory (VmHWM) and the reminders it posted; across
+processes: lateness from the due instant to the post reaching the fake (p50/p99/max, beside the
+floor the global limit sets: a burst of K cannot all land in under K/50 s), throughput, 429s,
+duplicates, missing, and posts made by a process that does not run the server's shard (must be
+0). Exit code 0 only if nothing is missing, doubled or misattributed.
 
     python bench/shard_schedule.py --backend postgresql --processes 4 --shards 8 \\
         --meetings 100000 --guilds 10000 --due 1000 --lead 300
