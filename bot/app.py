@@ -26,7 +26,7 @@ from bot.health import beat_while, gateway_alive, health_file
 from bot.helplines import HelplineDirectory
 from bot.identify_pacing import IdentifyPacer
 from bot.membership import Membership
-from bot.outbound import OutboundLane
+from bot.outbound import OutboundLane, rate_for_share
 from bot.presence import GuildPresence
 from bot.scheduling import Scheduler
 from bot.services.crisis_responder import CrisisResponder
@@ -91,8 +91,12 @@ class Hearth(commands.AutoShardedBot):
         owns_timed_work: bool = True,
         **client_options: Any,
     ) -> None:
-        # Every REST request waits its turn here, within Discord's global limit (bot/outbound.py).
-        lane = OutboundLane()
+        # Which shards this process runs (settings HEARTH_SHARD_COUNT / HEARTH_SHARD_IDS); by
+        # default all of them, as many as Discord recommends (asked for in connect()).
+        self.shard_plan = settings.shard_plan
+        # Every REST request waits its turn here, within this process's share of Discord's
+        # global limit (bot/outbound.py).
+        lane = OutboundLane(rate_for_share(self.shard_plan.share))
         options: dict[str, Any] = {
             "http_trace": lane.trace_config(),
             "command_prefix": commands.when_mentioned,
@@ -106,9 +110,6 @@ class Hearth(commands.AutoShardedBot):
             # names, notes and messages organizers or members wrote may hold mentions.
             "allowed_mentions": discord.AllowedMentions.none(),
         }
-        # Which shards this process runs (settings HEARTH_SHARD_COUNT / HEARTH_SHARD_IDS); by
-        # default all of them, as many as Discord recommends (asked for in connect()).
-        self.shard_plan = settings.shard_plan
         if self.shard_plan.shard_count is not None:
             options["shard_count"] = self.shard_plan.shard_count
         if self.shard_plan.shard_ids is not None:

@@ -85,3 +85,10 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
     floor = max(logging.getLevelName(level), logging.INFO)
     for name in CLAMPED_LIBRARIES:
         logging.getLogger(name).setLevel(floor)
+    # APScheduler logs every job it adds and runs at INFO: a process holding 25,000 meetings
+    # wrote 25,000 lines at start (seconds of its event loop) and three per reminder. Hearth's
+    # scheduler reports what matters itself (bot/scheduling.py: failures with their traceback,
+    # missed runs, runs stopped by shutdown), so APScheduler's executors, which log each failure
+    # again and each run stopped at shutdown as a failure, are not needed at all.
+    logging.getLogger("apscheduler").setLevel(max(floor, logging.WARNING))
+    logging.getLogger("apscheduler.executors").setLevel(logging.CRITICAL + 1)

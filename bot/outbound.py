@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import heapq
 import itertools
+import math
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -38,6 +39,18 @@ from bot.domain.delivery import Priority
 DEFAULT_PER_SECOND = 45
 DEFAULT_BURST = 3
 _WINDOW = 1.0
+
+
+def rate_for_share(share: float) -> int:
+    """Requests per second for a process that runs `share` of the bot's shards. Discord's
+    global limit is per bot token, shared by every process: processes that each used the whole
+    budget would together overrun it many times over (each 429 then pauses the process, and
+    Discord bans an address that collects 10,000 invalid requests in 10 minutes). Servers are
+    spread evenly over shards, so a share of the shards is a fair share of the budget."""
+    if not 0.0 < share <= 1.0:
+        raise ValueError("a share of the shards is more than 0 and at most 1")
+    return max(1, math.floor(DEFAULT_PER_SECOND * share + 1e-9))
+
 
 _priority: ContextVar[Priority] = ContextVar("hearth_request_priority", default=Priority.FOLLOWUP)
 _ticket: ContextVar[Ticket | None] = ContextVar("hearth_request_ticket", default=None)
@@ -99,7 +112,7 @@ class OutboundLane:
         if per_second < 1 or burst < 1:
             raise ValueError("per_second and burst must be at least 1")
         self.per_second = per_second
-        self.burst = burst
+        self.burst = min(burst, per_second)
         self._now = now
         self._started: deque[float] = deque()
         self._tokens = float(burst)

@@ -34,6 +34,14 @@ class ShardPlan:
             return True
         return shard_of(guild_id, self.shard_count) in self.shard_ids
 
+    @property
+    def share(self) -> float:
+        """The fraction of all shards this process runs: its part of the bot's servers, and of
+        the request budget Discord gives the whole bot (one token, however many processes)."""
+        if self.shard_count is None or self.shard_ids is None:
+            return 1.0
+        return len(self.shard_ids) / self.shard_count
+
     def describe(self) -> str:
         if self.shard_count is None:
             return "all shards (as many as Discord recommends)"

@@ -22,6 +22,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import discord
 
 from bot.delivery_outcomes import MISSING_PERMISSIONS
@@ -40,6 +41,8 @@ RETRY_AFTER = timedelta(minutes=1)
 FULL_RETRY_AFTER = timedelta(minutes=15)
 RECHECK = timedelta(hours=1)
 UNCOMPLETED = (discord.EventStatus.scheduled, discord.EventStatus.active)
+# A dropped connection or a timeout on the way to Discord: no answer at all.
+UNREACHABLE = (aiohttp.ClientError, TimeoutError, OSError)
 
 
 def _targets(
@@ -88,7 +91,16 @@ class EventMirror:
             if self.bot.presence.of(guild_id) != Presence.PRESENT:
                 return  # the server's return asks again
             with priority(Priority.BULK):
-                wake = await self._reconcile(guild_id)
+                try:
+                    wake = await self._reconcile(guild_id)
+                except UNREACHABLE as exc:
+                    # Not an answer from Discord (those are handled where they come): the job
+                    # must live on, or the server's Events wait for the next restart.
+                    log.warning(
+                        "scheduled events not reconciled: Discord could not be reached",
+                        extra={"guild": guild_id, "error": type(exc).__name__},
+                    )
+                    wake = self.bot.clock.now() + RETRY_AFTER
         if wake is not None:
             self.bot.scheduler.run_once(job_id(guild_id), wake, self.run, guild_id)
 

@@ -66,29 +66,39 @@ class MeetingService:
         repo = self.bot.storage.meetings
         skips = await repo.all_skips()
         delivered = await repo.delivered_since(now - timedelta(days=1))
-        meetings = [m for m in await repo.everything() if self.bot.owns_guild(m.guild_id)]
+        # Only the servers on this process's shards (all of them with one process).
+        meetings = await repo.everything(self.bot.shard_plan)
         for guild_id in {meeting.guild_id for meeting in meetings}:
             self.events.request(guild_id)
-        for meeting in meetings:
-            skipped = skips.get(meeting.id, set())
-            occurrence = upcoming(meeting, now, skipped)
-            kinds = delivered.get((meeting.id, occurrence), set()) if occurrence else set()
-            decided = plan(meeting, now, skipped, kinds)
-            wake = now if decided.act_now else decided.wake_at
-            if wake is not None:
-                self.bot.scheduler.run_once(job_id(meeting.id), wake, self.run, meeting.id)
+
+        def wakes() -> list[tuple[int, datetime]]:
+            found = []
+            for meeting in meetings:
+                skipped = skips.get(meeting.id, set())
+                occurrence = upcoming(meeting, now, skipped)
+                kinds = delivered.get((meeting.id, occurrence), set()) if occurrence else set()
+                decided = plan(meeting, now, skipped, kinds)
+                wake = now if decided.act_now else decided.wake_at
+                if wake is not None:
+                    found.append((meeting.id, wake))
+            return found
+
+        # Tens of thousands of meetings per process: worked out off the loop, added in chunks.
+        await self._add_jobs(await asyncio.to_thread(wakes))
         return len(meetings)
+
+    async def _add_jobs(self, wakes: list[tuple[int, datetime]]) -> None:
+        for start in range(0, len(wakes), SCHEDULE_CHUNK):
+            for meeting_id, wake in wakes[start : start + SCHEDULE_CHUNK]:
+                self.bot.scheduler.run_once(job_id(meeting_id), wake, self.run, meeting_id)
+            await asyncio.sleep(0)  # let others in between chunks
 
     async def schedule_many(self, meetings: list[Meeting]) -> None:
         """Jobs for many meetings just stored (an import) without holding the event loop: the
         first wake of each is worked out off the loop, and the jobs are added in chunks."""
         now = self.bot.clock.now()
         wakes = await asyncio.to_thread(lambda: [(m.id, first_wake(m, now)) for m in meetings])
-        for start in range(0, len(wakes), SCHEDULE_CHUNK):
-            for meeting_id, wake in wakes[start : start + SCHEDULE_CHUNK]:
-                if wake is not None:
-                    self.bot.scheduler.run_once(job_id(meeting_id), wake, self.run, meeting_id)
-            await asyncio.sleep(0)  # let others in between chunks
+        await self._add_jobs([(meeting_id, wake) for meeting_id, wake in wakes if wake is not None])
 
     def schedule_soon(self, meeting_id: int) -> None:
         self.bot.scheduler.run_once(job_id(meeting_id), self.bot.clock.now(), self.run, meeting_id)

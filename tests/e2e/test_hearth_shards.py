@@ -134,6 +134,8 @@ async def test_a_process_runs_only_its_shards_servers_and_their_timed_work(
     caplog.set_level(logging.ERROR, logger="hearth.delivery")
     shard_one = await runner.start(HEARTH_SHARD_COUNT="2", HEARTH_SHARD_IDS="1")
     assert [g.id for g in shard_one.guilds] == [one.guild_id]
+    # One bot token, one global request budget: half the shards, half the budget.
+    assert (everything.lane.per_second, shard_one.lane.per_second) == (45, 22)
     assert [s.shard for s in fake.gateway_sessions if s.connected] == [(1, 2)]
     with pytest.raises(RuntimeError, match="no connected shard gets guild"):
         await fake.slash(zero.guild_id, zero.member, "helpline")

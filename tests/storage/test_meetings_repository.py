@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.meetings import CANCELLED_KIND, MeetingFields, reminder_kind
+from bot.domain.meetings import CANCELLED_KIND, FeedChanges, MeetingFields, reminder_kind
 from bot.domain.recurrence import Repeat, Schedule
+from bot.domain.shards import ShardPlan
 from bot.storage.database import IntegrityError
 from bot.storage.storage import Storage
 from tests.storage.support import count, reopened
@@ -162,6 +163,33 @@ async def test_listings_by_guild_order_by_name_and_slugs_are_unique_per_guild(
     with pytest.raises(IntegrityError):
         await repo.create(1, fields("Copy", source_slug="zeta-1"), 80, NOW)
     assert len(await repo.for_guild(1)) == 4
+
+
+def _server_on(shard: int, shard_count: int, nth: int) -> int:
+    """A server id on that shard, as large as Discord's (the shard is in the timestamp bits)."""
+    return ((340_000_000_000 + shard + nth * shard_count) << 22) | 4321
+
+
+async def test_a_process_loads_only_the_meetings_of_the_servers_on_its_shards(
+    storage: Storage,
+) -> None:
+    repo = storage.meetings
+    by_shard: dict[int, set[int]] = {shard: set() for shard in range(4)}
+    for shard in range(4):
+        for nth in range(3):
+            server = _server_on(shard, 4, nth)
+            assert ShardPlan(4, (shard,)).owns(server)
+            created = await repo.create(server, fields(f"Meeting {shard}.{nth}"), 80, NOW)
+            by_shard[shard].add(created.id)
+    archived = await repo.create(_server_on(1, 4, 0), fields("Gone", source_slug="gone"), 80, NOW)
+    await storage.meeting_imports.apply(
+        _server_on(1, 4, 0), 80, FeedChanges(archive=[archived.id]), NOW
+    )
+    assert {m.id for m in await repo.everything(ShardPlan(4, (1, 3)))} == by_shard[1] | by_shard[3]
+    assert {m.id for m in await repo.everything(ShardPlan(4, (2,)))} == by_shard[2]
+    everyone = set().union(*by_shard.values())
+    assert {m.id for m in await repo.everything(ShardPlan(4, None))} == everyone
+    assert {m.id for m in await repo.everything()} == everyone
 
 
 async def test_skips_are_kept_once_per_day(storage: Storage) -> None:

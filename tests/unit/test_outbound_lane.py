@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
 import yarl
 
 from bot.domain.delivery import Priority
-from bot.outbound import OutboundLane, is_exempt
+from bot.outbound import OutboundLane, is_exempt, rate_for_share
 
 
 async def test_never_more_than_the_budget_in_any_second_and_urgent_goes_first() -> None:
@@ -70,3 +71,36 @@ def test_interaction_answers_and_the_gateway_are_not_counted() -> None:
     assert is_exempt(yarl.URL("wss://gateway.discord.gg/?v=10"))
     assert not is_exempt(yarl.URL(f"{api}/channels/1/messages"))
     assert not is_exempt(yarl.URL(f"{api}/users/@me/channels"))
+
+
+@pytest.mark.parametrize(
+    ("share", "rate"), [(1.0, 45), (0.5, 22), (3 / 8, 16), (0.25, 11), (1 / 8, 5), (1 / 100, 1)]
+)
+def test_a_process_running_part_of_the_shards_keeps_to_that_part_of_the_budget(
+    share: float, rate: int
+) -> None:
+    assert rate_for_share(share) == rate
+
+
+@pytest.mark.parametrize("shard_count", range(1, 17))
+def test_processes_splitting_the_shards_stay_within_the_one_global_budget(
+    shard_count: int,
+) -> None:
+    # Every way of giving each process a run of shards: one shard each, two each, ... one for all.
+    for per_process in range(1, shard_count + 1):
+        sizes = [per_process] * (shard_count // per_process)
+        if shard_count % per_process:
+            sizes.append(shard_count % per_process)
+        total = sum(rate_for_share(size / shard_count) for size in sizes)
+        assert total <= 45, (shard_count, sizes)
+
+
+@pytest.mark.parametrize("share", [0.0, -0.5, 1.5])
+def test_a_share_outside_the_whole_is_refused(share: float) -> None:
+    with pytest.raises(ValueError, match="share of the shards"):
+        rate_for_share(share)
+
+
+def test_the_burst_never_exceeds_the_rate() -> None:
+    assert OutboundLane(per_second=2).burst == 2
+    assert OutboundLane(per_second=45).burst == 3

@@ -89,7 +89,6 @@ def test_the_scan_sees_the_known_loaders() -> None:
     seen = {(file, function) for file, function, _, _ in _cross_server_loops()}
     assert {
         ("cogs/checkins/reminders.py", "recover"),
-        ("cogs/meetings/service.py", "load_all"),
         ("cogs/meetings/announcing.py", "load_all"),
         ("bot/services/flags.py", "load_all"),
         ("cogs/privacy/upkeep.py", "reconcile_and_run"),
@@ -108,7 +107,8 @@ def _due_reads() -> list[tuple[str, str, bool]]:
                 if (
                     isinstance(node, ast.Call)
                     and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in {"due_counters", "due_reminders", "due_prompts"}
+                    and node.func.attr
+                    in {"due_counters", "due_reminders", "due_prompts", "everything"}
                 ):
                     passes_plan = any("shard_plan" in ast.unparse(a) for a in node.args)
                     found.append((str(path.relative_to(REPO)), node.func.attr, passes_plan))
@@ -116,13 +116,15 @@ def _due_reads() -> list[tuple[str, str, bool]]:
 
 
 def test_every_read_of_due_work_names_this_process_shards() -> None:
-    # Celebrations, reminders and prompts are found through the next-due index in batches, not by
-    # a loop over rows: the filter must be in the query, or another process's due rows would
-    # come back first in every batch.
+    # Celebrations, reminders and prompts are found through the next-due index in batches, and
+    # meetings are read once at start: the filter must be in the query, or another process's due
+    # rows would come back first in every batch (and every process would read every meeting).
     reads = _due_reads()
     assert {(file, read) for file, read, _ in reads} >= {
         ("cogs/sobriety/celebrations.py", "due_counters"),
         ("cogs/checkins/reminders.py", "due_reminders"),
         ("cogs/checkins/prompt.py", "due_prompts"),
+        # Meetings at start: read for this process's shards only (100,000 rows otherwise).
+        ("cogs/meetings/service.py", "everything"),
     }
     assert [f"{file}: {read}" for file, read, plan in reads if not plan] == []

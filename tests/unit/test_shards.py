@@ -96,3 +96,10 @@ def test_a_plan_refuses_what_settings_refuse() -> None:
         ShardPlan(2, (1, 1))
     with pytest.raises(ValueError, match="need a shard count"):
         ShardPlan(None, (0,))
+
+
+def test_a_plan_knows_its_share_of_all_shards() -> None:
+    assert ShardPlan(None, None).share == 1.0
+    assert ShardPlan(4, None).share == 1.0
+    assert ShardPlan(8, (0, 4)).share == 0.25
+    assert ShardPlan(3, (2,)).share == 1 / 3
