@@ -30,14 +30,12 @@ shipped model is then trained on everything.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import gzip
 import hashlib
 import json
 import math
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 from bot.crisis_model import EMBEDDING_ARRAYS, token_ids, token_vectors
@@ -50,17 +48,14 @@ from bot.domain.crisis.learned import (
     feature_vector,
     word_counts,
 )
-from tools.crisis_training.templates import composed
-from tools.split_crisis_eval import RETIRED, split_paths
+from tools.crisis_training.sources import (
+    Example,
+    examples,
+)
+from tools.crisis_training.thresholds import pick_thresholds
 
 REPO = Path(__file__).resolve().parent.parent
-TRAINING = REPO / "tools" / "crisis_training"
-# The first round's messages, then the second round's (indirect language and hard negatives).
-MESSAGE_FILES = (TRAINING / "messages.txt", TRAINING / "indirect.txt", TRAINING / "round3.txt")
 OUTPUT = REPO / "bot" / "crisis_model" / "model.json.gz"
-# Development data since issue 11's third round: both v3 splits are trained on and scored out of
-# fold like the hand-written messages (a v4 set, never seen here, is the evaluation).
-DEVELOPMENT = split_paths("v3")
 CLASSES = (NONE_CLASS, "suicidal", "self_harm", "overdose", "harm_others", "third_party")
 BLENDS = (1.0, 0.8, 0.7, 0.6, 0.5)  # the n-grams' share of the learned score
 # The thresholds are picked over all scored messages (the shipped model). "evaluation-sets" picks
@@ -69,38 +64,6 @@ BLENDS = (1.0, 0.8, 0.7, 0.6, 0.5)  # the n-grams' share of the learned score
 # hard as possible); not measured yet.
 PICK_SOURCES = {"evaluation-sets": ("v2", "v3"), "all": ("training", "v2", "v3")}
 HIDDEN = 256  # the embedding network's hidden units
-
-
-def training_messages() -> list[tuple[str, str]]:
-    """The repository's own training messages, hand-written and composed (not dev, not public)."""
-    return hand_written() + composed()
-
-
-def hand_written() -> list[tuple[str, str]]:
-    hand = []
-    for path in MESSAGE_FILES:
-        for line in path.read_text("utf-8").splitlines():
-            if line.strip() and not line.startswith("#"):
-                label, text = line.split("|", 1)
-                hand.append((label, text))
-    return hand
-
-
-def public_messages(root: Path, positives: bool) -> list[tuple[str, str]]:
-    """The RallyPoint training split from the construct-tracker wheel (see the README next to
-    the training data): forum posts that are not about the writer's suicidal thoughts as "none",
-    and, with `positives`, those that are as "suicidal"."""
-    csv.field_size_limit(1 << 30)
-    path = (
-        root / "construct_tracker" / "data" / "datasets" / "rally_point_reddit_mental_health"
-        / "rallypoint_reddit_mentalhealth_train_3632.csv"
-    )  # fmt: skip
-    with path.open(encoding="utf-8") as handle:
-        rows = [row for row in csv.DictReader(handle) if row["source"].startswith("rallypoint")]
-    out = [("none", row["doc"]) for row in rows if row["label"] == "0.0"]
-    if positives:
-        out += [("suicidal", row["doc"]) for row in rows if row["label"] == "1.0"]
-    return out
 
 
 def fit_idf(docs: list[dict[str, int]], min_df: int) -> dict[str, float]:
@@ -181,50 +144,6 @@ def network_crisis(network, x) -> list[float]:
     return [float(1.0 - p) for p in network.predict_proba(x)[:, 0]]
 
 
-@dataclass(frozen=True)
-class Example:
-    label: str
-    text: str
-    weight: float
-    # Discord-style messages (hand-written and dev) are scored out of fold to pick thresholds;
-    # composed and public ones only train.
-    scored: bool
-    source: str = "training"
-    severity: str | None = None  # the evaluation sets' expected severity
-
-
-def evaluation_examples(paths_: tuple[Path, ...], source: str, weight: float) -> list[Example]:
-    return [
-        Example(
-            item["category"] if item["label"] == "crisis" else NONE_CLASS,
-            item["text"],
-            weight,
-            True,
-            source,
-            item.get("severity"),
-        )
-        for path in paths_
-        for item in (json.loads(line) for line in path.read_text("utf-8").splitlines() if line)
-    ]
-
-
-def examples(
-    public: Path | None, public_positives: bool, public_weight: float, v3_weight: float
-) -> list[Example]:
-    hand = [Example(label, text, 1.0, True) for label, text in hand_written()]
-    made = [Example(label, text, 1.0, False) for label, text in composed()]
-    # Both v2 splits and both v3 splits are training data now (v4, never seen here, evaluates).
-    v2 = evaluation_examples(RETIRED, "v2", 1.0)
-    v3 = evaluation_examples(DEVELOPMENT, "v3", v3_weight)
-    out = hand + made + v2 + v3
-    if public:
-        out += [
-            Example(label, text, public_weight, False)
-            for label, text in public_messages(public, public_positives)
-        ]
-    return out
-
-
 def fold_of(text: str, folds: int) -> int:
     return int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16) % folds
 
@@ -245,49 +164,6 @@ def paths(texts: list[str]) -> list[str]:
         else:
             out.append("silenced")
     return out
-
-
-def _cumulative(scored: list[tuple[float, bool]]) -> list[tuple[float, int, int]]:
-    """(bar, crisis messages at or above it, others at or above it), bars from high to low, with
-    a first bar above every score."""
-    out = [(2.0, 0, 0)]
-    tp = fp = 0
-    for score, crisis in sorted(scored, reverse=True):
-        tp += crisis
-        fp += not crisis
-        if score == out[-1][0]:
-            out[-1] = (score, tp, fp)
-        else:
-            out.append((score, tp, fp))
-    return out
-
-
-def pick_thresholds(
-    scores: list[float], crisis: list[bool], routes: list[str], max_fpr: float
-) -> dict[str, float]:
-    """Both thresholds, for the best recall of the whole detector within `max_fpr` over the
-    scored messages; among equals, the highest thresholds (fewest learned detections)."""
-    positives = sum(crisis)
-    negatives = len(crisis) - positives
-    base_tp = sum(c for c, r in zip(crisis, routes, strict=True) if r == "rule")
-    base_fp = sum(not c for c, r in zip(crisis, routes, strict=True) if r == "rule")
-    by_route = {
-        route: _cumulative(
-            [(s, c) for s, c, r in zip(scores, crisis, routes, strict=True) if r == route]
-        )
-        for route in ("unmatched", "silenced")
-    }
-    best = {"recall": -1.0}
-    for bar, tp_u, fp_u in by_route["unmatched"]:
-        for silenced_bar, tp_s, fp_s in by_route["silenced"]:
-            if silenced_bar < bar:
-                break  # a silenced rule never lowers the bar
-            fpr = (base_fp + fp_u + fp_s) / negatives
-            recall = (base_tp + tp_u + tp_s) / positives
-            if fpr <= max_fpr and recall > best["recall"]:
-                best = {"threshold": bar, "silenced_threshold": silenced_bar, "recall": recall,
-                        "fpr": fpr}  # fmt: skip
-    return best
 
 
 def out_of_fold(

@@ -9,8 +9,8 @@ from collections import Counter
 
 import pytest
 
+from tools.crisis_training.sources import training_messages
 from tools.split_crisis_eval import DATA, assign_splits, split_paths, stratum
-from tools.train_crisis_model import training_messages
 
 CATEGORIES = {"suicidal", "self_harm", "overdose", "harm_others", "third_party"}
 SEVERITIES = ("low", "medium", "high")

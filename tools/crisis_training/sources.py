@@ -1,0 +1,98 @@
+"""Where the crisis model's training messages come from: the repository's hand-written and
+composed messages, the retired evaluation sets, and the public RallyPoint posts (see README.md
+next to this file for sources and licences)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.domain.crisis.learned import NONE_CLASS
+from tools.crisis_training.templates import composed
+from tools.split_crisis_eval import RETIRED, split_paths
+
+TRAINING = Path(__file__).resolve().parent
+# The first round's messages, then the second round's (indirect language and hard negatives).
+MESSAGE_FILES = (TRAINING / "messages.txt", TRAINING / "indirect.txt", TRAINING / "round3.txt")
+
+# Development data since issue 11's third round: both v3 splits are trained on and scored out of
+# fold like the hand-written messages (a v4 set, never seen here, is the evaluation).
+DEVELOPMENT = split_paths("v3")
+
+
+def training_messages() -> list[tuple[str, str]]:
+    """The repository's own training messages, hand-written and composed (not dev, not public)."""
+    return hand_written() + composed()
+
+
+def hand_written() -> list[tuple[str, str]]:
+    hand = []
+    for path in MESSAGE_FILES:
+        for line in path.read_text("utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                label, text = line.split("|", 1)
+                hand.append((label, text))
+    return hand
+
+
+def public_messages(root: Path, positives: bool) -> list[tuple[str, str]]:
+    """The RallyPoint training split from the construct-tracker wheel (see the README next to
+    the training data): forum posts that are not about the writer's suicidal thoughts as "none",
+    and, with `positives`, those that are as "suicidal"."""
+    csv.field_size_limit(1 << 30)
+    path = (
+        root / "construct_tracker" / "data" / "datasets" / "rally_point_reddit_mental_health"
+        / "rallypoint_reddit_mentalhealth_train_3632.csv"
+    )  # fmt: skip
+    with path.open(encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["source"].startswith("rallypoint")]
+    out = [("none", row["doc"]) for row in rows if row["label"] == "0.0"]
+    if positives:
+        out += [("suicidal", row["doc"]) for row in rows if row["label"] == "1.0"]
+    return out
+
+
+@dataclass(frozen=True)
+class Example:
+    label: str
+    text: str
+    weight: float
+    # Discord-style messages (hand-written and dev) are scored out of fold to pick thresholds;
+    # composed and public ones only train.
+    scored: bool
+    source: str = "training"
+    severity: str | None = None  # the evaluation sets' expected severity
+
+
+def evaluation_examples(paths_: tuple[Path, ...], source: str, weight: float) -> list[Example]:
+    return [
+        Example(
+            item["category"] if item["label"] == "crisis" else NONE_CLASS,
+            item["text"],
+            weight,
+            True,
+            source,
+            item.get("severity"),
+        )
+        for path in paths_
+        for item in (json.loads(line) for line in path.read_text("utf-8").splitlines() if line)
+    ]
+
+
+def examples(
+    public: Path | None, public_positives: bool, public_weight: float, v3_weight: float
+) -> list[Example]:
+    hand = [Example(label, text, 1.0, True) for label, text in hand_written()]
+    made = [Example(label, text, 1.0, False) for label, text in composed()]
+    # Both v2 splits and both v3 splits are training data now (v4, never seen here, evaluates).
+    v2 = evaluation_examples(RETIRED, "v2", 1.0)
+    v3 = evaluation_examples(DEVELOPMENT, "v3", v3_weight)
+    out = hand + made + v2 + v3
+    if public:
+        out += [
+            Example(label, text, public_weight, False)
+            for label, text in public_messages(public, public_positives)
+        ]
+    return out

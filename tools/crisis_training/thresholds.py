@@ -1,0 +1,46 @@
+"""Picking the learned stage's two thresholds for the best recall within a false-positive rate."""
+
+from __future__ import annotations
+
+
+def _cumulative(scored: list[tuple[float, bool]]) -> list[tuple[float, int, int]]:
+    """(bar, crisis messages at or above it, others at or above it), bars from high to low, with
+    a first bar above every score."""
+    out = [(2.0, 0, 0)]
+    tp = fp = 0
+    for score, crisis in sorted(scored, reverse=True):
+        tp += crisis
+        fp += not crisis
+        if score == out[-1][0]:
+            out[-1] = (score, tp, fp)
+        else:
+            out.append((score, tp, fp))
+    return out
+
+
+def pick_thresholds(
+    scores: list[float], crisis: list[bool], routes: list[str], max_fpr: float
+) -> dict[str, float]:
+    """Both thresholds, for the best recall of the whole detector within `max_fpr` over the
+    scored messages; among equals, the highest thresholds (fewest learned detections)."""
+    positives = sum(crisis)
+    negatives = len(crisis) - positives
+    base_tp = sum(c for c, r in zip(crisis, routes, strict=True) if r == "rule")
+    base_fp = sum(not c for c, r in zip(crisis, routes, strict=True) if r == "rule")
+    by_route = {
+        route: _cumulative(
+            [(s, c) for s, c, r in zip(scores, crisis, routes, strict=True) if r == route]
+        )
+        for route in ("unmatched", "silenced")
+    }
+    best = {"recall": -1.0}
+    for bar, tp_u, fp_u in by_route["unmatched"]:
+        for silenced_bar, tp_s, fp_s in by_route["silenced"]:
+            if silenced_bar < bar:
+                break  # a silenced rule never lowers the bar
+            fpr = (base_fp + fp_u + fp_s) / negatives
+            recall = (base_tp + tp_u + tp_s) / positives
+            if fpr <= max_fpr and recall > best["recall"]:
+                best = {"threshold": bar, "silenced_threshold": silenced_bar, "recall": recall,
+                        "fpr": fpr}  # fmt: skip
+    return best
