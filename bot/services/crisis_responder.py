@@ -10,10 +10,8 @@ channel (once a day per channel, addressed to nobody).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
-from collections.abc import AsyncIterator, Hashable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -26,6 +24,7 @@ from bot.domain.delivery import Priority
 from bot.domain.flags import Detected, NewFlag
 from bot.services import crisis_text as render
 from bot.services.helpline_lookup import HelplineLookup
+from bot.turns import InTurn
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -44,37 +43,6 @@ def member_turn(guild_id: int, member_id: int) -> tuple[int, int]:
     """Whose messages wait for each other: one member's in one server. Their detections merge
     into one flag, so they are weighed in order; another member's never wait behind them."""
     return (guild_id, member_id)
-
-
-class InTurn:
-    """Work for one key runs one at a time, in arrival order (asyncio.Lock wakes waiters first
-    come, first served, and a free lock is taken without yielding)."""
-
-    def __init__(self) -> None:
-        self._locks: dict[Hashable, asyncio.Lock] = {}
-        self._waiting: dict[Hashable, int] = {}
-        self._idle = asyncio.Event()
-        self._idle.set()
-
-    @contextlib.asynccontextmanager
-    async def turn(self, key: Hashable) -> AsyncIterator[None]:
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._waiting[key] = self._waiting.get(key, 0) + 1
-        self._idle.clear()
-        try:
-            async with lock:
-                yield
-        finally:
-            self._waiting[key] -= 1
-            if not self._waiting[key]:
-                del self._waiting[key], self._locks[key]
-            if not self._waiting:
-                self._idle.set()
-
-    async def wait_idle(self) -> None:
-        """Wait until no work holds or waits for a turn."""
-        while self._waiting:
-            await self._idle.wait()
 
 
 class CrisisResponder:

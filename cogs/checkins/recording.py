@@ -13,6 +13,7 @@ from bot.domain.checkins import CheckinInput, Mood, clean_note, needs_gentle_sup
 from bot.domain.delivery import Priority
 from bot.domain.local_time import local_date
 from bot.domain.streaks import streaks
+from bot.turns import InTurn
 from bot.ui.replies import reply_ephemeral
 from bot.ui.support_ask import peer_ask_button, peer_support_ready
 from bot.ui.support_button import SupportButton
@@ -27,6 +28,10 @@ log = logging.getLogger("hearth.checkins")
 class CheckinRecorder:
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
+        # One member's cards for a day are posted or updated one at a time: a second share
+        # while the first card is still on its way (retrying a 503) updates it, never posts a
+        # second card.
+        self._card_turns = InTurn()
 
     async def record_and_reply(
         self,
@@ -114,6 +119,17 @@ class CheckinRecorder:
         craving: int | None,
     ) -> None:
         """Post mood and craving (never the note), or update today's card if already shared."""
+        async with self._card_turns.turn((channel.guild.id, interaction.user.id, day)):
+            await self._post_or_update_card(interaction, channel, day, mood, craving)
+
+    async def _post_or_update_card(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        day: date,
+        mood: Mood,
+        craving: int | None,
+    ) -> None:
         member = interaction.user
         card = render.shared_card(member, mood, craving)
         checkins = self.bot.storage.checkins

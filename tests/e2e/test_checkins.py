@@ -135,6 +135,33 @@ async def test_share_posts_mood_and_craving_but_never_the_note(
     assert len(fake.channel_messages(community.checkins)) == 1
 
 
+async def test_sharing_again_while_the_first_card_is_on_its_way_updates_that_card(
+    fake: FakeDiscord, community: Community, runner: HearthRunner
+) -> None:
+    await runner.start()
+    await setup_guild(fake, community, checkin_channel=community.checkins)
+    # The first card reaches the channel but Discord's answer never comes back: the bot can't
+    # know it was posted until its retry (same nonce) is answered.
+    held = fake.faults.timeout(
+        "POST", rf"/channels/{community.checkins}/messages", hold=60, applied=True
+    )
+    await checkin(fake, community, community.member, mood=5, share=True)
+    await fake.state.changed.wait_for(
+        lambda: fake.channel_messages(community.checkins), 10, "the first card to be posted"
+    )
+    again = await checkin(fake, community, community.member, mood=3, share=True)
+    assert "Sharing your mood" in again.text or "Updated today's check-in" in again.text
+    assert held.served == 1
+    fake.faults.release()
+
+    [card] = fake.channel_messages(community.checkins)
+    edit = await fake.wait_for_request(
+        "PATCH", rf"/channels/{community.checkins}/messages/{card['id']}", timeout=30
+    )
+    assert "Okay" in str(edit.json)
+    assert len(fake.channel_messages(community.checkins)) == 1
+
+
 async def test_a_channel_that_refuses_the_card_is_explained_privately(
     fake: FakeDiscord, community: Community, runner: HearthRunner, database: Path | str
 ) -> None:
