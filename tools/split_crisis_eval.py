@@ -7,6 +7,7 @@ text and dealt alternately to dev and test, dev first. The split depends only on
     python -m tools.split_crisis_eval all_items.jsonl               # writes the v4 files
     python -m tools.split_crisis_eval all_items.jsonl --version v2  # how v2 was written
     python -m tools.split_crisis_eval all_items.jsonl --version v4  # how v4 was written
+    python -m tools.split_crisis_eval all_items.jsonl --version v5  # how v5 was written
 
 Existing split files are never overwritten unless `--overwrite` is given: a set is split once.
 """
@@ -20,7 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-VERSIONS = ("v2", "v3", "v4")
+VERSIONS = ("v2", "v3", "v4", "v5")
 DEFAULT_VERSION = "v4"
 
 
