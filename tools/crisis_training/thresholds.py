@@ -44,3 +44,42 @@ def pick_thresholds(
                 best = {"threshold": bar, "silenced_threshold": silenced_bar, "recall": recall,
                         "fpr": fpr}  # fmt: skip
     return best
+
+
+def verdicts(scores: list[float], routes: list[str], picked: dict[str, float]) -> list[bool]:
+    """Whether the whole detector fires on each message: a rule fired, or the learned score
+    reaches the threshold of its route."""
+    return [
+        route == "rule"
+        or score >= (picked["silenced_threshold"] if route == "silenced" else picked["threshold"])
+        for score, route in zip(scores, routes, strict=True)
+    ]
+
+
+def across_writers(
+    scores: list[float],
+    crisis: list[bool],
+    routes: list[str],
+    writers: list[str],
+    max_fpr: float,
+) -> dict[str, dict[str, float]]:
+    """For each writer (evaluation set), thresholds picked on the other writers' messages and
+    the recall and false-positive rate they give on this writer's: how much a bar picked on some
+    writers drifts on a writer it never saw (the scores themselves are out of fold, so a model
+    still saw this writer's other messages; the drift is, if anything, understated)."""
+    out = {}
+    for held in sorted(set(writers)):
+        pick = [k for k, w in enumerate(writers) if w != held]
+        picked = pick_thresholds(
+            [scores[k] for k in pick], [crisis[k] for k in pick], [routes[k] for k in pick], max_fpr
+        )
+        on = [k for k, w in enumerate(writers) if w == held]
+        fired = verdicts([scores[k] for k in on], [routes[k] for k in on], picked)
+        positives = sum(crisis[k] for k in on)
+        out[held] = {
+            "recall": sum(f and crisis[k] for f, k in zip(fired, on, strict=True)) / positives,
+            "fpr": sum(f and not crisis[k] for f, k in zip(fired, on, strict=True))
+            / (len(on) - positives),
+            "picked_fpr": picked["fpr"],
+        }
+    return out

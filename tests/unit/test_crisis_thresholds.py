@@ -1,0 +1,56 @@
+"""Picking the learned stage's thresholds (tools/crisis_training/thresholds.py): the best recall
+of the whole detector within a false-positive rate, and how a bar picked on some writers fares
+on another."""
+
+from __future__ import annotations
+
+from tools.crisis_training.thresholds import across_writers, pick_thresholds, verdicts
+
+CRISIS_SCORES = [0.9, 0.8, 0.6]
+OTHER_SCORES = [0.7, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05, 0.04, 0.03, 0.02]
+
+
+def _pool(crisis_scores, other_scores, route="unmatched"):
+    scores = crisis_scores + other_scores
+    crisis = [True] * len(crisis_scores) + [False] * len(other_scores)
+    return scores, crisis, [route] * len(scores)
+
+
+def test_the_bar_goes_as_low_as_the_false_positive_rate_allows():
+    scores, crisis, routes = _pool(CRISIS_SCORES, OTHER_SCORES)
+    one_false_alarm = pick_thresholds(scores, crisis, routes, max_fpr=0.1)
+    assert one_false_alarm["threshold"] == 0.6
+    assert one_false_alarm["recall"] == 1.0
+    assert one_false_alarm["fpr"] == 0.1
+    none_allowed = pick_thresholds(scores, crisis, routes, max_fpr=0.05)
+    assert none_allowed["threshold"] == 0.8
+    assert none_allowed["recall"] == 2 / 3
+    assert none_allowed["fpr"] == 0.0
+
+
+def test_a_rule_that_fired_counts_whatever_the_score():
+    scores, crisis, routes = _pool(CRISIS_SCORES, OTHER_SCORES)
+    routes[2] = "rule"  # the crisis message scoring 0.6
+    picked = pick_thresholds(scores, crisis, routes, max_fpr=0.05)
+    assert picked["recall"] == 1.0
+    assert verdicts([0.0, 0.99], ["rule", "unmatched"], picked) == [True, True]
+    assert verdicts([0.0], ["unmatched"], picked) == [False]
+
+
+def test_a_bar_picked_on_other_writers_is_measured_on_the_writer_left_out():
+    careful, careful_crisis, careful_routes = _pool(CRISIS_SCORES, OTHER_SCORES)
+    # A second writer whose ordinary messages score higher than the first's.
+    loud, loud_crisis, loud_routes = _pool([0.95, 0.85, 0.65], [0.75, 0.7, 0.66] + [0.1] * 7)
+    result = across_writers(
+        careful + loud,
+        careful_crisis + loud_crisis,
+        careful_routes + loud_routes,
+        ["careful"] * len(careful) + ["loud"] * len(loud),
+        max_fpr=0.1,
+    )
+    # Picked on "careful" (bar 0.6): all of "loud" is caught, but so are 3 of its 10 others.
+    assert result["loud"] == {"recall": 1.0, "fpr": 0.3, "picked_fpr": 0.1}
+    # Picked on "loud": one false alarm allowed, so 0.65 is out of reach and the highest bar
+    # keeping 0.95 and 0.85 is 0.85, which on "careful" leaves only its 0.9.
+    assert result["careful"]["recall"] == 1 / 3
+    assert result["careful"]["fpr"] == 0.0
