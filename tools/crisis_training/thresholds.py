@@ -33,7 +33,9 @@ def pick_thresholds(
         )
         for route in ("unmatched", "silenced")
     }
-    best = {"recall": -1.0}
+    # When the rules alone already exceed `max_fpr`, the learned stage never fires.
+    best = {"threshold": 2.0, "silenced_threshold": 2.0, "recall": -1.0,
+            "fpr": base_fp / negatives}  # fmt: skip
     for bar, tp_u, fp_u in by_route["unmatched"]:
         for silenced_bar, tp_s, fp_s in by_route["silenced"]:
             if silenced_bar < bar:
@@ -43,6 +45,8 @@ def pick_thresholds(
             if fpr <= max_fpr and recall > best["recall"]:
                 best = {"threshold": bar, "silenced_threshold": silenced_bar, "recall": recall,
                         "fpr": fpr}  # fmt: skip
+    if best["recall"] < 0:
+        best["recall"] = base_tp / positives
     return best
 
 
