@@ -14,12 +14,16 @@ from tools.crisis_training.templates import composed
 from tools.split_crisis_eval import RETIRED, split_paths
 
 TRAINING = Path(__file__).resolve().parent
-# The first round's messages, then the second round's (indirect language and hard negatives).
-MESSAGE_FILES = (TRAINING / "messages.txt", TRAINING / "indirect.txt", TRAINING / "round3.txt")
+# The first round's messages, then the second's (indirect language and hard negatives), the
+# third's (against v3's misses) and the fourth's (against v4's).
+MESSAGE_FILES = tuple(
+    TRAINING / name for name in ("messages.txt", "indirect.txt", "round3.txt", "round4.txt")
+)
 
-# Development data since issue 11's third round: both v3 splits are trained on and scored out of
-# fold like the hand-written messages (a v4 set, never seen here, is the evaluation).
-DEVELOPMENT = split_paths("v3")
+# Development data: both v3 splits since issue 11's third round, both v4 splits since its fourth.
+# They are trained on and scored out of fold like the hand-written messages, each under its own
+# source name so the training script can report on it (the next set, never seen here, evaluates).
+DEVELOPMENT = {"v3": split_paths("v3"), "v4": split_paths("v4")}
 
 
 def training_messages() -> list[tuple[str, str]]:
@@ -82,14 +86,14 @@ def evaluation_examples(paths_: tuple[Path, ...], source: str, weight: float) ->
 
 
 def examples(
-    public: Path | None, public_positives: bool, public_weight: float, v3_weight: float
+    public: Path | None, public_positives: bool, public_weight: float, development_weight: float
 ) -> list[Example]:
     hand = [Example(label, text, 1.0, True) for label, text in hand_written()]
     made = [Example(label, text, 1.0, False) for label, text in composed()]
-    # Both v2 splits and both v3 splits are training data now (v4, never seen here, evaluates).
-    v2 = evaluation_examples(RETIRED, "v2", 1.0)
-    v3 = evaluation_examples(DEVELOPMENT, "v3", v3_weight)
-    out = hand + made + v2 + v3
+    # Both splits of v2, v3 and v4 are training data now (the next set, never seen here, evaluates).
+    out = hand + made + evaluation_examples(RETIRED, "v2", 1.0)
+    for source, paths_ in DEVELOPMENT.items():
+        out += evaluation_examples(paths_, source, development_weight)
     if public:
         out += [
             Example(label, text, public_weight, False)
