@@ -1,7 +1,7 @@
 """Figures of the whole crisis detector (rules, then the learned stage) on labelled messages.
 
-    python -m tools.evaluate_crisis                 # dev split (trained on: in-sample figures)
-    python -m tools.evaluate_crisis --split test    # v2 test split (trained on since round two)
+    python -m tools.evaluate_crisis                 # the measured set's dev split (v5 dev)
+    python -m tools.evaluate_crisis --split test    # its test split (v5 test: never tuned on)
     python -m tools.evaluate_crisis --public construct_tracker/   # the public set, see below
 
 Prints recall, false-positive rate, precision per category, and the severity confusion matrix
