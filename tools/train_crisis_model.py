@@ -50,7 +50,12 @@ from bot.domain.crisis.learned import (
 )
 from tools.crisis_training.figures import figures_on, write_misses
 from tools.crisis_training.sources import WRITER_SETS, Example, examples
-from tools.crisis_training.thresholds import across_writers, pick_thresholds
+from tools.crisis_training.thresholds import (
+    across_writers,
+    pick_rule_veto,
+    pick_thresholds,
+    with_veto,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT = REPO / "bot" / "crisis_model" / "model.json.gz"
@@ -194,6 +199,7 @@ def save(model: LearnedModel, network, blend: float, meta: dict, path: Path) -> 
         # Rounded down: a message scoring exactly the threshold on dev must still fire.
         "threshold": math.floor(model.threshold * 1e6) / 1e6,
         "silenced_threshold": math.floor(model.silenced_threshold * 1e6) / 1e6,
+        "rule_veto": model.rule_veto,
         "char_features": sorted(model.char_features, key=model.char_features.__getitem__),
         "word_features": sorted(model.word_features, key=model.word_features.__getitem__),
         "idf": list(model.idf),
@@ -240,18 +246,24 @@ def main() -> None:
     routes = paths([data[i].text for i in scored])
     pool = [k for k, i in enumerate(scored) if data[i].source in PICK_SOURCES[args.pick_on]]
 
+    def routed(blend: float) -> tuple[list[float], list[str], float]:
+        """The scored messages' blended scores, their routes once the rule veto picked over all
+        of them applies, and that veto."""
+        scores = [blend * ngram_oof[i] + (1 - blend) * network_oof[i] for i in scored]
+        veto = pick_rule_veto(scores, crisis, routes)
+        return scores, with_veto(scores, routes, veto), veto
+
     def picked_on_pool(blend: float, max_fpr: float) -> dict[str, float]:
-        blended = [
-            blend * ngram_oof[scored[k]] + (1 - blend) * network_oof[scored[k]] for k in pool
-        ]
+        scores, vetoed_routes, _ = routed(blend)
         return pick_thresholds(
-            blended, [crisis[k] for k in pool], [routes[k] for k in pool], max_fpr
-        )
+            [scores[k] for k in pool], [crisis[k] for k in pool],
+            [vetoed_routes[k] for k in pool], max_fpr,
+        )  # fmt: skip
 
     def by_source(blend: float, picked: dict[str, float]) -> dict[str, dict]:
-        blended = [blend * ngram_oof[i] + (1 - blend) * network_oof[i] for i in scored]
+        scores, vetoed_routes, _ = routed(blend)
         return {
-            source or "all scored": figures_on(source, data, scored, routes, blended, picked)
+            source or "all scored": figures_on(source, data, scored, vetoed_routes, scores, picked)
             for source in (None, *WRITER_SETS)
         }
 
@@ -268,7 +280,8 @@ def main() -> None:
               f"{picked['fpr']:.3f} (over the {len(pool)} messages picked on)")  # fmt: skip
     blend = max(BLENDS, key=lambda b: (by_blend[b]["recall"], b))
     picked = by_blend[blend]
-    pooled = [blend * ngram_oof[scored[k]] + (1 - blend) * network_oof[scored[k]] for k in pool]
+    scores, vetoed_routes, veto = routed(blend)
+    pooled = [scores[k] for k in pool]
     drift = {}
     for max_fpr in (0.03, 0.04, 0.05):  # what a stricter or looser bar would give
         figures = by_source(blend, picked_on_pool(blend, max_fpr))
@@ -276,7 +289,7 @@ def main() -> None:
             f"{s} recall {f['recall']:.3f} fpr {f['fpr']:.3f}" for s, f in figures.items()
         ))  # fmt: skip
         drift[str(max_fpr)] = across_writers(
-            pooled, [crisis[k] for k in pool], [routes[k] for k in pool],
+            pooled, [crisis[k] for k in pool], [vetoed_routes[k] for k in pool],
             [data[scored[k]].source for k in pool], max_fpr,
         )  # fmt: skip
         print("    each writer with a bar picked on the others: " + "; ".join(
@@ -286,7 +299,8 @@ def main() -> None:
     figures = by_source(blend, picked)
     print(
         f"cross-validated over {len(scored)} scored messages (rules + learned), blend {blend}, "
-        f"thresholds picked on {args.pick_on} for a false-positive rate of at most {args.max_fpr}:"
+        f"rule veto {veto}, thresholds picked on {args.pick_on} for a false-positive rate of at "
+        f"most {args.max_fpr}:"
     )
     for source, source_figures in figures.items():
         print(f"  {source}: {line(source_figures)}")
@@ -297,12 +311,15 @@ def main() -> None:
         ]
         args.save_scores.write_text(json.dumps(rows), "utf-8")
     if args.misses:
-        write_misses(args.misses, data, scored, routes, ngram_oof, network_oof, blend, picked)
+        write_misses(
+            args.misses, data, scored, vetoed_routes, ngram_oof, network_oof, blend, picked
+        )
     if args.cv_only:
         return
     model = train([(e.label, e.text) for e in data], args.c, [e.weight for e in data], args.min_df)
     model.threshold = picked["threshold"]
     model.silenced_threshold = picked["silenced_threshold"]
+    model.rule_veto = veto
     network = train_network(x, [e.label for e in data], [e.weight for e in data])
     meta = {
         "trained": dt.date.today().isoformat(),
@@ -318,6 +335,7 @@ def main() -> None:
             "messages": len(scored),
             "pick_on": args.pick_on,
             "max_fpr": args.max_fpr,
+            "rule_veto": veto,
             "by_source": figures,
             "across_writers": drift,
             "by_blend": {
@@ -329,7 +347,8 @@ def main() -> None:
     size = args.output.stat().st_size
     print(
         f"{len(data)} examples, {len(model.idf)} features, blend {blend}, thresholds "
-        f"{model.threshold:.4f} (no rule matched), {model.silenced_threshold:.4f} (rule silenced)"
+        f"{model.threshold:.4f} (no rule matched), {model.silenced_threshold:.4f} (rule silenced), "
+        f"rule veto {veto}"
     )
     print(f"wrote {args.output} ({size / 1024:.0f} KiB)")
 

@@ -78,6 +78,7 @@ def learned_model() -> BlendedModel:
         blend=data["blend"],
         threshold=data["threshold"],
         silenced_threshold=data["silenced_threshold"],
+        rule_veto=data.get("rule_veto", 0.0),
     )
 
 

@@ -4,7 +4,13 @@ on another."""
 
 from __future__ import annotations
 
-from tools.crisis_training.thresholds import across_writers, pick_thresholds, verdicts
+from tools.crisis_training.thresholds import (
+    across_writers,
+    pick_rule_veto,
+    pick_thresholds,
+    verdicts,
+    with_veto,
+)
 
 CRISIS_SCORES = [0.9, 0.8, 0.6]
 OTHER_SCORES = [0.7, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05, 0.04, 0.03, 0.02]
@@ -54,3 +60,28 @@ def test_a_bar_picked_on_other_writers_is_measured_on_the_writer_left_out():
     # keeping 0.95 and 0.85 is 0.85, which on "careful" leaves only its 0.9.
     assert result["careful"]["recall"] == 1 / 3
     assert result["careful"]["fpr"] == 0.0
+
+
+def test_the_veto_is_the_highest_bar_losing_no_crisis_message_a_rule_caught():
+    routes = ["rule", "rule", "rule", "unmatched"]
+    crisis = [True, True, False, True]
+    assert pick_rule_veto([0.9, 0.12, 0.01, 0.0], crisis, routes) == 0.1
+    assert pick_rule_veto([0.9, 0.07, 0.01, 0.0], crisis, routes) == 0.05
+    assert pick_rule_veto([0.9, 0.03, 0.01, 0.0], crisis, routes) == 0.02
+    assert pick_rule_veto([0.9, 0.001, 0.01, 0.0], crisis, routes) == 0.0
+    # A crisis message no rule caught says nothing about the veto.
+    assert pick_rule_veto([0.9, 0.5, 0.01, 0.0], crisis, routes) == 0.1
+
+
+def test_a_vetoed_rule_never_fires_and_frees_the_false_positive_budget():
+    scores = [0.9, 0.8, 0.6, 0.01, 0.7, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05, 0.04, 0.03]
+    crisis = [True, True, True, False] + [False] * 9
+    routes = ["unmatched"] * 3 + ["rule"] + ["unmatched"] * 9
+    # The rule's false alarm uses up the one false alarm allowed: 0.6 is out of reach.
+    assert pick_thresholds(scores, crisis, routes, max_fpr=0.1)["recall"] == 2 / 3
+    vetoed = with_veto(scores, routes, 0.05)
+    assert vetoed[3] == "vetoed"
+    assert verdicts([scores[3]], [vetoed[3]], {"threshold": 0.6, "silenced_threshold": 0.6}) == [
+        False
+    ]
+    assert pick_thresholds(scores, crisis, vetoed, max_fpr=0.1)["recall"] == 1.0

@@ -87,3 +87,27 @@ def across_writers(
             "picked_fpr": picked["fpr"],
         }
     return out
+
+
+# Candidate bars below which the learned stage overrules a built-in rule that fired, highest first.
+VETO_BARS = (0.1, 0.05, 0.02)
+
+
+def pick_rule_veto(scores: list[float], crisis: list[bool], routes: list[str]) -> float:
+    """The highest bar in VETO_BARS under which no crisis message a rule caught scores (0: no
+    veto): the rules keep every crisis message they caught, and lose only false alarms the model
+    is all but certain of."""
+    lowest = min(
+        (s for s, c, r in zip(scores, crisis, routes, strict=True) if c and r == "rule"),
+        default=1.0,
+    )
+    return next((bar for bar in VETO_BARS if lowest >= bar), 0.0)
+
+
+def with_veto(scores: list[float], routes: list[str], veto: float) -> list[str]:
+    """The routes once the veto applies: a rule's detection scoring below it is "vetoed", which
+    never fires."""
+    return [
+        "vetoed" if route == "rule" and score < veto else route
+        for score, route in zip(scores, routes, strict=True)
+    ]

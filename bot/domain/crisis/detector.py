@@ -9,8 +9,10 @@ most severe detection left. When no rule fired, the learned stage (learned.py), 
 given one, scores the message: above its threshold it is a detection with the rule id
 "learned.<category>". When a rule matched and context silenced it (a negation, an idiom, a past
 story), the learned stage needs a higher score (`silenced_threshold`); an allow-listed phrase
-silences the message outright. Severity then follows severity.py: a time, plan, means, goodbye
-or overdose in progress makes it HIGH.
+silences the message outright. A built-in rule that fired is overruled when the learned stage's
+score is below its `rule_veto` (a bar so low that no crisis message the model was cross-validated
+on falls under it; tools/train_crisis_model.py picks it). Severity then follows severity.py: a
+time, plan, means, goodbye or overdose in progress makes it HIGH.
 
 The shared phrase set is compiled once per process; a guild with its own phrases gets a detector
 that adds a small second automaton for them and reuses the shared one. With the learned stage,
@@ -170,8 +172,20 @@ class CrisisDetector:
             # An allow-listed phrase keeps the learned stage quiet too: admins chose that.
             return None if allow_listed else self._learned_detection(text, words, silenced=True)
         rule = best[2]
+        if self._vetoed(rule, text):
+            return None
         severity = graded(rule.severity, cues(words))
         return Detection(category=rule.category, severity=severity, rule=rule.rule)
+
+    def _vetoed(self, rule: PhraseRule, text: str) -> bool:
+        """Whether the learned stage overrules a built-in rule that fired: only when it is all but
+        certain the message is not a crisis (a joke's "kms", a moderator's note naming suicidal
+        thoughts). A guild's own phrases are never overruled: admins chose them."""
+        if self._learned is None or self._learned.rule_veto <= 0.0:
+            return False
+        if rule.rule.startswith("guild."):
+            return False
+        return self._learned.score(text).crisis < self._learned.rule_veto
 
     def _learned_detection(
         self, text: str, words: list[str], *, silenced: bool = False

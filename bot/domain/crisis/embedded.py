@@ -68,6 +68,7 @@ class BlendedModel:
         blend: float,
         threshold: float,
         silenced_threshold: float,
+        rule_veto: float = 0.0,
     ) -> None:
         if not 0.0 < blend <= 1.0:
             raise ValueError("blend must be in (0, 1]")
@@ -82,6 +83,7 @@ class BlendedModel:
         self.blend = blend
         self.threshold = threshold
         self.silenced_threshold = silenced_threshold
+        self.rule_veto = rule_veto
         self._categories = [Category[name.upper()] for name in ngrams.classes[1:]]
 
     def embedding_probabilities(self, text: str) -> np.ndarray | None:

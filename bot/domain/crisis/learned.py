@@ -87,9 +87,15 @@ class LearnedStage(Protocol):
 
     threshold: float  # the bar when no rule matched
     silenced_threshold: float  # the bar when a rule matched and context silenced it
+    # Below this score a built-in rule that fired is overruled (0: never); see detector.py.
+    rule_veto: float
 
     def detect(self, text: str, bar: float) -> LearnedScore | None:
         """The message's score if it reaches `bar`, else None."""
+        ...
+
+    def score(self, text: str) -> LearnedScore:
+        """The message's score, always computed in full."""
         ...
 
 
@@ -117,6 +123,7 @@ class LearnedModel:
         weights: Sequence[float],
         threshold: float,
         silenced_threshold: float = 1.0,
+        rule_veto: float = 0.0,
     ) -> None:
         if classes[0] != NONE_CLASS:
             raise ValueError("the first class must be 'none'")
@@ -133,6 +140,7 @@ class LearnedModel:
         self.weights = weights
         self.threshold = threshold
         self.silenced_threshold = silenced_threshold
+        self.rule_veto = rule_veto
         self._shares: dict[str, _WordShare] = {}
 
     def _share(self, word: str) -> _WordShare:
