@@ -205,3 +205,23 @@ def test_fast_score_equals_the_plain_definition(text):
     top = max(logits)
     exps = [math.exp(x - top) for x in logits]
     assert math.isclose(model.score(text).crisis, 1 - exps[0] / sum(exps), abs_tol=1e-9)
+
+
+def test_a_blend_of_one_never_computes_the_embedding():
+    ngrams = ngram_model()
+    width = len(ngrams.classes)
+    network = EmbeddingNetwork(np.zeros((4, 3)), np.zeros(3), np.zeros((3, width)), np.zeros(width))
+    tokenized = []
+
+    def tokenize(text: str) -> list[int]:
+        tokenized.append(text)
+        return [1]
+
+    vectors = np.ones((10, 4), dtype=np.float16)
+    alone = BlendedModel(ngrams, tokenize, vectors, network, 1.0, 0.5, 0.6)
+    text = "took all my methadone at once and i can barely breathe"
+    assert alone.score(text) == ngrams.score(text)
+    assert tokenized == []
+    shared = BlendedModel(ngrams, tokenize, vectors, network, 0.5, 0.5, 0.6)
+    assert shared.score(text).crisis != ngrams.score(text).crisis
+    assert tokenized == [text.lower()]

@@ -106,6 +106,8 @@ class BlendedModel:
         return score if score.crisis >= bar else None
 
     def _blended(self, text: str, ngram: LearnedScore) -> LearnedScore:
+        if self.blend == 1.0:
+            return ngram  # the embedding has no share: not worth computing
         probabilities = self.embedding_probabilities(text)
         if probabilities is None:
             return LearnedScore(crisis=self.blend * ngram.crisis, category=ngram.category)
