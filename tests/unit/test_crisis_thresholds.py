@@ -5,6 +5,7 @@ on another."""
 from __future__ import annotations
 
 from tools.crisis_training.thresholds import (
+    AlarmCap,
     across_writers,
     pick_rule_veto,
     pick_thresholds,
@@ -85,3 +86,18 @@ def test_a_vetoed_rule_never_fires_and_frees_the_false_positive_budget():
         False
     ]
     assert pick_thresholds(scores, crisis, vetoed, max_fpr=0.1)["recall"] == 1.0
+
+
+def test_plain_chat_keeps_the_bar_up_whatever_the_hard_negatives_allow():
+    scores, crisis, routes = _pool(CRISIS_SCORES, OTHER_SCORES)
+    # Ordinary messages: one scores 0.65, so a bar of 0.6 would flag 1 in 4 of them.
+    plain = AlarmCap([0.65, 0.1, 0.05, 0.0], ["unmatched"] * 4, share=0.0)
+    assert plain.rate(0.6, 0.6) == 0.25
+    assert plain.rate(0.7, 0.7) == 0.0
+    free = pick_thresholds(scores, crisis, routes, max_fpr=0.1)
+    capped = pick_thresholds(scores, crisis, routes, max_fpr=0.1, cap=plain)
+    assert free["threshold"] == 0.6
+    assert capped["threshold"] == 0.8  # 0.7 would be a false alarm among the hard negatives
+    assert capped["recall"] == 2 / 3
+    assert AlarmCap([0.65], ["rule"], share=0.5).rate(2.0, 2.0) == 1.0, "a rule fires anyway"
+    assert AlarmCap([0.65], ["vetoed"], share=0.5).rate(0.0, 0.0) == 0.0, "a veto never fires"

@@ -30,6 +30,8 @@ DEVELOPMENT = {"v3": split_paths("v3"), "v4": split_paths("v4")}
 BLIND_SETS = {"w6": (TRAINING / "w6.jsonl",), "w7": (TRAINING / "w7.jsonl",)}
 # Every set written by an independent writer: the thresholds are picked on these (see README.md).
 WRITER_SETS = ("v2", *DEVELOPMENT, *BLIND_SETS)
+# Plain everyday chat, none of it a crisis: the share of it flagged is capped (see README.md).
+EVERYDAY = TRAINING / "everyday.txt"
 
 
 def training_messages() -> list[tuple[str, str]]:
@@ -41,17 +43,25 @@ def training_messages() -> list[tuple[str, str]]:
         for path in paths_
         for item in map(json.loads, filter(None, path.read_text("utf-8").splitlines()))
     ]
-    return hand_written() + composed() + blind
+    return hand_written() + composed() + blind + everyday()
 
 
 def hand_written() -> list[tuple[str, str]]:
-    hand = []
-    for path in MESSAGE_FILES:
-        for line in path.read_text("utf-8").splitlines():
-            if line.strip() and not line.startswith("#"):
-                label, text = line.split("|", 1)
-                hand.append((label, text))
-    return hand
+    return [message for path in MESSAGE_FILES for message in _lines(path)]
+
+
+def everyday() -> list[tuple[str, str]]:
+    return _lines(EVERYDAY)
+
+
+def _lines(path: Path) -> list[tuple[str, str]]:
+    """A `label|text` file's messages (comment lines start with #)."""
+    out = []
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            label, text = line.split("|", 1)
+            out.append((label, text))
+    return out
 
 
 def public_messages(root: Path, positives: bool) -> list[tuple[str, str]]:
@@ -102,6 +112,7 @@ def examples(
     public: Path | None, public_positives: bool, public_weight: float, development_weight: float
 ) -> list[Example]:
     hand = [Example(label, text, 1.0, True) for label, text in hand_written()]
+    hand += [Example(label, text, 1.0, True, "everyday") for label, text in everyday()]
     made = [Example(label, text, 1.0, False) for label, text in composed()]
     # Both splits of v2, v3 and v4 are training data now (the next set, never seen here, evaluates).
     out = hand + made + evaluation_examples(RETIRED, "v2", 1.0)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
 
 def _cumulative(scored: list[tuple[float, bool]]) -> list[tuple[float, int, int]]:
     """(bar, crisis messages at or above it, others at or above it), bars from high to low, with
@@ -18,11 +21,45 @@ def _cumulative(scored: list[tuple[float, bool]]) -> list[tuple[float, int, int]
     return out
 
 
+@dataclass(frozen=True)
+class AlarmCap:
+    """Ordinary messages (none of them a crisis) of which the detector may flag at most `share`:
+    plain chat must stay quiet whatever the hard negatives allow."""
+
+    scores: list[float]
+    routes: list[str]
+    share: float
+    _sorted: dict[str, list[float]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        by_route = {
+            route: sorted(s for s, r in zip(self.scores, self.routes, strict=True) if r == route)
+            for route in ("rule", "unmatched", "silenced")
+        }
+        object.__setattr__(self, "_sorted", by_route)
+
+    def rate(self, bar: float, silenced_bar: float) -> float:
+        """The share of the ordinary messages the detector flags with these thresholds."""
+        alarms = len(self._sorted["rule"])
+        for route, threshold in (("unmatched", bar), ("silenced", silenced_bar)):
+            ordered = self._sorted[route]
+            alarms += len(ordered) - bisect_left(ordered, threshold)
+        return alarms / max(len(self.scores), 1)
+
+    def allows(self, bar: float, silenced_bar: float) -> bool:
+        return self.rate(bar, silenced_bar) <= self.share
+
+
 def pick_thresholds(
-    scores: list[float], crisis: list[bool], routes: list[str], max_fpr: float
+    scores: list[float],
+    crisis: list[bool],
+    routes: list[str],
+    max_fpr: float,
+    cap: AlarmCap | None = None,
 ) -> dict[str, float]:
     """Both thresholds, for the best recall of the whole detector within `max_fpr` over the
-    scored messages; among equals, the highest thresholds (fewest learned detections)."""
+    scored messages (and within `cap` over ordinary chat); among equals, the highest thresholds
+    (fewest learned detections)."""
     positives = sum(crisis)
     negatives = len(crisis) - positives
     base_tp = sum(c for c, r in zip(crisis, routes, strict=True) if r == "rule")
@@ -42,7 +79,9 @@ def pick_thresholds(
                 break  # a silenced rule never lowers the bar
             fpr = (base_fp + fp_u + fp_s) / negatives
             recall = (base_tp + tp_u + tp_s) / positives
-            if fpr <= max_fpr and recall > best["recall"]:
+            if fpr > max_fpr or recall <= best["recall"]:
+                continue
+            if cap is None or cap.allows(bar, silenced_bar):
                 best = {"threshold": bar, "silenced_threshold": silenced_bar, "recall": recall,
                         "fpr": fpr}  # fmt: skip
     if best["recall"] < 0:
@@ -66,6 +105,7 @@ def across_writers(
     routes: list[str],
     writers: list[str],
     max_fpr: float,
+    cap: AlarmCap | None = None,
 ) -> dict[str, dict[str, float]]:
     """For each writer (evaluation set), thresholds picked on the other writers' messages and
     the recall and false-positive rate they give on this writer's: how much a bar picked on some
@@ -75,8 +115,9 @@ def across_writers(
     for held in sorted(set(writers)):
         pick = [k for k, w in enumerate(writers) if w != held]
         picked = pick_thresholds(
-            [scores[k] for k in pick], [crisis[k] for k in pick], [routes[k] for k in pick], max_fpr
-        )
+            [scores[k] for k in pick], [crisis[k] for k in pick], [routes[k] for k in pick],
+            max_fpr, cap,
+        )  # fmt: skip
         on = [k for k, w in enumerate(writers) if w == held]
         fired = verdicts([scores[k] for k in on], [routes[k] for k in on], picked)
         positives = sum(crisis[k] for k in on)
