@@ -21,7 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-VERSIONS = ("v2", "v3", "v4", "v5")
+VERSIONS = ("v2", "v3", "v4", "v5", "v6")
 DEFAULT_VERSION = "v5"
 
 
