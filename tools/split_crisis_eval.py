@@ -4,7 +4,7 @@ Within each stratum (label, category, severity) the messages are ordered by the 
 text and dealt alternately to dev and test, dev first. The split depends only on the texts, so
 `tests/unit/test_crisis_eval_data.py` can verify the files still follow it.
 
-    python -m tools.split_crisis_eval all_items.jsonl               # writes the v5 files
+    python -m tools.split_crisis_eval all_items.jsonl               # writes the v6 files
     python -m tools.split_crisis_eval all_items.jsonl --version v2  # how v2 was written
     python -m tools.split_crisis_eval all_items.jsonl --version v4  # how v4 was written
     python -m tools.split_crisis_eval all_items.jsonl --version v5  # how v5 was written
@@ -22,7 +22,7 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 VERSIONS = ("v2", "v3", "v4", "v5", "v6")
-DEFAULT_VERSION = "v5"
+DEFAULT_VERSION = "v6"
 
 
 def split_paths(version: str) -> tuple[Path, Path]:
@@ -32,9 +32,9 @@ def split_paths(version: str) -> tuple[Path, Path]:
     return DATA / f"crisis_eval_{version}_dev.jsonl", DATA / f"crisis_eval_{version}_test.jsonl"
 
 
-# The evaluation set the goals are measured on: v5, written apart from the detector. v2, v3 and v4
-# were looked at while building and are training data now (tools/crisis_training/sources.py).
-DEV, TEST = split_paths("v5")
+# The evaluation set the goals are measured on: v6, written apart from the detector. v2 to v5 were
+# looked at while building and are training data now (tools/crisis_training/sources.py).
+DEV, TEST = split_paths("v6")
 RETIRED = split_paths("v2")
 
 
