@@ -6,25 +6,27 @@
     python -m tools.train_crisis_model --public ct --cv-only   # the figures only, no model
 
 Training data: `tools/crisis_training/messages.txt`, `indirect.txt`, `round3.txt` and `round4.txt`
-(hand-written Discord-style messages), `tools/crisis_training/templates.py` (composed ones), both
-splits of the retired v2 evaluation set, both splits of the v3 and v4 sets (development data since
-issue 11's third and fourth rounds: a v5 set nobody working on the detector sees is the
-evaluation), and, with --public, the RallyPoint training split shipped in the construct-tracker
-wheel at a tenth of the weight (long forum posts: they teach the model what ordinary long messages
-look like); see tools/crisis_training/README.md.
+(hand-written Discord-style messages), `everyday.txt` (plain chat), `templates.py` (composed
+ones), the blind sets `w6.jsonl` to `w9.jsonl`, both splits of the v2 to v5 evaluation sets (all
+development data now: a v6 set nobody working on the detector sees is the evaluation), and, with
+--public, the RallyPoint training split shipped in the construct-tracker wheel at a tenth of the
+weight (long forum posts: they teach the model what ordinary long messages look like); see
+tools/crisis_training/README.md.
 
 Two readers are trained: a logistic regression over character and word n-grams, and a small
 neural network over each message's sentence embedding (the mean of WordLlama's static token
 vectors, see bot/domain/crisis/embedded.py). The learned stage's score blends them.
 
-The blend and the thresholds are picked by cross-validation: the hand-written, v2 and v3
-messages are scored by models trained without their fold (--folds), and for each blend weight the
-two thresholds (no rule matched; a rule matched and context silenced it) are the ones giving the
-whole detector (rules, then the learned stage) its best recall over those messages with a
-false-positive rate within --max-fpr; among equals the highest. The blend with the best such
-recall wins (among equals the one leaning most on the n-grams). The figures printed for v3 alone
-are cross-validated too (each v3 message scored by a model trained without it), not unseen. The
-shipped model is then trained on everything.
+The blend, the rule veto and the thresholds are picked by cross-validation: every Discord-style
+message is scored by models trained without its fold (--folds). For each blend weight, the rule
+veto is the highest bar under which no crisis message a rule caught scores, and the two
+thresholds (no rule matched; a rule matched and context silenced it) are the ones giving the whole
+detector (rules, then the learned stage) its best recall over the writers' sets (--pick-on) with
+a false-positive rate within --max-fpr there and at most --max-everyday of the plain chat
+flagged; among equals the highest. The blend with the best such recall wins (among equals the one
+leaning most on the n-grams). Every figure printed is cross-validated, not unseen; each writer's
+figures with a bar picked on the other writers estimate the drift to a new writer. The shipped
+model is then trained on everything.
 """
 
 from __future__ import annotations
