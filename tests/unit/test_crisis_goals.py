@@ -9,6 +9,10 @@ code, its training data or any earlier evaluation message; evaluated once, after
 round's final detector (trained on v2 to v5, the blind sets w6 to w9 and everyday chat,
 thresholds picked on the eight writers' sets with plain chat capped) was final.
 
+The same detector was then measured once on v7's test split, a second set written the same way
+and never used for anything else: recall 0.848 (128 of 151), false-positive rate 0.036 (6 of 168),
+no high-severity message graded low. Every test below runs on both splits.
+
 NOT MET YET: recall. The shipped detector reaches 0.869 on the v6 test split (133 of 153; its
 cross-validated estimate over the writers' sets was 0.869 too) at a false-positive rate of 0.024
 (4 of 168), with no high-severity message graded low. The round's first model reached 0.939 on
@@ -23,26 +27,33 @@ import pytest
 
 from bot.crisis_model import crisis_detector
 from tools.evaluate_crisis import Figures, evaluate, load, report
-from tools.split_crisis_eval import TEST
+from tools.split_crisis_eval import TEST, split_paths
 
 RECALL_GOAL = 0.95
-RECALL_REACHED = 0.86  # the floor until the goal is met (0.869 measured on v6, 133 of 153)
+# The floors until the goal is met: 0.869 measured on v6 (133 of 153), 0.848 on v7 (128 of 151).
+RECALL_REACHED = {"v6": 0.86, "v7": 0.84}
+UNSEEN_TEST_SPLITS = {"v6": TEST, "v7": split_paths("v7")[1]}
 FALSE_POSITIVE_RATE_GOAL = 0.05
 
 
+@pytest.fixture(scope="module", params=sorted(UNSEEN_TEST_SPLITS))
+def version(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def figures() -> Figures:
-    result = evaluate(crisis_detector(), load(TEST))
-    report("test split", result)
+def figures(version: str) -> Figures:
+    result = evaluate(crisis_detector(), load(UNSEEN_TEST_SPLITS[version]))
+    report(f"{version} test split", result)
     print(f"recall goal {RECALL_GOAL}: {'met' if result.recall >= RECALL_GOAL else 'NOT met'}")
     met = result.false_positive_rate <= FALSE_POSITIVE_RATE_GOAL
     print(f"false-positive rate goal {FALSE_POSITIVE_RATE_GOAL}: {'met' if met else 'NOT met'}")
     return result
 
 
-def test_recall_on_the_test_split_does_not_regress(figures):
+def test_recall_on_the_test_split_does_not_regress(figures, version):
     assert figures.positives >= 100
-    assert figures.recall >= RECALL_REACHED
+    assert figures.recall >= RECALL_REACHED[version]
 
 
 def test_false_positive_rate_on_the_test_split(figures):
