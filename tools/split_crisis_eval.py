@@ -8,6 +8,7 @@ text and dealt alternately to dev and test, dev first. The split depends only on
     python -m tools.split_crisis_eval all_items.jsonl --version v2  # how v2 was written
     python -m tools.split_crisis_eval all_items.jsonl --version v4  # how v4 was written
     python -m tools.split_crisis_eval all_items.jsonl --version v5  # how v5 was written
+    python -m tools.split_crisis_eval all_items.jsonl --version v7  # how v7 was written
 
 Existing split files are never overwritten unless `--overwrite` is given: a set is split once.
 """
@@ -21,7 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-VERSIONS = ("v2", "v3", "v4", "v5", "v6")
+VERSIONS = ("v2", "v3", "v4", "v5", "v6", "v7")
 DEFAULT_VERSION = "v6"
 
 

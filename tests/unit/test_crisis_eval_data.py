@@ -14,10 +14,10 @@ from tools.split_crisis_eval import DATA, assign_splits, split_paths, stratum
 
 CATEGORIES = {"suicidal", "self_harm", "overdose", "harm_others", "third_party"}
 SEVERITIES = ("low", "medium", "high")
-VERSIONS = ("v2", "v3", "v4", "v5", "v6")
-# Share of words (Jaccard) from which a message counts as a near copy; v3 to v6 were written
+VERSIONS = ("v2", "v3", "v4", "v5", "v6", "v7")
+# Share of words (Jaccard) from which a message counts as a near copy; v3 to v7 were written
 # to a stricter bar than v2.
-NEAR_COPY = {"v2": 0.7, "v3": 0.6, "v4": 0.6, "v5": 0.6, "v6": 0.6}
+NEAR_COPY = {"v2": 0.7, "v3": 0.6, "v4": 0.6, "v5": 0.6, "v6": 0.6, "v7": 0.6}
 
 # How many messages v3 holds per stratum (dev + test), as tests/data/README.md states them.
 V3_STRATA = {
@@ -99,13 +99,40 @@ V6_STRATA = {
     ("none", "", ""): 336,
 }
 
-DOCUMENTED_STRATA = {"v3": V3_STRATA, "v4": V4_STRATA, "v5": V5_STRATA, "v6": V6_STRATA}
+# How many messages v7 holds per stratum (dev + test), as tests/data/README.md states them.
+V7_STRATA = {
+    ("crisis", "suicidal", "low"): 21,
+    ("crisis", "suicidal", "medium"): 21,
+    ("crisis", "suicidal", "high"): 21,
+    ("crisis", "self_harm", "low"): 21,
+    ("crisis", "self_harm", "medium"): 21,
+    ("crisis", "self_harm", "high"): 21,
+    ("crisis", "overdose", "low"): 21,
+    ("crisis", "overdose", "medium"): 21,
+    ("crisis", "overdose", "high"): 21,
+    ("crisis", "harm_others", "low"): 21,
+    ("crisis", "harm_others", "medium"): 21,
+    ("crisis", "harm_others", "high"): 21,
+    ("crisis", "third_party", "low"): 21,
+    ("crisis", "third_party", "medium"): 21,
+    ("crisis", "third_party", "high"): 22,
+    ("none", "", ""): 336,
+}
+
+DOCUMENTED_STRATA = {
+    "v3": V3_STRATA,
+    "v4": V4_STRATA,
+    "v5": V5_STRATA,
+    "v6": V6_STRATA,
+    "v7": V7_STRATA,
+}
 # The evaluation sets written before each unseen set: v1 (crisis_eval.jsonl) and these versions.
 EARLIER_VERSIONS = {
     "v3": ("v2",),
     "v4": ("v2", "v3"),
     "v5": ("v2", "v3", "v4"),
     "v6": ("v2", "v3", "v4", "v5"),
+    "v7": ("v2", "v3", "v4", "v5", "v6"),
 }
 
 
@@ -212,9 +239,10 @@ def test_training_messages_are_not_evaluation_messages(version):
 
 @pytest.mark.parametrize("version", sorted(EARLIER_VERSIONS))
 def test_unseen_set_repeats_no_earlier_evaluation_message(version):
-    """v3 to v6 are meant to be unseen: none of v3 nearly copies a v1 or v2 message (tuned on),
+    """v3 to v7 are meant to be unseen: none of v3 nearly copies a v1 or v2 message (tuned on),
     none of v4 a v1, v2 or v3 message (v3 has been measured on), none of v5 a v1 to v4 message
-    (v4 has been measured on), none of v6 a v1 to v5 message (v5 has been measured on)."""
+    (v4 has been measured on), none of v6 a v1 to v5 message (v5 has been measured on), none of
+    v7 a v1 to v6 message (v6 has been measured on)."""
     dev, test = _splits(version)
     earlier = _load(DATA / "crisis_eval.jsonl") + [
         item for older in EARLIER_VERSIONS[version] for split in _splits(older) for item in split
