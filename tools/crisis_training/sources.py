@@ -15,20 +15,26 @@ from tools.split_crisis_eval import RETIRED, split_paths
 
 TRAINING = Path(__file__).resolve().parent
 # The first round's messages, then the second's (indirect language and hard negatives), the
-# third's (against v3's misses) and the fourth's (against v4's).
+# third's (against v3's misses), the fourth's (against v4's) and the fifth's (vulnerable but safe
+# shares, written blind: the kind of message the fourth round's model still flagged).
 MESSAGE_FILES = tuple(
-    TRAINING / name for name in ("messages.txt", "indirect.txt", "round3.txt", "round4.txt")
+    TRAINING / name
+    for name in ("messages.txt", "indirect.txt", "round3.txt", "round4.txt", "shares.txt")
 )
 
 # Development data: both v3 splits since issue 11's third round, both v4 and v5 splits since its
-# fourth (v5's test split was evaluated once, in aggregate, before it joined).
+# fourth, both v6 splits since its fifth (each test split was evaluated once, in aggregate, before
+# it joined).
 # They are trained on and scored out of fold like the hand-written messages, each under its own
 # source name so the training script can report on it (the next set, never seen here, evaluates).
-DEVELOPMENT = {"v3": split_paths("v3"), "v4": split_paths("v4"), "v5": split_paths("v5")}
+DEVELOPMENT = {version: split_paths(version) for version in ("v3", "v4", "v5", "v6")}
 # Sets written blind, each by its own writer who never saw the detector, its training data or
-# any earlier set: w6 to w9 for issue 11's fourth round, as training data and for picking the
-# thresholds (see README.md next to this file). Same format as the evaluation sets.
-BLIND_SETS = {name: (TRAINING / f"{name}.jsonl",) for name in ("w6", "w7", "w8", "w9")}
+# any earlier set: w6 to w9 for issue 11's fourth round, w10 and w11 for its fifth; training data
+# and for picking the thresholds (see README.md next to this file). Same format as the evaluation
+# sets.
+BLIND_SETS = {
+    name: (TRAINING / f"{name}.jsonl",) for name in ("w6", "w7", "w8", "w9", "w10", "w11")
+}
 # Every set written by an independent writer: the thresholds are picked on these (see README.md).
 WRITER_SETS = ("v2", *DEVELOPMENT, *BLIND_SETS)
 # Plain everyday chat, none of it a crisis: the share of it flagged is capped (see README.md).
