@@ -1,8 +1,9 @@
 """Figures of the whole crisis detector (rules, then the learned stage) on labelled messages.
 
-    python -m tools.evaluate_crisis                 # the measured set's dev split (v5 dev)
-    python -m tools.evaluate_crisis --split test    # its test split (v5 test: never tuned on)
+    python -m tools.evaluate_crisis                 # the measured set's dev split (v8 dev)
+    python -m tools.evaluate_crisis --split test    # its test split (v8 test: never tuned on)
     python -m tools.evaluate_crisis --public construct_tracker/   # the public set, see below
+    python -m tools.evaluate_crisis --split test --plain-chat     # and the unseen plain chat
 
 Prints recall, false-positive rate, precision per category, and the severity confusion matrix
 (expected rows, graded columns; a missed crisis message is graded "missed"). Never prints a
@@ -26,9 +27,12 @@ from pathlib import Path
 
 from bot.crisis_model import crisis_detector
 from bot.domain.crisis import Category, CrisisDetector
-from tools.split_crisis_eval import DEV, TEST
+from tools.split_crisis_eval import DATA, DEV, TEST
 
 SEVERITIES = ("low", "medium", "high")
+# Ordinary recovery-server chat, none of it a crisis, written blind and never trained on: the share
+# of it flagged is the false-alarm rate moderators would see on everyday messages.
+PLAIN_CHAT = DATA / "plain_chat_v1.jsonl"
 CONTROL_SUBREDDITS = (
     "UKPersonalFinance", "conspiracy", "divorce", "guns", "legaladvice", "personalfinance",
     "teaching", "ukpolitics", "unitedkingdom", "mindfulness",
@@ -146,6 +150,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("dev", "test"), default="dev")
     parser.add_argument("--public", type=Path, help="the unzipped construct-tracker wheel")
+    parser.add_argument("--plain-chat", action="store_true", help="also the unseen plain chat")
     parser.add_argument("--rules-only", action="store_true", help="without the learned stage")
     parser.add_argument("--show-misses", action="store_true", help="dev only: list the errors")
     args = parser.parse_args()
@@ -156,6 +161,8 @@ def main() -> None:
     for item in misses or ():
         kind = item.get("category") or "FALSE ALARM"
         print(f"  {kind:<12} {item.get('severity') or '':<7} {item['note']:<14} {item['text']}")
+    if args.plain_chat:
+        report("plain chat (none of it a crisis)", evaluate(detector, load(PLAIN_CHAT)))
     if args.public:
         for name, public_items in public_sets(args.public).items():
             report(name, evaluate(detector, public_items))

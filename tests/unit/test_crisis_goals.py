@@ -26,14 +26,17 @@ from __future__ import annotations
 import pytest
 
 from bot.crisis_model import crisis_detector
-from tools.evaluate_crisis import Figures, evaluate, load, report
-from tools.split_crisis_eval import TEST, split_paths
+from tools.evaluate_crisis import PLAIN_CHAT, Figures, evaluate, load, report
+from tools.split_crisis_eval import TEST
 
 RECALL_GOAL = 0.95
-# The floors until the goal is met: 0.869 measured on v6 (133 of 153), 0.848 on v7 (128 of 151).
-RECALL_REACHED = {"v6": 0.86, "v7": 0.84}
-UNSEEN_TEST_SPLITS = {"v6": TEST, "v7": split_paths("v7")[1]}
+# The floor until the goal is met: RECALL_MEASURED_V8 measured on v8 (see the docstring).
+RECALL_REACHED = {"v8": RECALL_MEASURED_V8}
+UNSEEN_TEST_SPLITS = {"v8": TEST}
 FALSE_POSITIVE_RATE_GOAL = 0.05
+# Ordinary chat (tests/data/plain_chat_v1.jsonl, written blind, never trained on): the share of it
+# flagged stays within this, fixed before the set was first evaluated.
+PLAIN_CHAT_ALARM_BOUND = 0.01
 
 
 @pytest.fixture(scope="module", params=sorted(UNSEEN_TEST_SPLITS))
@@ -67,3 +70,10 @@ def test_no_high_severity_message_graded_low(figures):
     )
     assert graded_high_rows >= 50
     assert figures.high_graded_low() == 0
+
+
+def test_plain_chat_is_rarely_flagged():
+    result = evaluate(crisis_detector(), load(PLAIN_CHAT))
+    report("plain chat (none of it a crisis)", result)
+    assert result.negatives >= 1000 and result.positives == 0
+    assert result.false_positive_rate <= PLAIN_CHAT_ALARM_BOUND

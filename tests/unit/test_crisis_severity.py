@@ -30,6 +30,8 @@ def detectors() -> tuple[CrisisDetector, CrisisDetector]:
         "i want to die. goodbye everyone, i love you all",
         "i want to kill myself, i'm on the bridge",
         "i really want to cut myself tonight",
+        "ya no quiero vivir, estoy en la azotea",
+        "quiero morirme, ya me voy, gracias por todo",
     ],
 )
 def test_time_plan_means_or_goodbye_make_a_detection_high(detectors, text):
@@ -72,6 +74,11 @@ def test_without_a_cue_the_rules_grade_stands(detectors, text, category):
         ("pulse is 190 bpm and i cannot calm down", {Cue.IN_PROGRESS}),
         ("signed my will yesterday", {Cue.GOODBYE}),
         ("there is nothing left to sort out", {Cue.GOODBYE}),
+        ("estoy en el puente", {Cue.MEANS}),
+        ("me despido de todos", {Cue.GOODBYE}),
+        ("esta noche lo hago", {Cue.TIME}),
+        ("no para de sangrar", {Cue.IN_PROGRESS}),
+        ("hoy fue un dia duro", set()),
         ("i feel sad", set()),
         ("i cut myself last night", set()),
     ],

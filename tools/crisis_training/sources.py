@@ -23,11 +23,11 @@ MESSAGE_FILES = tuple(
 )
 
 # Development data: both v3 splits since issue 11's third round, both v4 and v5 splits since its
-# fourth, both v6 splits since its fifth (each test split was evaluated once, in aggregate, before
-# it joined).
+# fourth, both v6 and v7 splits since its sixth (each test split was evaluated once, in aggregate,
+# before it joined).
 # They are trained on and scored out of fold like the hand-written messages, each under its own
 # source name so the training script can report on it (the next set, never seen here, evaluates).
-DEVELOPMENT = {version: split_paths(version) for version in ("v3", "v4", "v5", "v6")}
+DEVELOPMENT = {version: split_paths(version) for version in ("v3", "v4", "v5", "v6", "v7")}
 # Sets written blind, each by its own writer who never saw the detector, its training data or
 # any earlier set: w6 to w9 for issue 11's fourth round, w10 and w11 for its fifth; training data
 # and for picking the thresholds (see README.md next to this file). Same format as the evaluation

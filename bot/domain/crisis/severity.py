@@ -1,6 +1,7 @@
 """Severity that follows the rule: a time ("tonight", "now", a date), a plan, means at hand
 (pills, a rope, a gun, a bridge or a height, a whole prescription), a goodbye, an overdose in
 progress or bleeding that will not stop makes a detection HIGH, whatever the verb that fired it.
+The cues are in English and in Spanish, the two languages the rules read.
 
 Cues are looked for only once a message has been detected (a rule or the learned stage), so they
 can be generous: "now" in "i want to die now" is a time; in "i'm sober now" nothing was detected.
@@ -36,6 +37,7 @@ _CUES: dict[Cue, tuple[str, ...]] = {
         "in # (min|mins|minutes|hours|hrs)",
         "at # (am|pm)|at # am|at # pm",
         "tonights the night|this is it",
+        "esta noche|ahora|ahorita|ahora mismo|manana|hoy mismo",
     ),
     Cue.PLAN: (
         "(a|my|the) plan|planned|planning|worked out how|figured out|decided|made up my mind",
@@ -58,6 +60,8 @@ _CUES: dict[Cue, tuple[str, ...]] = {
         "all (my|his|her|their) (meds|pills|tablets|medication|prescription)",
         "(car|engine) (is |)running",
         "in my hand|in front of me|right here|ready",
+        "pastillas|pildoras|soga|cuerda|pistola|arma|cuchillo|navaja|puente|azotea|techo|"
+        "edificio|balcon|cornisa|barandal|vias|acantilado|frasco entero|todo el frasco",
     ),
     Cue.GOODBYE: (
         "goodbye|good bye|bye|farewell|last message|last time you|say goodbye|saying goodbye",
@@ -70,6 +74,8 @@ _CUES: dict[Cue, tuple[str, ...]] = {
         "(signed|wrote|written|updated) my will|my will is (signed|done|written)",
         "nothing left to (take care of|sort out|sort|do|organise|organize)|affairs (are |)in order",
         "(spare |)keys and (a|my) (note|letter)|my (phone |)passcode",
+        "adios|ya me voy|me despido|gracias por todo|perdon por todo|perdonenme|perdonen|"
+        "los quiero (mucho|a todos)|cuiden a (mi|mis)",
     ),
     Cue.IN_PROGRESS: (
         "(cant|can not|cannot|barely|hard to|struggling to) (breathe|breath|breth|move|stand|"
@@ -84,6 +90,8 @@ _CUES: dict[Cue, tuple[str, ...]] = {
         "# bpm|sweating buckets|(cant|can not|cannot) calm down",
         "(spinning|going dark|throwing up|vomiting|seeing (double|things|bugs)|hallucinating)",
         "(took|taken|swallowed|drank) (too much|too many|way too|double|the whole|all)",
+        "no puedo respirar|sangrando|no para de sangrar|desmayado|desmayada|inconsciente|"
+        "no despierta|(me|se) tome todas|(me|se) tomo todas",
     ),
 }
 
