@@ -32,7 +32,7 @@ from tools.split_crisis_eval import DATA, DEV, TEST
 SEVERITIES = ("low", "medium", "high")
 # Ordinary recovery-server chat, none of it a crisis, written blind and never trained on: the share
 # of it flagged is the false-alarm rate moderators would see on everyday messages.
-PLAIN_CHAT = DATA / "plain_chat_v1.jsonl"
+PLAIN_CHAT = DATA / "plain_chat_v2.jsonl"
 CONTROL_SUBREDDITS = (
     "UKPersonalFinance", "conspiracy", "divorce", "guns", "legaladvice", "personalfinance",
     "teaching", "ukpolitics", "unitedkingdom", "mindfulness",

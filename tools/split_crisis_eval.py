@@ -22,8 +22,8 @@ from collections import defaultdict
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-VERSIONS = ("v2", "v3", "v4", "v5", "v6", "v7", "v8")
-DEFAULT_VERSION = "v8"
+VERSIONS = ("v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9")
+DEFAULT_VERSION = "v9"
 
 
 def split_paths(version: str) -> tuple[Path, Path]:
@@ -33,9 +33,9 @@ def split_paths(version: str) -> tuple[Path, Path]:
     return DATA / f"crisis_eval_{version}_dev.jsonl", DATA / f"crisis_eval_{version}_test.jsonl"
 
 
-# The evaluation set the goals are measured on: v8, written apart from the detector. v2 to v7 were
+# The evaluation set the goals are measured on: v9, written apart from the detector. v2 to v8 were
 # looked at while building and are training data now (tools/crisis_training/sources.py).
-DEV, TEST = split_paths("v8")
+DEV, TEST = split_paths("v9")
 RETIRED = split_paths("v2")
 
 

@@ -169,6 +169,9 @@ def test_default_detector_is_built_once() -> None:
         ("tomé todas las pastillas", Category.OVERDOSE, Severity.HIGH),
         ("me voy a matar", Category.SUICIDAL, Severity.HIGH),
         ("my friend says she wants to kill herself", Category.THIRD_PARTY, Severity.MEDIUM),
+        ("want to die for real", Category.SUICIDAL, Severity.MEDIUM),
+        ("my friend has taken rat poison and is vomiting", Category.OVERDOSE, Severity.HIGH),
+        ("i drank bleach", Category.OVERDOSE, Severity.HIGH),
     ],
 )
 def test_category_and_severity(text: str, category: Category, severity: Severity) -> None:
@@ -253,6 +256,10 @@ def test_builtin_titles_are_allowed() -> None:
     scan = default_detector().scan
     assert scan("i want to die hard with a vengeance") is None
     assert scan("13 Reasons Why made me cry") is None
+    # The idiom needs no allow-listing: no rule reads "to die for" on its own.
+    assert scan("that cake was to die for") is None
+    assert scan("resentment is like drinking poison and expecting the other person to die") is None
+    assert scan("i took bleach to the bathroom tiles") is None
 
 
 # --- robustness -----------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from tools.split_crisis_eval import DATA, assign_splits, split_paths, stratum
 
 CATEGORIES = {"suicidal", "self_harm", "overdose", "harm_others", "third_party"}
 SEVERITIES = ("low", "medium", "high")
-VERSIONS = ("v2", "v3", "v4", "v5", "v6", "v7", "v8")
-# Share of words (Jaccard) from which a message counts as a near copy; v3 to v8 were written
+VERSIONS = ("v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9")
+# Share of words (Jaccard) from which a message counts as a near copy; v3 to v9 were written
 # to a stricter bar than v2.
 NEAR_COPY = {"v2": 0.7, **{version: 0.6 for version in VERSIONS[1:]}}
 
@@ -119,8 +119,8 @@ V7_STRATA = {
     ("none", "", ""): 336,
 }
 
-# v8 holds the same counts per stratum as v7 (tests/data/README.md).
-V8_STRATA = V7_STRATA
+# v8 and v9 hold the same counts per stratum as v7 (tests/data/README.md).
+V8_STRATA = V9_STRATA = V7_STRATA
 
 DOCUMENTED_STRATA = {
     "v3": V3_STRATA,
@@ -129,6 +129,7 @@ DOCUMENTED_STRATA = {
     "v6": V6_STRATA,
     "v7": V7_STRATA,
     "v8": V8_STRATA,
+    "v9": V9_STRATA,
 }
 # The evaluation sets written before each unseen set: v1 (crisis_eval.jsonl) and these versions.
 EARLIER_VERSIONS = {
@@ -138,6 +139,7 @@ EARLIER_VERSIONS = {
     "v6": ("v2", "v3", "v4", "v5"),
     "v7": ("v2", "v3", "v4", "v5", "v6"),
     "v8": ("v2", "v3", "v4", "v5", "v6", "v7"),
+    "v9": ("v2", "v3", "v4", "v5", "v6", "v7", "v8"),
 }
 
 
@@ -248,7 +250,7 @@ def test_unseen_set_repeats_no_earlier_evaluation_message(version):
     none of v4 a v1, v2 or v3 message (v3 has been measured on), none of v5 a v1 to v4 message
     (v4 has been measured on), none of v6 a v1 to v5 message (v5 has been measured on), none of
     v7 a v1 to v6 message (v6 has been measured on), none of v8 a v1 to v7 message (v7 has
-    been measured on)."""
+    been measured on), none of v9 a v1 to v8 message (v8 has been measured on)."""
     dev, test = _splits(version)
     earlier = _load(DATA / "crisis_eval.jsonl") + [
         item for older in EARLIER_VERSIONS[version] for split in _splits(older) for item in split
@@ -258,7 +260,7 @@ def test_unseen_set_repeats_no_earlier_evaluation_message(version):
     assert copies == []
 
 
-PLAIN_CHAT = DATA / "plain_chat_v1.jsonl"
+PLAIN_CHAT = DATA / "plain_chat_v2.jsonl"
 PLAIN_CHAT_KINDS = {
     "check-in", "milestone", "meeting", "feelings", "vulnerable share", "support", "moderator",
     "daily life", "humour", "question", "off-topic",
@@ -267,7 +269,7 @@ PLAIN_CHAT_KINDS = {
 
 def test_plain_chat_is_well_formed_and_holds_what_the_readme_states():
     items = _load(PLAIN_CHAT)
-    assert len(items) == 1032
+    assert len(items) == 1020
     assert len({item["text"] for item in items}) == len(items)
     for item in items:
         assert item["text"].strip()
@@ -279,7 +281,8 @@ def test_plain_chat_is_well_formed_and_holds_what_the_readme_states():
 
 
 def test_plain_chat_is_not_trained_on_nor_copies_an_evaluation_message():
-    """Only the plain-chat side is named on failure, so the message never shows training data."""
+    """Only the plain-chat side is named on failure, so the message never shows training data.
+    (plain_chat_v1.jsonl, measured once, is training data now: tools/crisis_training/sources.py.)"""
     texts = [item["text"] for item in _load(PLAIN_CHAT)]
     others = [text for _, text in training_messages()] + [
         item["text"] for version in VERSIONS for split in _splits(version) for item in split

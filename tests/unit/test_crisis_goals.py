@@ -30,11 +30,11 @@ from tools.evaluate_crisis import PLAIN_CHAT, Figures, evaluate, load, report
 from tools.split_crisis_eval import TEST
 
 RECALL_GOAL = 0.95
-# The floor until the goal is met: RECALL_MEASURED_V8 measured on v8 (see the docstring).
-RECALL_REACHED = {"v8": RECALL_MEASURED_V8}
-UNSEEN_TEST_SPLITS = {"v8": TEST}
+# The floor until the goal is met: RECALL_MEASURED_V9 measured on v9 (see the docstring).
+RECALL_REACHED = {"v9": RECALL_MEASURED_V9}
+UNSEEN_TEST_SPLITS = {"v9": TEST}
 FALSE_POSITIVE_RATE_GOAL = 0.05
-# Ordinary chat (tests/data/plain_chat_v1.jsonl, written blind, never trained on): the share of it
+# Ordinary chat (tests/data/plain_chat_v2.jsonl, written blind, never trained on): the share of it
 # flagged stays within this, fixed before the set was first evaluated.
 PLAIN_CHAT_ALARM_BOUND = 0.01
 

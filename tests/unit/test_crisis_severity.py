@@ -74,6 +74,8 @@ def test_without_a_cue_the_rules_grade_stands(detectors, text, category):
         ("pulse is 190 bpm and i cannot calm down", {Cue.IN_PROGRESS}),
         ("signed my will yesterday", {Cue.GOODBYE}),
         ("there is nothing left to sort out", {Cue.GOODBYE}),
+        ("after my shift", {Cue.TIME}),
+        ("i know where he lives", {Cue.PLAN}),
         ("estoy en el puente", {Cue.MEANS}),
         ("me despido de todos", {Cue.GOODBYE}),
         ("esta noche lo hago", {Cue.TIME}),

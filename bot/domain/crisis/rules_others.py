@@ -84,6 +84,10 @@ OVERDOSE_RULES: list[PhraseRule] = [
             "(swallowed|took|ate|downed|taken) (everything|all the pills|all the meds|"
             "every pill) (in|from) (my|the|our) (medicine cabinet|cabinet|cupboard|drawer|"
             "bathroom)",
+            # Not "poison" alone: "resentment is like drinking poison" is a recovery saying.
+            "({TOOK}|drank|drunk) (some |a bottle of |a cup of |the |)(rat poison|antifreeze|"
+            "weed killer|weedkiller|pesticide|insecticide)",
+            "(drank|drunk|swallowed) (some |a bottle of |a cup of |the |)(bleach|drain cleaner)",
         ),
         Subject.ANY,
         past_form=True,
@@ -303,7 +307,6 @@ BUILTIN_ALLOWED = (
     "suicide mission",
     "suicideboys",
     "die hard",
-    "to die for",
     "live and let die",
     "dying light",
     "no time to die",

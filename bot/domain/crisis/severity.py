@@ -37,6 +37,7 @@ _CUES: dict[Cue, tuple[str, ...]] = {
         "in # (min|mins|minutes|hours|hrs)",
         "at # (am|pm)|at # am|at # pm",
         "tonights the night|this is it",
+        "(after|when i finish|when i get off) (my|the) (shift|work|class|school)",
         "esta noche|ahora|ahorita|ahora mismo|manana|hoy mismo",
     ),
     Cue.PLAN: (
@@ -48,6 +49,8 @@ _CUES: dict[Cue, tuple[str, ...]] = {
         "(researching|looked up|looking up|googled|searched) (ways|how|methods)",
         "(stockpiling|stockpiled|hoarding|hoarded|saving up|been saving|saved up)",
         "filled out the paperwork|pick up is",
+        "(i know|i found out|found out) where (he|she|they) (lives|live|works|work|drinks|stays)",
+        "(driving|going|heading) (over |)there (after|tonight|now|later)",
     ),
     Cue.MEANS: (
         "{PILLS}",
