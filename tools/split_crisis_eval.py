@@ -22,7 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-VERSIONS = ("v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9")
+VERSIONS = ("v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10")
 DEFAULT_VERSION = "v9"
 
 

@@ -5,10 +5,11 @@
     python -m tools.train_crisis_model --public ct      # the shipped model (about 10 minutes)
     python -m tools.train_crisis_model --public ct --cv-only   # the figures only, no model
 
-Training data: `tools/crisis_training/messages.txt`, `indirect.txt`, `round3.txt` and `round4.txt`
-(hand-written Discord-style messages), `everyday.txt` (plain chat), `templates.py` (composed
-ones), the blind sets `w6.jsonl` to `w9.jsonl`, both splits of the v2 to v5 evaluation sets (all
-development data now: a v6 set nobody working on the detector sees is the evaluation), and, with
+Training data: `tools/crisis_training/messages.txt`, `indirect.txt`, `round3.txt`, `round4.txt`
+and `shares.txt` (hand-written Discord-style messages), `everyday.txt` and
+`tests/data/plain_chat_v1.jsonl` (plain chat), `templates.py` (composed ones), the blind sets
+`w6.jsonl` to `w14.jsonl`, both splits of the v2 to v8 evaluation sets (all development data now:
+v9 and plain_chat_v2, which nobody working on the detector saw, are the evaluation), and, with
 --public, the RallyPoint training split shipped in the construct-tracker wheel at a tenth of the
 weight (long forum posts: they teach the model what ordinary long messages look like); see
 tools/crisis_training/README.md.

@@ -14,7 +14,7 @@ from tools.split_crisis_eval import DATA, assign_splits, split_paths, stratum
 
 CATEGORIES = {"suicidal", "self_harm", "overdose", "harm_others", "third_party"}
 SEVERITIES = ("low", "medium", "high")
-VERSIONS = ("v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9")
+VERSIONS = ("v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10")
 # Share of words (Jaccard) from which a message counts as a near copy; v3 to v9 were written
 # to a stricter bar than v2.
 NEAR_COPY = {"v2": 0.7, **{version: 0.6 for version in VERSIONS[1:]}}
@@ -119,8 +119,8 @@ V7_STRATA = {
     ("none", "", ""): 336,
 }
 
-# v8 and v9 hold the same counts per stratum as v7 (tests/data/README.md).
-V8_STRATA = V9_STRATA = V7_STRATA
+# v8 to v10 hold the same counts per stratum as v7 (tests/data/README.md).
+V8_STRATA = V9_STRATA = V10_STRATA = V7_STRATA
 
 DOCUMENTED_STRATA = {
     "v3": V3_STRATA,
@@ -130,6 +130,7 @@ DOCUMENTED_STRATA = {
     "v7": V7_STRATA,
     "v8": V8_STRATA,
     "v9": V9_STRATA,
+    "v10": V10_STRATA,
 }
 # The evaluation sets written before each unseen set: v1 (crisis_eval.jsonl) and these versions.
 EARLIER_VERSIONS = {
@@ -140,6 +141,7 @@ EARLIER_VERSIONS = {
     "v7": ("v2", "v3", "v4", "v5", "v6"),
     "v8": ("v2", "v3", "v4", "v5", "v6", "v7"),
     "v9": ("v2", "v3", "v4", "v5", "v6", "v7", "v8"),
+    "v10": ("v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"),
 }
 
 
@@ -246,11 +248,8 @@ def test_training_messages_are_not_evaluation_messages(version):
 
 @pytest.mark.parametrize("version", sorted(EARLIER_VERSIONS))
 def test_unseen_set_repeats_no_earlier_evaluation_message(version):
-    """v3 to v7 are meant to be unseen: none of v3 nearly copies a v1 or v2 message (tuned on),
-    none of v4 a v1, v2 or v3 message (v3 has been measured on), none of v5 a v1 to v4 message
-    (v4 has been measured on), none of v6 a v1 to v5 message (v5 has been measured on), none of
-    v7 a v1 to v6 message (v6 has been measured on), none of v8 a v1 to v7 message (v7 has
-    been measured on), none of v9 a v1 to v8 message (v8 has been measured on)."""
+    """Each of v3 to v10 was meant to be unseen when written: none nearly copies a message of v1
+    or of any version before it (each earlier version had been tuned or measured on)."""
     dev, test = _splits(version)
     earlier = _load(DATA / "crisis_eval.jsonl") + [
         item for older in EARLIER_VERSIONS[version] for split in _splits(older) for item in split
@@ -260,16 +259,18 @@ def test_unseen_set_repeats_no_earlier_evaluation_message(version):
     assert copies == []
 
 
-PLAIN_CHAT = DATA / "plain_chat_v2.jsonl"
+# The unseen plain-chat sets and how many messages each holds (tests/data/README.md).
+PLAIN_CHAT_SIZES = {"plain_chat_v2.jsonl": 1020, "plain_chat_v3.jsonl": 1049}
 PLAIN_CHAT_KINDS = {
     "check-in", "milestone", "meeting", "feelings", "vulnerable share", "support", "moderator",
     "daily life", "humour", "question", "off-topic",
 }  # fmt: skip
 
 
-def test_plain_chat_is_well_formed_and_holds_what_the_readme_states():
-    items = _load(PLAIN_CHAT)
-    assert len(items) == 1020
+@pytest.mark.parametrize("name", sorted(PLAIN_CHAT_SIZES))
+def test_plain_chat_is_well_formed_and_holds_what_the_readme_states(name):
+    items = _load(DATA / name)
+    assert len(items) == PLAIN_CHAT_SIZES[name]
     assert len({item["text"] for item in items}) == len(items)
     for item in items:
         assert item["text"].strip()
@@ -280,10 +281,11 @@ def test_plain_chat_is_well_formed_and_holds_what_the_readme_states():
     assert kinds["vulnerable share"] + kinds["feelings"] >= len(items) / 3
 
 
-def test_plain_chat_is_not_trained_on_nor_copies_an_evaluation_message():
+@pytest.mark.parametrize("name", sorted(PLAIN_CHAT_SIZES))
+def test_plain_chat_is_not_trained_on_nor_copies_an_evaluation_message(name):
     """Only the plain-chat side is named on failure, so the message never shows training data.
     (plain_chat_v1.jsonl, measured once, is training data now: tools/crisis_training/sources.py.)"""
-    texts = [item["text"] for item in _load(PLAIN_CHAT)]
+    texts = [item["text"] for item in _load(DATA / name)]
     others = [text for _, text in training_messages()] + [
         item["text"] for version in VERSIONS for split in _splits(version) for item in split
     ]

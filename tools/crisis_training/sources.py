@@ -29,9 +29,9 @@ MESSAGE_FILES = tuple(
 # source name so the training script can report on it (the next set, never seen here, evaluates).
 DEVELOPMENT = {version: split_paths(version) for version in ("v3", "v4", "v5", "v6", "v7", "v8")}
 # Sets written blind, each by its own writer who never saw the detector, its training data or
-# any earlier set: w6 to w9 for issue 11's fourth round, w10 and w11 for its fifth; training data
-# and for picking the thresholds (see README.md next to this file). Same format as the evaluation
-# sets.
+# any earlier set: w6 to w9 for issue 11's fourth round, w10 and w11 for its fifth, w12 to w14 for
+# its seventh; training data and for picking the thresholds (see README.md next to this file).
+# Same format as the evaluation sets.
 BLIND_SETS = {
     name: (TRAINING / f"{name}.jsonl",)
     for name in ("w6", "w7", "w8", "w9", "w10", "w11", "w12", "w13", "w14")
