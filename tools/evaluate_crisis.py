@@ -1,7 +1,8 @@
 """Figures of the whole crisis detector (rules, then the learned stage) on labelled messages.
 
-    python -m tools.evaluate_crisis                 # the measured set's dev split (v8 dev)
-    python -m tools.evaluate_crisis --split test    # its test split (v8 test: never tuned on)
+    python -m tools.evaluate_crisis                 # the measured set's dev split (v9 dev)
+    python -m tools.evaluate_crisis --split test    # its test split (v9 test: never tuned on)
+    python -m tools.evaluate_crisis --split test --version v10    # another set's test split
     python -m tools.evaluate_crisis --public construct_tracker/   # the public set, see below
     python -m tools.evaluate_crisis --split test --plain-chat     # and the unseen plain chat
 
@@ -27,12 +28,12 @@ from pathlib import Path
 
 from bot.crisis_model import crisis_detector
 from bot.domain.crisis import Category, CrisisDetector
-from tools.split_crisis_eval import DATA, DEV, TEST
+from tools.split_crisis_eval import DATA, DEFAULT_VERSION, VERSIONS, split_paths
 
 SEVERITIES = ("low", "medium", "high")
-# Ordinary recovery-server chat, none of it a crisis, written blind and never trained on: the share
-# of it flagged is the false-alarm rate moderators would see on everyday messages.
-PLAIN_CHAT = DATA / "plain_chat_v2.jsonl"
+# Ordinary recovery-server chat, none of it a crisis, each set written blind and never trained on:
+# the share of it flagged is the false-alarm rate moderators would see on everyday messages.
+PLAIN_CHAT_SETS = (DATA / "plain_chat_v2.jsonl", DATA / "plain_chat_v3.jsonl")
 CONTROL_SUBREDDITS = (
     "UKPersonalFinance", "conspiracy", "divorce", "guns", "legaladvice", "personalfinance",
     "teaching", "ukpolitics", "unitedkingdom", "mindfulness",
@@ -149,6 +150,7 @@ def public_sets(root: Path) -> dict[str, list[dict]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("dev", "test"), default="dev")
+    parser.add_argument("--version", choices=VERSIONS, default=DEFAULT_VERSION)
     parser.add_argument("--public", type=Path, help="the unzipped construct-tracker wheel")
     parser.add_argument("--plain-chat", action="store_true", help="also the unseen plain chat")
     parser.add_argument("--rules-only", action="store_true", help="without the learned stage")
@@ -156,13 +158,15 @@ def main() -> None:
     args = parser.parse_args()
     detector = CrisisDetector() if args.rules_only else crisis_detector()
     misses: list[dict] | None = [] if args.show_misses and args.split == "dev" else None
-    items = load(DEV if args.split == "dev" else TEST)
-    report(f"{args.split} split", evaluate(detector, items, misses))
+    dev, test = split_paths(args.version)
+    items = load(dev if args.split == "dev" else test)
+    report(f"{args.version} {args.split} split", evaluate(detector, items, misses))
     for item in misses or ():
         kind = item.get("category") or "FALSE ALARM"
         print(f"  {kind:<12} {item.get('severity') or '':<7} {item['note']:<14} {item['text']}")
     if args.plain_chat:
-        report("plain chat (none of it a crisis)", evaluate(detector, load(PLAIN_CHAT)))
+        for path in PLAIN_CHAT_SETS:
+            report(f"{path.name} (none of it a crisis)", evaluate(detector, load(path)))
     if args.public:
         for name, public_items in public_sets(args.public).items():
             report(name, evaluate(detector, public_items))

@@ -2,7 +2,7 @@
 recall of the whole detector (rules, then the learned stage) at least 0.95, false-positive rate at
 most 0.05, and no high-severity message graded low. `pytest -s` prints the figures: recall,
 false-positive rate, precision per category and the severity confusion matrix
-(`python -m tools.evaluate_crisis --split test --plain-chat` prints the same).
+(`python -m tools.evaluate_crisis --split test [--version v10] --plain-chat` prints the same).
 
 The split is v9's (tests/data/README.md): written by someone who never saw the detector, its
 code, its training data or any earlier evaluation message; evaluated once, after the seventh
